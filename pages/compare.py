@@ -1,0 +1,5 @@
+"""compare page."""
+
+from saferleeds.ui.page import start_page
+
+dataset, selection = start_page("compare")

@@ -1,0 +1,5 @@
+"""data page."""
+
+from saferleeds.ui.page import start_page
+
+dataset, selection = start_page("data")

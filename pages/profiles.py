@@ -1,0 +1,5 @@
+"""profiles page."""
+
+from saferleeds.ui.page import start_page
+
+dataset, selection = start_page("profiles")

@@ -1,0 +1,5 @@
+"""trends page."""
+
+from saferleeds.ui.page import start_page
+
+dataset, selection = start_page("trends")

@@ -1,0 +1,146 @@
+"""A loaded dataset: catalogue, geography, values and boundaries, plus applying new data safely."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from saferleeds.boundaries import neighbourhood_boundaries, read_boundary
+from saferleeds.catalogue import Catalogue, load_catalogue
+from saferleeds.errors import DataError, Problem, file_label
+from saferleeds.geography import Geography, load_geography
+from saferleeds.paths import DatasetPaths, dataset_version
+from saferleeds.policeuk import IngestResult
+from saferleeds.values import read_values, replace_rows, write_values
+
+ANNOTATION_COLUMNS = ("date", "indicators", "note")
+
+
+@dataclass
+class Dataset:
+    """Everything a page needs, read once per dataset version and shared read-only."""
+
+    paths: DatasetPaths
+    version: str
+    catalogue: Catalogue
+    geography: Geography
+    values: pd.DataFrame
+    annotations: pd.DataFrame
+    by_indicator: dict[str, pd.DataFrame] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def rows(self, indicator: str) -> pd.DataFrame:
+        """Stored rows of one indicator (empty when there are none)."""
+        return self.by_indicator.get(indicator, self.values.iloc[0:0])
+
+    @property
+    def months(self) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex(sorted(self.values["period"].unique()))
+
+    @property
+    def latest_month(self) -> pd.Timestamp:
+        return self.months[-1]
+
+    def memo(self, key: tuple, compute):
+        """Remember a derived result for this dataset version (thread-safe, shared by sessions)."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+        result = compute()
+        with self._lock:
+            self._memo.setdefault(key, result)
+            return self._memo[key]
+
+    def boundaries(self, level: str) -> gpd.GeoDataFrame:
+        """Boundaries of one level in lon/lat with ``code`` and ``name`` (read once, then shared)."""
+
+        def load() -> gpd.GeoDataFrame:
+            if level == "neighbourhood":
+                return neighbourhood_boundaries(self.boundaries("lsoa"), self.geography)
+            frame = read_boundary(self.paths.boundary(level))
+            if "name" not in frame.columns:
+                frame["name"] = frame["code"].map(self.geography.name)
+            return frame[["code", "name", "geometry"]]
+
+        return self.memo(("boundaries", level), load)
+
+    def lsoa_boundaries(self) -> gpd.GeoDataFrame:
+        return self.boundaries("lsoa")
+
+
+def read_annotations(path: Path) -> pd.DataFrame:
+    """Dated notes drawn on trend charts; a missing file means no notes."""
+    if not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in ANNOTATION_COLUMNS}).assign(
+            date=pd.Series(dtype="datetime64[ms]")
+        )
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ANNOTATION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataError(Problem(file_label(path), f"missing column(s) {', '.join(missing)}", row=1))
+    dates = pd.to_datetime(frame["date"], errors="coerce", format="%Y-%m-%d")
+    if dates.isna().any():
+        row = int(dates.isna().to_numpy().nonzero()[0][0]) + 2
+        raise DataError(
+            Problem(
+                file_label(path),
+                f"'{frame['date'].iloc[row - 2]}' is not a date (expected YYYY-MM-DD)",
+                row,
+                "date",
+            )
+        )
+    frame["date"] = dates.astype("datetime64[ms]")
+    return frame.loc[:, list(ANNOTATION_COLUMNS)]
+
+
+def load_dataset(paths: DatasetPaths) -> Dataset:
+    """Read a dataset folder; any missing or damaged file raises DataError naming it."""
+    version = dataset_version(paths)
+    catalogue = load_catalogue(paths.catalogue)
+    geography = load_geography(paths)
+    values = read_values(paths.values)
+    annotations = read_annotations(paths.annotations)
+    by_indicator = {
+        str(key): frame.reset_index(drop=True) for key, frame in values.groupby("indicator", sort=True, observed=True)
+    }
+    return Dataset(
+        paths=paths,
+        version=version,
+        catalogue=catalogue,
+        geography=geography,
+        values=values,
+        annotations=annotations,
+        by_indicator=by_indicator,
+    )
+
+
+def apply_police_uk(paths: DatasetPaths, result: IngestResult) -> pd.DataFrame:
+    """Replace the ingested months of every police.uk indicator, atomically."""
+    existing = read_values(paths.values)
+    updated = replace_rows(existing, result.counts, on=("indicator", "period"))
+    write_values(updated, paths.values)
+    return updated
+
+
+def describe(dataset: Dataset) -> str:
+    """A short plain-text description of a dataset (used by ``python -m saferleeds info``)."""
+    months = dataset.months
+    status = dataset.values["status"].value_counts()
+    lines = [
+        f"Dataset folder: {dataset.paths.root} (version {dataset.version})",
+        f"{len(dataset.values):,} values for {dataset.values['indicator'].nunique()} indicators, "
+        f"{months[0]:%B %Y} to {months[-1]:%B %Y}",
+        "Status: " + ", ".join(f"{count:,} {name}" for name, count in status.items()),
+        f"{len(dataset.geography.lsoa)} LSOAs, "
+        + ", ".join(
+            f"{len(dataset.geography.level_areas(lv.id))} {lv.plural}"
+            for lv in dataset.catalogue.levels
+            if lv.id not in ("lsoa", "city")
+        ),
+    ]
+    return "\n".join(lines)

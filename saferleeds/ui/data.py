@@ -1,0 +1,43 @@
+"""Cached loading of the dataset, keyed on its folder and version (never on a GeoDataFrame)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from saferleeds.dataset import Dataset, load_dataset
+from saferleeds.errors import DataError
+from saferleeds.paths import dataset_paths, dataset_version
+
+
+@st.cache_resource(show_spinner="Loading the data…", max_entries=2)
+def _load(root: str, version: str) -> Dataset:
+    # One shared, read-only Dataset per version: every session reads the same object.
+    return load_dataset(dataset_paths(root))
+
+
+def get_dataset() -> Dataset:
+    """The current dataset; a missing or damaged file stops the page with a clear message."""
+    paths = dataset_paths()
+    try:
+        return _load(str(paths.root), dataset_version(paths))
+    except DataError as exc:
+        st.error("The data could not be loaded, so this page cannot be shown.", icon=":material/error:")
+        for problem in exc.problems:
+            st.markdown(f"- {escape(str(problem))}")
+        st.caption("Nothing has been changed or overwritten. Restore the file, or load a replacement on the Data page.")
+        st.stop()
+
+
+def escape(text: str) -> str:
+    """Markdown-safe text for names and messages that come from files."""
+    specials = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join(f"\\{c}" if c in specials else c for c in text)
+
+
+def get_dataset_or_none() -> Dataset | None:
+    """The current dataset, or None when it cannot be loaded (pages that need it say why)."""
+    paths = dataset_paths()
+    try:
+        return _load(str(paths.root), dataset_version(paths))
+    except DataError:
+        return None

@@ -1,0 +1,52 @@
+"""Browser fixtures: one app server and one Chromium for the session, a fresh page per test."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from tests.conftest import require
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    require(CHROMIUM.exists(), f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path: str):
+    with streamlit_server() as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        accept_downloads=True,
+    )
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -1,0 +1,63 @@
+"""The shell in a real browser: filters survive in the URL, and the app fits a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.harness import sidebar_select, wait_settled
+
+pytestmark = pytest.mark.browser
+
+
+def _main_text(page) -> str:
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_copied_url_reproduces_the_view(page, browser, app_url):
+    page.goto(f"{app_url}/")
+    wait_settled(page)
+    sidebar_select(page, "Priority", "Offender")
+    sidebar_select(page, "Indicator", "Drug offences recorded")
+    sidebar_select(page, "Area", "Armley")
+    assert "priority=Offender" in page.url
+    assert "Armley" in page.url
+    shown = _main_text(page)
+    assert "Drug offences" in shown and "Armley" in shown
+
+    copied = page.url
+    other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    other.goto(copied)
+    wait_settled(other)
+    assert "Drug offences recorded for Armley" in _main_text(other)
+    box = other.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Priority", exact=True)
+    assert box.input_value() == "Offender"
+    other.context.close()
+
+
+def test_filters_carry_over_between_pages(page, app_url):
+    page.goto(f"{app_url}/?area=Armley&priority=Victim")
+    wait_settled(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Trends").click()
+    wait_settled(page)
+    assert "/trends" in page.url
+    assert "area=Armley" in page.url and "priority=Victim" in page.url
+    assert "Armley" in _main_text(page)
+
+
+def test_first_request_for_a_page_goes_through_the_router(browser, chromium_path):
+    from tests.browser.harness import streamlit_server
+
+    with streamlit_server() as base:
+        tab = browser.new_context().new_page()
+        tab.goto(f"{base}/trends?area=Armley")
+        wait_settled(tab)
+        assert "Armley" in tab.locator('[data-testid="stMain"]').inner_text()
+        tab.context.close()
+
+
+@pytest.mark.parametrize("path", ["", "map", "trends", "profile", "compare", "board-pack", "data"])
+def test_pages_fit_a_phone_without_sideways_scrolling(phone, app_url, path):
+    phone.goto(f"{app_url}/{path}?area=Armley")
+    wait_settled(phone)
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px wide"

@@ -1,0 +1,73 @@
+"""Shared fixtures: the embedded default dataset, private copies of it, and running the app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from saferleeds.dataset import Dataset, load_dataset
+from saferleeds.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths, dataset_paths
+
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+FIXTURES = Path(__file__).parent / "data"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip on a developer's machine without it; fail in CI, which must have it."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must provide this: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    require(SHARED_DATA.is_dir(), f"the open data for Leeds is not at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Dataset:
+    """The embedded default, loaded once and shared read-only."""
+    return load_dataset(dataset_paths(PROJECT_ROOT))
+
+
+def copy_default(target: Path) -> DatasetPaths:
+    for folder in ("data", "geo"):
+        shutil.copytree(PROJECT_ROOT / folder, target / folder, ignore=shutil.ignore_patterns("versions", ".*.tmp"))
+    return dataset_paths(target)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DatasetPaths:
+    """A private, writable copy of the embedded default, in use as $SAFERLEEDS_HOME."""
+    paths = copy_default(tmp_path / "home")
+    monkeypatch.setenv(HOME_VARIABLE, str(paths.root))
+    return paths
+
+
+def run_app(page: str | None = None, query: dict[str, str] | None = None, timeout: float = 90) -> AppTest:
+    """Run the app with AppTest, optionally with URL query parameters, then switch to ``page``."""
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.run()
+    if page:
+        app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def page_text(app: AppTest) -> str:
+    """Everything written on the page (markdown, captions, headings, metrics, alerts), joined."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts.extend(str(element.value) for element in getattr(app, kind))
+    parts.extend(f"{m.label} {m.value}" for m in app.metric)
+    return "\n".join(parts).replace("\\", "")
