@@ -94,6 +94,50 @@ def figure(dataset: Dataset, indicator: Indicator, code: str, period: Period, me
     )
 
 
+SPARKLINE_DASH = {"modelled": [3, 3]}
+
+
+def sparkline_spec(series: pd.DataFrame, colour: str = "#4d4d4d", description: str = "") -> dict:
+    """A small Vega-Lite line of a monthly series: dashed where modelled, solid with dots where recorded.
+
+    Written as a plain specification (not through Altair) because the plan on a page draws many of
+    them on every rerun and validating each through Altair costs more than the rest of the page.
+    """
+    values = [
+        {"month": p.strftime("%Y-%m-%d"), "label": p.strftime("%b %Y"), "value": round(float(v), 3), "status": str(s)}
+        for p, v, s in zip(series["period"], series["shown"], series["status"], strict=True)
+        if pd.notna(v)
+    ]
+    encoding = {
+        "x": {"field": "month", "type": "temporal", "axis": None},
+        "y": {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": False}},
+        "tooltip": [
+            {"field": "label", "title": "Month"},
+            {"field": "value", "title": "Value", "format": ",.1f"},
+            {"field": "status", "title": "Status"},
+        ],
+    }
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": description,
+        "data": {"values": values},
+        "height": 48,
+        "view": {"stroke": None},
+        "layer": [
+            {
+                "transform": [{"filter": "datum.status == 'modelled'"}],
+                "mark": {"type": "line", "strokeDash": SPARKLINE_DASH["modelled"], "color": colour, "opacity": 0.7},
+                "encoding": encoding,
+            },
+            {
+                "transform": [{"filter": "datum.status != 'modelled'"}],
+                "mark": {"type": "line", "color": colour, "point": {"size": 18, "color": colour}},
+                "encoding": encoding,
+            },
+        ],
+    }
+
+
 def sparkline_period(period: Period) -> Period:
     """The sparkline shows the selected period and the one it is compared with."""
     return Period(period.comparison().start, period.end)

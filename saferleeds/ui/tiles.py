@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from saferleeds.charts import sparkline
-from saferleeds.overview import Figure, Tile
+from saferleeds.overview import Figure, Tile, sparkline_spec
 from saferleeds.text import sentence_case
 from saferleeds.ui.data import escape
 from saferleeds.ui.navigation import request_page
@@ -43,7 +42,7 @@ def _figure_block(figure: Figure, heading: str, colours: dict[str, str]) -> None
 
 def draw_tile(tile: Tile, colours: dict[str, str]) -> None:
     indicator = tile.indicator
-    with st.container(border=True):
+    with st.container(border=True, key=f"tile-{indicator.id}"):
         st.markdown(f"#### {escape(indicator.short_label)}", help=indicator.definition)
         st.caption(escape(sentence_case(tile.unit_words)))
         if tile.area is not None:
@@ -55,7 +54,8 @@ def draw_tile(tile: Tile, colours: dict[str, str]) -> None:
         else:
             _figure_block(tile.leeds, "Leeds", colours)
         if not tile.series.empty:
-            st.altair_chart(sparkline(tile.series), width="stretch")
+            description = f"Monthly {indicator.short_label.lower()}, dashed where modelled"
+            st.vega_lite_chart(sparkline_spec(tile.series, description=description), width="stretch")
         st.button(
             "See the trend",
             key=f"trend-{indicator.id}",

@@ -61,3 +61,15 @@ def test_pages_fit_a_phone_without_sideways_scrolling(phone, app_url, path):
     wait_settled(phone)
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px wide"
+
+
+def test_a_tile_link_opens_trends_for_that_indicator_keeping_the_filters(page, app_url):
+    page.goto(f"{app_url}/?area=Armley&measure=Rate+per+1%2C000+residents")
+    wait_settled(page)
+    tile = page.locator(".st-key-tile-drugs")
+    tile.get_by_role("button", name="See the trend").click()
+    wait_settled(page)
+    assert "/trends" in page.url
+    assert "area=Armley" in page.url and "measure=Rate" in page.url
+    assert "indicator=Drug+offences+recorded" in page.url or "indicator=Drug%20offences%20recorded" in page.url
+    assert "Drug offences recorded for Armley" in _main_text(page)

@@ -1,0 +1,87 @@
+"""The shell around every page: status line, cached loading, and failing gracefully on broken data."""
+
+from __future__ import annotations
+
+import pytest
+
+from saferleeds import dataset as dataset_module
+from saferleeds.ui import data as ui_data
+from tests.conftest import page_text, run_app
+
+PAGES = [
+    "pages/overview.py",
+    "pages/map.py",
+    "pages/trends.py",
+    "pages/profiles.py",
+    "pages/compare.py",
+    "pages/board_pack.py",
+    "pages/data.py",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_has_a_status_line_that_follows_the_filters(page):
+    app = run_app(page)
+    text = page_text(app)
+    assert "Total recorded crime for Leeds, March 2024 to February 2025" in text
+    assert "modelled" in text
+    assert any(link.label == "What is modelled?" for link in app.get("page_link"))
+
+    app.sidebar.selectbox(key="indicator").select("asb").run()
+    app.sidebar.selectbox(key="area").select("E05011385").run()
+    assert not app.exception
+    assert "Reported anti-social behaviour for Armley" in page_text(app)
+
+
+def watch_reads(monkeypatch) -> list[str]:
+    """Record every call to the functions that read dataset files."""
+    calls: list[str] = []
+    for module, name in (
+        (dataset_module, "read_values"),
+        (dataset_module, "load_catalogue"),
+        (dataset_module, "load_geography"),
+        (dataset_module, "read_boundary"),
+        (dataset_module, "read_annotations"),
+    ):
+        original = getattr(module, name)
+
+        def reader(*args, _original=original, _name=name, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, reader)
+    return calls
+
+
+def test_a_rerun_after_changing_a_filter_reads_nothing_from_disk(monkeypatch):
+    app = run_app()
+    reads = watch_reads(monkeypatch)
+    for key, option in (("indicator", "drugs"), ("area", "E05011385"), ("level", "committee")):
+        app.sidebar.selectbox(key=key).select(option).run()
+        assert not app.exception
+    app.sidebar.radio(key="measure").set_value("rate").run()
+    assert not app.exception
+    assert reads == []
+
+
+def test_the_read_watch_sees_a_load_when_the_cache_is_cold(monkeypatch):
+    reads = watch_reads(monkeypatch)
+    ui_data._load.clear()
+    run_app()
+    assert "read_values" in reads and "load_catalogue" in reads
+
+
+def test_a_damaged_values_file_gives_a_clear_message_and_no_traceback(home):
+    home.values.write_bytes(home.values.read_bytes()[:1000])
+    app = run_app()
+    text = page_text(app)
+    assert "The data could not be loaded" in text
+    assert "values.parquet" in text
+    assert "Nothing has been changed or overwritten" in text
+    assert home.values.stat().st_size == 1000  # nothing overwritten
+
+
+def test_a_broken_catalogue_names_the_file(home):
+    home.catalogue.write_text(home.catalogue.read_text().replace('polarity = "context"', 'polarity = "sideways"', 1))
+    text = page_text(run_app("pages/trends.py"))
+    assert "catalogue.toml" in text and "polarity must be one of" in text
