@@ -8,6 +8,7 @@ from saferleeds.dataset import Dataset
 from saferleeds.ui.data import get_dataset_or_none
 from saferleeds.ui.filters import shared_filters
 from saferleeds.ui.page import remember_selection
+from saferleeds.ui.presentation import presentation_toggle
 
 TITLE = "Safer Leeds Insight"
 
@@ -29,4 +30,5 @@ def draw_shared_filters() -> Dataset | None:
     if dataset is None:
         return None
     remember_selection(shared_filters(dataset))
+    presentation_toggle()
     return dataset

@@ -73,3 +73,23 @@ def test_a_tile_link_opens_trends_for_that_indicator_keeping_the_filters(page, a
     assert "area=Armley" in page.url and "measure=Rate" in page.url
     assert "indicator=Drug+offences+recorded" in page.url or "indicator=Drug%20offences%20recorded" in page.url
     assert "Drug offences recorded for Armley" in _main_text(page)
+
+
+def test_presentation_mode_hides_the_sidebar_and_enlarges_text(page, app_url):
+    page.goto(f"{app_url}/?area=Armley")
+    wait_settled(page)
+    normal_size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('[data-testid=stMain] p')).fontSize)"
+    )
+    page.goto(f"{app_url}/?area=Armley&present=true")
+    wait_settled(page)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    large_size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('[data-testid=stMain] p')).fontSize)"
+    )
+    assert large_size > normal_size
+    assert not page.get_by_role("button", name="See the trend").first.is_visible()
+    page.get_by_role("button", name="Leave presentation mode").click()
+    wait_settled(page)
+    assert "present=" not in page.url
+    assert page.locator('[data-testid="stSidebar"]').is_visible()
