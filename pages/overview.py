@@ -21,7 +21,7 @@ columns = plan_on_a_page(
 )
 for column, container in zip(columns, st.columns(len(columns)), strict=True):
     with container:
-        st.subheader(f"{column.priority.short}: {column.priority.label}", divider="gray")
+        st.header(f"{column.priority.short}: {column.priority.label}", divider="gray")
         if not column.tiles:
             st.caption("No indicator of this priority has the chosen focus theme.")
         for tile in column.tiles:

@@ -126,12 +126,23 @@ def sparkline_spec(series: pd.DataFrame, colour: str = "#4d4d4d", description: s
         "layer": [
             {
                 "transform": [{"filter": "datum.status == 'modelled'"}],
-                "mark": {"type": "line", "strokeDash": SPARKLINE_DASH["modelled"], "color": colour, "opacity": 0.7},
+                "mark": {
+                    "type": "line",
+                    "strokeDash": SPARKLINE_DASH["modelled"],
+                    "color": colour,
+                    "opacity": 0.7,
+                    "aria": False,
+                },
                 "encoding": encoding,
             },
             {
                 "transform": [{"filter": "datum.status != 'modelled'"}],
-                "mark": {"type": "line", "color": colour, "point": {"size": 18, "color": colour}},
+                "mark": {
+                    "type": "line",
+                    "color": colour,
+                    "point": {"size": 18, "color": colour, "aria": False},
+                    "aria": False,
+                },
                 "encoding": encoding,
             },
         ],

@@ -8,11 +8,11 @@ from tests.conftest import page_text, run_app
 
 
 def tile_titles(app) -> list[str]:
-    return [m.value.removeprefix("#### ").replace("\\", "") for m in app.markdown if m.value.startswith("#### ")]
+    return [m.value.removeprefix("### ").replace("\\", "") for m in app.main.markdown if m.value.startswith("### ")]
 
 
 def column_titles(app) -> list[str]:
-    return [s.value for s in app.subheader]
+    return [h.value for h in app.header]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_tiles_say_change_and_significance_in_words_and_show_the_target(default_
 
 
 def test_context_indicators_are_never_coloured_good_or_bad(default_app):
-    hate_block = next(m.value for m in default_app.markdown if "Hate" in m.value and "####" in m.value)
+    hate_block = next(m.value for m in default_app.markdown if "Hate" in m.value and "###" in m.value)
     index = [m.value for m in default_app.markdown].index(hate_block)
     following = [m.value for m in default_app.markdown][index : index + 4]
     assert not any(":red[" in v or ":green[" in v for v in following)

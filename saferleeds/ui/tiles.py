@@ -26,11 +26,11 @@ def _change_markdown(figure: Figure, colours: dict[str, str]) -> str:
 
 
 def _figure_block(figure: Figure, heading: str, colours: dict[str, str]) -> None:
-    st.markdown(f"**{escape(heading)}**")
     if not figure.available:
+        st.markdown(f"**{escape(heading)}**")
         st.caption(escape(figure.value_text))
         return
-    st.markdown(f"### {escape(figure.value_text)}")
+    st.metric(heading, figure.value_text)
     lines = [_change_markdown(figure, colours)]
     if figure.verdict:
         lines.append(escape(sentence_case(figure.verdict)))
@@ -43,7 +43,7 @@ def _figure_block(figure: Figure, heading: str, colours: dict[str, str]) -> None
 def draw_tile(tile: Tile, colours: dict[str, str]) -> None:
     indicator = tile.indicator
     with st.container(border=True, key=f"tile-{indicator.id}"):
-        st.markdown(f"#### {escape(indicator.short_label)}", help=indicator.definition)
+        st.markdown(f"### {escape(indicator.short_label)}", help=indicator.definition)
         st.caption(escape(sentence_case(tile.unit_words)))
         if tile.area is not None:
             left, right = st.columns(2)
