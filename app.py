@@ -12,9 +12,9 @@ pages = st.navigation(
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
         st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
         st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
-        st.Page("pages/profiles.py", title="Area profiles", icon=":material/location_city:", url_path="profile"),
+        st.Page("pages/profiles.py", title="Area profiles", icon=":material/location_city:", url_path="profiles"),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-        st.Page("pages/board_pack.py", title="Board pack", icon=":material/slideshow:", url_path="board-pack"),
+        st.Page("pages/board_pack.py", title="Board pack", icon=":material/slideshow:", url_path="board_pack"),
         st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
     ]
 )

@@ -49,13 +49,15 @@ def test_first_request_for_a_page_goes_through_the_router(browser, chromium_path
 
     with streamlit_server() as base:
         tab = browser.new_context().new_page()
-        tab.goto(f"{base}/trends?area=Armley")
+        tab.goto(f"{base}/profiles?area=Armley")
         wait_settled(tab)
+        assert "/profiles" in tab.url
         assert "Armley" in tab.locator('[data-testid="stMain"]').inner_text()
+        assert tab.get_by_text("Page not found").count() == 0
         tab.context.close()
 
 
-@pytest.mark.parametrize("path", ["", "map", "trends", "profile", "compare", "board-pack", "data"])
+@pytest.mark.parametrize("path", ["", "map", "trends", "profiles", "compare", "board_pack", "data"])
 def test_pages_fit_a_phone_without_sideways_scrolling(phone, app_url, path):
     phone.goto(f"{app_url}/{path}?area=Armley")
     wait_settled(phone)
