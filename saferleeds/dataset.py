@@ -34,6 +34,9 @@ class Dataset:
     _memo: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def __repr__(self) -> str:
+        return f"Dataset({self.paths.root}, version {self.version}, {len(self.values):,} values)"
+
     def rows(self, indicator: str) -> pd.DataFrame:
         """Stored rows of one indicator (empty when there are none)."""
         return self.by_indicator.get(indicator, self.values.iloc[0:0])
