@@ -16,6 +16,12 @@ pages = st.navigation(
         st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
         st.Page("pages/board_pack.py", title="Board pack", icon=":material/slideshow:", url_path="board_pack"),
         st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
+        st.Page(
+            "pages/accessibility.py",
+            title="Accessibility",
+            icon=":material/accessibility_new:",
+            url_path="accessibility",
+        ),
     ]
 )
 draw_shared_filters()
