@@ -450,7 +450,7 @@ def test_bad_input_through_the_cli_leaves_the_dataset_untouched(case: BadInput, 
 
 
 def test_a_file_that_does_not_exist_is_reported(dataset, tmp_path):
-    with pytest.raises(DataError, match="nowhere.csv: file not found"):
+    with pytest.raises(DataError, match=r"nowhere\.csv: file not found"):
         ingest(dataset, [tmp_path / "nowhere.csv"])
 
 
