@@ -155,9 +155,7 @@ def month_span(months: list[pd.Timestamp]) -> str:
     if not months:
         return "no months"
     ordered = sorted(months)
-    consecutive = all(
-        (b.year - a.year) * 12 + b.month - a.month == 1 for a, b in itertools.pairwise(ordered)
-    )
+    consecutive = all((b.year - a.year) * 12 + b.month - a.month == 1 for a, b in itertools.pairwise(ordered))
     if len(ordered) > 2 and consecutive:
         return f"{ordered[0]:%B %Y} to {ordered[-1]:%B %Y} ({len(ordered)} months)"
     if len(ordered) > 6:
