@@ -10,7 +10,6 @@ indicator (zeros included), ready to replace those months in the values table.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import itertools
 import re
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from saferleeds.catalogue import Catalogue
@@ -235,8 +235,8 @@ def _arrow_read(data: bytes, names: list[str]) -> pa.Table:
     )
 
 
-def _read_table(data: bytes, label: str, warnings: list[Problem]) -> pa.Table:
-    """The columns the ingest needs; text columns that repeat are dictionary-encoded."""
+def _read_table(data: bytes, label: str, warnings: list[Problem]) -> tuple[pa.Table, bytes]:
+    """The columns the ingest needs (text that repeats dictionary-encoded), and the file's UTF-8 bytes."""
     columns = _header(data, label)
     names = [c if c in READ_COLUMNS and c not in columns[:i] else f"_ignored_{i}" for i, c in enumerate(columns)]
     try:
@@ -253,7 +253,7 @@ def _read_table(data: bytes, label: str, warnings: list[Problem]) -> pa.Table:
     table = table.unify_dictionaries()
     if "Reported by" not in table.column_names:
         table = table.append_column("Reported by", pa.array([""] * len(table), DICTIONARY))
-    return table
+    return table, data
 
 
 def _malformed(data: bytes, label: str, width: int, exc: Exception) -> DataError:
@@ -282,9 +282,55 @@ def _dictionary(table: pa.Table, column: str) -> tuple[np.ndarray, list[str]]:
     return codes, dictionary
 
 
-def _first_row(codes: np.ndarray, value: int) -> int:
-    """The file row (header is row 1) of the first data row whose code is ``value``."""
-    return int(np.flatnonzero(codes == value)[0]) + 2
+@dataclass(frozen=True)
+class _Rows:
+    """File row numbers (the header is row 1) of table rows, worked out only when a problem needs one.
+
+    The CSV reader skips empty lines and the ingest drops rows with nothing in them, so a table
+    row's position is not simply its line number minus two.
+    """
+
+    data: bytes
+    kept: np.ndarray | None = None  # table row -> row among the file's non-empty data lines
+
+    def number(self, index: int) -> int:
+        if self.kept is not None:
+            index = int(self.kept[index])
+        seen = -1
+        for line_number, line in enumerate(self.data.split(b"\n")[1:], start=2):
+            if line.rstrip(b"\r"):
+                seen += 1
+                if seen == index:
+                    return line_number
+        return index + 2
+
+    def first(self, codes: np.ndarray, value: int) -> int:
+        """The file row of the first table row whose code is ``value``."""
+        return self.number(int(np.flatnonzero(codes == value)[0]))
+
+
+def _used(codes: np.ndarray) -> list[int]:
+    """The dictionary entries that rows use (a dictionary can hold values of dropped rows)."""
+    return [int(c) for c in np.unique(codes)]
+
+
+def _drop_blank_rows(table: pa.Table) -> tuple[pa.Table, np.ndarray | None]:
+    """Drop rows with nothing in any column the ingest reads (spreadsheets leave them at the end)."""
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in READ_COLUMNS:
+        if column == "Reported by" or column not in table.column_names:
+            continue
+        if column in DICTIONARY_COLUMNS:
+            codes, values = _dictionary(table, column)
+            empty = np.array([not v.strip() for v in values] or [True])
+            blank &= empty[codes] if len(values) else True
+        else:
+            text = pc.utf8_trim_whitespace(table.column(column))
+            blank &= pc.equal(text, "").to_numpy(zero_copy_only=False)
+        if not blank.any():
+            return table, None
+    kept = np.flatnonzero(~blank)
+    return table.take(pa.array(kept)), kept
 
 
 def sources_from_paths(paths: Iterable[str | Path]) -> Iterator[Source]:
@@ -357,10 +403,11 @@ class _Placer:
         self._tree = None
         self._polygon_position: np.ndarray | None = None
 
-    def by_code(self, codes: np.ndarray, values: list[str], label: str) -> np.ndarray:
+    def by_code(self, codes: np.ndarray, values: list[str], rows: _Rows, label: str) -> np.ndarray:
         """LSOA position per row: >= 0 in Leeds, OUTSIDE for another area, NO_CODE when blank."""
-        lookup = np.empty(len(values), dtype=np.int64)
-        for i, raw in enumerate(values):
+        lookup = np.full(len(values), NO_CODE, dtype=np.int64)
+        for i in _used(codes):
+            raw = values[i]
             code = raw.strip().upper()
             if not code:
                 lookup[i] = NO_CODE
@@ -369,7 +416,7 @@ class _Placer:
                     Problem(
                         label,
                         f"'{raw}' is not an LSOA code (expected E01 and six digits)",
-                        _first_row(codes, i),
+                        rows.first(codes, i),
                         "LSOA code",
                     )
                 )
@@ -413,19 +460,23 @@ class _Tally:
                 grid += counted[i]
 
 
-def _months(table: pa.Table, label: str) -> tuple[np.ndarray, list[pd.Timestamp]]:
+def _months(table: pa.Table, rows: _Rows, label: str) -> tuple[np.ndarray, list[pd.Timestamp]]:
     codes, values = _dictionary(table, "Month")
-    parsed = [parse_month(value) for value in values]
-    for i, month in enumerate(parsed):
+    parsed: dict[int, pd.Timestamp] = {}
+    for i in _used(codes):
+        month = parse_month(values[i])
         if month is None:
             shown = values[i].strip() or "(empty)"
             raise DataError(
-                Problem(label, f"'{shown}' is not a month (expected e.g. 2025-02)", _first_row(codes, i), "Month")
+                Problem(label, f"'{shown}' is not a month (expected e.g. 2025-02)", rows.first(codes, i), "Month")
             )
+        parsed[i] = month
     # Spellings of one month ('2025-02', 'Feb-25') share one code.
-    distinct = sorted(set(parsed))
-    remap = np.array([distinct.index(m) for m in parsed], dtype=np.int64)
-    return remap[codes] if len(parsed) else np.zeros(0, dtype=np.int64), distinct
+    distinct = sorted(set(parsed.values()))
+    remap = np.zeros(len(values), dtype=np.int64)
+    for i, month in parsed.items():
+        remap[i] = distinct.index(month)
+    return remap[codes], distinct
 
 
 def _check_duplicates(tally: _Tally, table: pa.Table, month_codes: np.ndarray, months: list, label: str) -> None:
@@ -448,20 +499,26 @@ def _check_duplicates(tally: _Tally, table: pa.Table, month_codes: np.ndarray, m
         tally.seen[key] = label
 
 
-def _coordinates(table: pa.Table, rows: np.ndarray, label: str) -> tuple[np.ndarray, np.ndarray]:
-    """Longitude and latitude of the given rows; NaN where blank, DataError where not a number."""
+def _coordinates(table: pa.Table, positions: np.ndarray, rows: _Rows, label: str) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude of the rows at ``positions``; NaN where blank, DataError where not a number."""
     found = []
     for name, low, high in (("Longitude", -180, 180), ("Latitude", -90, 90)):
-        text = pd.Series(table.column(name).take(pa.array(rows)).to_pylist(), dtype=object).str.strip()
-        numbers = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype=float)
-        bad = (text.to_numpy() != "") & (np.isnan(numbers) | (numbers < low) | (numbers > high))
+        column = pc.utf8_trim_whitespace(table.column(name).take(pa.array(positions)))
+        blank = pc.equal(column, "")
+        try:
+            numbers = pc.cast(pc.if_else(blank, None, column), pa.float64()).to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:  # some text is not a number: find it the slow way
+            numbers = pd.to_numeric(pd.Series(column.to_pylist(), dtype=object), errors="coerce").to_numpy(float)
+        numbers = np.where(blank.to_numpy(zero_copy_only=False), np.nan, numbers)
+        bad = ~blank.to_numpy(zero_copy_only=False) & (np.isnan(numbers) | (numbers < low) | (numbers > high))
         if bad.any():
+            text = column.to_pylist()
             first = int(np.flatnonzero(bad)[0])
             raise DataError(
                 Problem(
                     label,
-                    f"'{text.iloc[first]}' is not a {name.lower()} and the row has no LSOA code to place it by",
-                    int(rows[first]) + 2,
+                    f"'{text[first]}' is not a {name.lower()} and the row has no LSOA code to place it by",
+                    rows.number(int(positions[first])),
                     name,
                 )
             )
@@ -470,7 +527,7 @@ def _coordinates(table: pa.Table, rows: np.ndarray, label: str) -> tuple[np.ndar
 
 
 def _indicator_codes(
-    table: pa.Table, type_position: dict[str, int], placed: np.ndarray, label: str, result: IngestResult
+    table: pa.Table, type_position: dict[str, int], placed: np.ndarray, rows: _Rows, label: str, result: IngestResult
 ) -> np.ndarray:
     codes, values = _dictionary(table, "Crime type")
     names = [v.strip() for v in values]
@@ -484,7 +541,7 @@ def _indicator_codes(
                 Problem(
                     label,
                     f"crime type '{names[code]}' is not in the catalogue; its rows were not counted",
-                    _first_row(np.where(unknown, codes, -1), int(code)),
+                    rows.first(np.where(unknown, codes, -1), int(code)),
                     "Crime type",
                     "warning",
                 )
@@ -501,19 +558,21 @@ def _place(
 ) -> None:
     """Read one CSV and add its rows to the tally; raises DataError before adding anything."""
     label = source.label
-    table = _read_table(_check_bytes(source), label, result.warnings)
+    table, data = _read_table(_check_bytes(source), label, result.warnings)
+    table, kept = _drop_blank_rows(table)
     if table.num_rows == 0:
         raise DataError(Problem(label, "the file has a header but no rows", row=2))
-    month_codes, months = _months(table, label)
+    rows = _Rows(data, kept)
+    month_codes, months = _months(table, rows, label)
     _check_duplicates(tally, table, month_codes, months, label)
     lsoa_codes, lsoa_values = _dictionary(table, "LSOA code")
-    lsoa = placer.by_code(lsoa_codes, lsoa_values, label)
+    lsoa = placer.by_code(lsoa_codes, lsoa_values, rows, label)
     placed_by_code = int((lsoa >= 0).sum())
     outside = int((lsoa == OUTSIDE).sum())
     no_code = np.flatnonzero(lsoa == NO_CODE)
     placed_by_coordinates = without_location = 0
     if len(no_code):
-        lon, lat = _coordinates(table, no_code, label)
+        lon, lat = _coordinates(table, no_code, rows, label)
         located = ~np.isnan(lon) & ~np.isnan(lat)
         without_location = int((~located).sum())
         if located.any():
@@ -522,7 +581,7 @@ def _place(
             placed_by_coordinates = int((found >= 0).sum())
             outside += int((found < 0).sum())
     placed = lsoa >= 0
-    indicator = _indicator_codes(table, type_position, placed, label, result)
+    indicator = _indicator_codes(table, type_position, placed, rows, label, result)
     keep = placed & (indicator >= 0)
     tally.add(months, month_codes[keep], indicator[keep], lsoa[keep])
     tally.mentioned.update(months)
@@ -556,11 +615,13 @@ def read_police_uk(
     placer = _Placer(geography, boundaries_loader)
     result = IngestResult(counts=pd.DataFrame(), months=[], files=[])
     tally = _Tally(indicators, len(placer.codes))
-    seen_files: dict[bytes, str] = {}
+    seen_files: dict[tuple[int, int, int], str] = {}
     for source in sources:
         if progress:
             progress(source.label)
-        digest = hashlib.sha256(source.data).digest()
+        # Two checksums and the length: far cheaper than a cryptographic hash, and as good at telling
+        # a repeated download from a different file.
+        digest = (len(source.data), zlib.crc32(source.data), zlib.adler32(source.data))
         if digest in seen_files:
             result.warnings.append(
                 Problem(source.label, f"identical to {seen_files[digest]}; read once", severity="warning")

@@ -272,6 +272,15 @@ def _all_headers(change: Callable[[str], str]):
     return transform
 
 
+def _only_required_columns(rows: list[list[str]]) -> list[list[str]]:
+    keep = [rows[0].index(c) for c in ("Month", "Longitude", "Latitude", "LSOA code", "Crime type")]
+    return [[row[i] for i in keep] for row in rows]
+
+
+def _columns_reordered(rows: list[list[str]]) -> list[list[str]]:
+    return [list(reversed(row)) for row in rows]
+
+
 def _all_months(value: str):
     def transform(rows):
         for row in rows[1:]:
@@ -327,6 +336,27 @@ def _windows_1252(folder: Path) -> list[Path]:
     return [path]
 
 
+def _empty_rows_at_the_end(folder: Path) -> list[Path]:
+    path = folder / "street.csv"
+    path.write_text(JANUARY.read_text() + ",,,,,,,,,,,\n" * 3 + " , ,,,,,,,,,,\n")
+    return [path]
+
+
+def _blank_lines(folder: Path) -> list[Path]:
+    lines = JANUARY.read_text().splitlines()
+    path = folder / "street.csv"
+    path.write_text("\n".join([*lines[:4], "", "", *lines[4:], ""]) + "\n")
+    return [path]
+
+
+def _bad_month_after_blank_lines(folder: Path) -> list[Path]:
+    lines = JANUARY.read_text().splitlines()
+    lines[8] = lines[8].replace(",2025-01,", ",sometime,")
+    path = folder / "street.csv"
+    path.write_text("\n".join([*lines[:4], "", ",,,,,,,,,,,", *lines[4:]]) + "\n")  # the bad month is on line 11
+    return [path]
+
+
 def _windows_line_endings(folder: Path) -> list[Path]:
     path = folder / "street.csv"
     path.write_bytes(JANUARY.read_bytes().replace(b"\n", b"\r\n"))
@@ -339,8 +369,13 @@ BAD_INPUTS = [
     BadInput("renamed column", _rewrite(_header("LSOA code", "LSOA")), 1, "LSOA code", "missing police.uk column"),
     BadInput("headers with underscores", _rewrite(_all_headers(lambda h: h.replace(" ", "_")))),
     BadInput("headers in lower case", _rewrite(_all_headers(str.lower))),
+    BadInput("only the columns the ingest needs", _rewrite(_only_required_columns)),
+    BadInput("columns in another order", _rewrite(_columns_reordered)),
     BadInput("byte-order mark", _with_bom),
     BadInput("Windows line endings", _windows_line_endings),
+    BadInput("rows of empty cells at the end", _empty_rows_at_the_end),
+    BadInput("blank lines", _blank_lines),
+    BadInput("bad month after blank lines", _bad_month_after_blank_lines, 11, "Month", "'sometime' is not a month"),
     BadInput("month as spreadsheets write it", _rewrite(_all_months("Jan-25"))),
     BadInput("month as a date", _rewrite(_all_months("01/01/2025"))),
     BadInput("month that is not a month", _rewrite(_set(4, "Month", "sometime")), 4, "Month", "is not a month"),
