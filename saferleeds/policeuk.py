@@ -448,7 +448,8 @@ class _Tally:
     areas: int
     by_month: dict[pd.Timestamp, np.ndarray] = field(default_factory=dict)
     mentioned: set[pd.Timestamp] = field(default_factory=set)
-    seen: dict[tuple[pd.Timestamp, str], str] = field(default_factory=dict)
+    # (month, force) -> the file that gave it, and that file's length and checksum
+    seen: dict[tuple[pd.Timestamp, str], tuple[str, tuple[int, int]]] = field(default_factory=dict)
 
     def add(self, months: list[pd.Timestamp], month_codes: np.ndarray, indicator: np.ndarray, lsoa: np.ndarray):
         cells = len(self.indicators) * self.areas
@@ -479,24 +480,32 @@ def _months(table: pa.Table, rows: _Rows, label: str) -> tuple[np.ndarray, list[
     return remap[codes], distinct
 
 
-def _check_duplicates(tally: _Tally, table: pa.Table, month_codes: np.ndarray, months: list, label: str) -> None:
+def _repeated_file(
+    tally: _Tally, table: pa.Table, month_codes: np.ndarray, months: list, digest: tuple[int, int], label: str
+) -> str | None:
+    """The earlier file this one repeats byte for byte, or None; a month and force given twice by
+    two different files is an error (each month is loaded once)."""
     force_codes, forces = _dictionary(table, "Reported by")
     forces = [f.strip() for f in forces] or [""]
     pairs = np.unique(month_codes * len(forces) + (force_codes if len(force_codes) else 0))
     keys = [(months[p // len(forces)], forces[p % len(forces)]) for p in pairs]
     for key in keys:
         if key in tally.seen:
+            earlier, earlier_digest = tally.seen[key]
+            if earlier_digest == digest:
+                return earlier
             month, force = key
             raise DataError(
                 Problem(
                     label,
                     f"{month.strftime('%B %Y')} from {force or 'the same force'} is "
-                    f"also in {tally.seen[key]}; load each month once",
+                    f"also in {earlier}; load each month once",
                     column="Month",
                 )
             )
     for key in keys:
-        tally.seen[key] = label
+        tally.seen[key] = (label, digest)
+    return None
 
 
 def _coordinates(table: pa.Table, positions: np.ndarray, rows: _Rows, label: str) -> tuple[np.ndarray, np.ndarray]:
@@ -564,7 +573,11 @@ def _place(
         raise DataError(Problem(label, "the file has a header but no rows", row=2))
     rows = _Rows(data, kept)
     month_codes, months = _months(table, rows, label)
-    _check_duplicates(tally, table, month_codes, months, label)
+    # The length and a checksum tell a repeated download (the same month in two zips) from a different file.
+    earlier = _repeated_file(tally, table, month_codes, months, (len(source.data), zlib.crc32(source.data)), label)
+    if earlier is not None:
+        result.warnings.append(Problem(label, f"identical to {earlier}; read once", severity="warning"))
+        return
     lsoa_codes, lsoa_values = _dictionary(table, "LSOA code")
     lsoa = placer.by_code(lsoa_codes, lsoa_values, rows, label)
     placed_by_code = int((lsoa >= 0).sum())
@@ -615,19 +628,9 @@ def read_police_uk(
     placer = _Placer(geography, boundaries_loader)
     result = IngestResult(counts=pd.DataFrame(), months=[], files=[])
     tally = _Tally(indicators, len(placer.codes))
-    seen_files: dict[tuple[int, int, int], str] = {}
     for source in sources:
         if progress:
             progress(source.label)
-        # Two checksums and the length: far cheaper than a cryptographic hash, and as good at telling
-        # a repeated download from a different file.
-        digest = (len(source.data), zlib.crc32(source.data), zlib.adler32(source.data))
-        if digest in seen_files:
-            result.warnings.append(
-                Problem(source.label, f"identical to {seen_files[digest]}; read once", severity="warning")
-            )
-            continue
-        seen_files[digest] = source.label
         _place(source, placer, type_position, tally, result)
     if not result.files:
         raise DataError(Problem("upload", "no police.uk street files were given"))
