@@ -6,7 +6,7 @@ with every coordinate jittered by up to about 50 metres. One row in fifty has it
 blanked, so those rows are placed by point-in-polygon on their coordinates, as the ingest does for
 real rows without a code.
 
-Timed (median of 5 runs each, in the same process):
+Timed in the same process, median of 5 rounds (each round runs both, one after the other):
 
 * baseline: ``pandas.read_csv`` on every CSV (parsing only);
 * ingest: ``saferleeds.policeuk.read_police_uk`` from the files to the complete grid of monthly
@@ -71,14 +71,17 @@ def make_csvs(folder: Path, rows: int, seed: int = SEED) -> list[Path]:
     return paths
 
 
-def median_time(run, runs: int) -> tuple[float, object]:
-    times = []
-    result = None
+def interleaved_medians(runs: int, *jobs) -> list[tuple[float, object]]:
+    """Median time of each job over ``runs`` rounds; each round runs every job once, in turn, so
+    that a busy moment on a shared machine falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in jobs]
+    results: list[object] = [None] * len(jobs)
     for _ in range(runs):
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+        for i, job in enumerate(jobs):
+            start = time.perf_counter()
+            results[i] = job()
+            times[i].append(time.perf_counter() - start)
+    return [(statistics.median(t), r) for t, r in zip(times, results, strict=True)]
 
 
 def main() -> None:
@@ -107,8 +110,7 @@ def main() -> None:
                 lambda: read_boundary(dataset.paths.boundary("lsoa")),
             )
 
-        parse_time, frames = median_time(parse, arguments.runs)
-        ingest_time, result = median_time(ingest, arguments.runs)
+        (parse_time, frames), (ingest_time, result) = interleaved_medians(arguments.runs, parse, ingest)
 
     parsed_rows = sum(len(f) for f in frames)
     assert parsed_rows == arguments.rows, parsed_rows

@@ -10,6 +10,7 @@ indicator (zeros included), ready to replace those months in the values table.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -129,6 +130,7 @@ def _plural(number: int, one: str, many: str) -> str:
     return f"{number:,} {one if number == 1 else many}"
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise_header(name: str) -> str:
     """Map a header as spreadsheets rewrite it ('lsoa_code', ' LSOA Code') to police.uk's own."""
     cleaned = re.sub(r"[\s_]+", " ", name.replace("\ufeff", "")).strip().lower()
@@ -168,7 +170,7 @@ def _check_bytes(source: Source) -> bytes:
     data = source.data
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM) :]
-    if not data.strip():
+    if not data or data.isspace():
         raise DataError(Problem(source.label, "the file is empty"))
     if b"\x00" in data[:4096]:
         raise DataError(
@@ -199,7 +201,8 @@ def _as_utf8(data: bytes, label: str) -> tuple[bytes, Problem]:
 
 
 def _header(data: bytes, label: str) -> list[str]:
-    first_line = data.split(b"\n", 1)[0]
+    end = data.find(b"\n")
+    first_line = data if end < 0 else data[:end]
     try:
         text = first_line.decode("utf-8")
     except UnicodeDecodeError:
@@ -399,6 +402,7 @@ class _Placer:
         self.position = {code: i for i, code in enumerate(self.codes)}
         for code11, code21 in geography.lsoa11_best_fit.items():
             self.position.setdefault(code11, self.position[code21])
+        self.known = dict(self.position)  # text as written -> position, for text already checked
         self.boundaries_loader = boundaries_loader
         self._tree = None
         self._polygon_position: np.ndarray | None = None
@@ -408,6 +412,10 @@ class _Placer:
         lookup = np.full(len(values), NO_CODE, dtype=np.int64)
         for i in _used(codes):
             raw = values[i]
+            known = self.known.get(raw)
+            if known is not None:
+                lookup[i] = known
+                continue
             code = raw.strip().upper()
             if not code:
                 lookup[i] = NO_CODE
@@ -421,7 +429,7 @@ class _Placer:
                     )
                 )
             else:
-                lookup[i] = self.position.get(code, OUTSIDE)
+                lookup[i] = self.known[raw] = self.position.get(code, OUTSIDE)
         return lookup[codes] if len(values) else np.zeros(0, dtype=np.int64)
 
     def by_point(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
