@@ -17,7 +17,9 @@ from saferleeds.values import write_atomic
 
 BRITISH_NATIONAL_GRID = "EPSG:27700"
 LON_LAT = "EPSG:4326"
-COORDINATE_DECIMALS = 5  # about one metre
+# About 0.1 metre. Every vertex is rounded alike, so a border two areas share stays shared; at five
+# decimals (about a metre) one Leeds LSOA's ring would touch itself.
+COORDINATE_DECIMALS = 6
 
 
 def read_boundary(path: str | Path) -> gpd.GeoDataFrame:
@@ -58,15 +60,40 @@ def _rounded(coordinates):
     return [_rounded(c) for c in coordinates]
 
 
+def rounded_geometries(geometries: np.ndarray) -> np.ndarray:
+    """Round every vertex to ``COORDINATE_DECIMALS`` and drop the points that then repeat."""
+    rounded = shapely.transform(geometries, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    return shapely.remove_repeated_points(rounded, 0.0)
+
+
+def coverage_problems(geometries: np.ndarray, codes: list[str]) -> list[str]:
+    """Why a set of polygons is not a clean coverage (invalid shapes, overlaps, unmatched edges)."""
+    problems = [
+        f"{code}: {shapely.is_valid_reason(geometry)}"
+        for code, geometry in zip(codes, geometries, strict=True)
+        if not shapely.is_valid(geometry)
+    ]
+    if not problems and not shapely.coverage_is_valid(geometries):
+        problems.append("neighbouring areas overlap or their shared borders do not match")
+    return problems
+
+
 def geojson_text(frame: gpd.GeoDataFrame, properties: list[str]) -> str:
-    """Stable GeoJSON: features in code order, coordinates rounded, compact separators."""
+    """Stable GeoJSON: features in code order, coordinates rounded, compact separators.
+
+    Raises DataError if rounding would leave an invalid shape or break shared borders.
+    """
     frame = frame.to_crs(LON_LAT).sort_values("code", kind="stable")
+    geometries = rounded_geometries(frame.geometry.values)
+    problems = coverage_problems(geometries, [str(c) for c in frame["code"]])
+    if problems:
+        raise DataError([Problem("boundaries", p) for p in problems])
     features = []
-    for _, row in frame.iterrows():
-        geometry = mapping(shapely.set_precision(row.geometry, 10**-COORDINATE_DECIMALS))
-        geometry = {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])}
+    for geometry, (_, row) in zip(geometries, frame.iterrows(), strict=True):
+        shape = mapping(geometry)
+        shape = {"type": shape["type"], "coordinates": _rounded(shape["coordinates"])}
         props = {name: _plain(row[name]) for name in properties}
-        features.append({"type": "Feature", "properties": props, "geometry": geometry})
+        features.append({"type": "Feature", "properties": props, "geometry": shape})
     return (
         json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"), ensure_ascii=False)
         + "\n"
