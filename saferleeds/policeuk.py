@@ -207,7 +207,10 @@ def _header(data: bytes, label: str) -> list[str]:
         text = first_line.decode("utf-8")
     except UnicodeDecodeError:
         text = first_line.decode("cp1252", errors="replace")
-    header = next(csv.reader([text.rstrip("\r")]), [])
+    try:
+        header = next(csv.reader([text.rstrip("\r")]), [])
+    except csv.Error as exc:
+        raise DataError(Problem(label, f"the header row cannot be read as CSV ({exc})", row=1)) from exc
     if not any(h.strip() for h in header):
         raise DataError(Problem(label, "the file has no header row", row=1))
     columns = [normalise_header(h) for h in header]
@@ -262,15 +265,20 @@ def _read_table(data: bytes, label: str, warnings: list[Problem]) -> tuple[pa.Ta
 def _malformed(data: bytes, label: str, width: int, exc: Exception) -> DataError:
     """Locate a row the CSV parser refused (the slow path, taken only for a broken file)."""
     text = data.decode("utf-8", errors="replace")
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if row and len(row) != width:
-            return DataError(
-                Problem(
-                    label,
-                    f"the row has {len(row)} fields but the header has {width}; is the file cut short or edited?",
-                    row=number,
+    rows = csv.reader(io.StringIO(text, newline=""))
+    number = 0
+    try:
+        for number, row in enumerate(rows, start=1):
+            if row and len(row) != width:
+                return DataError(
+                    Problem(
+                        label,
+                        f"the row has {len(row)} fields but the header has {width}; is the file cut short or edited?",
+                        row=number,
+                    )
                 )
-            )
+    except csv.Error as error:
+        return DataError(Problem(label, f"the file is not a well-formed CSV ({error})", row=number + 1))
     first_line = str(exc).splitlines()[0]
     return DataError(Problem(label, f"the file is not a well-formed CSV ({first_line})"))
 

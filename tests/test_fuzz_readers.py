@@ -1,0 +1,90 @@
+"""Fuzzing the readers of user files: any input loads or raises the library's own DataError."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from saferleeds.errors import DataError
+from saferleeds.policeuk import Source, read_police_uk
+
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    "Last outcome category,Context"
+)
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "2025-02",
+            "Feb-25",
+            "E01011264",
+            "E01999999",
+            "XYZ",
+            "-1.55",
+            "53.8",
+            "abc",
+            "Burglary",
+            "Anti-social behaviour",
+            "Unknown type",
+            '"quoted, comma"',
+            "\ufeff",
+            "1e309",
+        ]
+    ),
+    st.text(max_size=12),
+)
+ROWS = st.lists(st.lists(CELLS, min_size=0, max_size=14), max_size=8)
+
+
+def render(header: str, rows: list[list[str]]) -> bytes:
+    return ("\n".join([header, *(",".join(row) for row in rows)]) + "\n").encode("utf-8", "surrogatepass")
+
+
+def read(dataset, data: bytes):
+    return read_police_uk([Source("fuzz.csv", data)], dataset.geography, dataset.catalogue, dataset.lsoa_boundaries)
+
+
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FUZZ
+@given(rows=ROWS)
+def test_police_uk_rows_load_or_raise_a_data_error(dataset, rows):
+    try:
+        data = render(HEADER, rows)
+    except UnicodeEncodeError:
+        return
+    try:
+        result = read(dataset, data)
+    except DataError as error:
+        assert error.problems and all(p.file == "fuzz.csv" or "fuzz.csv" in p.file for p in error.problems)
+        return
+    assert result.rows_read >= result.rows_counted
+    assert (result.counts["value"] >= 0).all()
+
+
+@FUZZ
+@given(data=st.binary(max_size=400))
+def test_police_uk_arbitrary_bytes_load_or_raise_a_data_error(dataset, data):
+    try:
+        read(dataset, data)
+    except DataError as error:
+        assert str(error)
+
+
+@FUZZ
+@given(header=st.lists(st.sampled_from([*HEADER.split(","), "lsoa_code", "crime_type", "MONTH", "", "x"]), max_size=12))
+def test_police_uk_any_header_loads_or_raises_a_data_error(dataset, header):
+    data = render(",".join(header), [["", "2025-02", "", "", "-1.5", "53.8", "", "E01011264", "", "Burglary", "", ""]])
+    try:
+        read(dataset, data)
+    except DataError as error:
+        assert str(error)
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n", b"\xff\xfe\x00\x00", b"PK\x03\x04broken"])
+def test_known_awkward_inputs(dataset, data):
+    with pytest.raises(DataError):
+        read(dataset, data)
