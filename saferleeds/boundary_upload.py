@@ -88,6 +88,11 @@ def read_boundary_upload(upload: Upload, workdir: Path) -> tuple[gpd.GeoDataFram
 def to_lon_lat(frame: gpd.GeoDataFrame, label: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Reproject to longitude/latitude, working out the coordinate system if the file does not say."""
     warnings: list[Problem] = []
+    x0, y0, x1, y1 = frame.total_bounds
+    looks_lon_lat = x0 >= -180 and x1 <= 180 and y0 >= -90 and y1 <= 90
+    if frame.crs is not None and frame.crs.is_geographic and not looks_lon_lat:
+        # GeoJSON without a "crs" member is read as longitude/latitude whatever its numbers are
+        frame = frame.set_crs(None, allow_override=True)
     if frame.crs is None:
         x0, y0, x1, y1 = frame.total_bounds
         if x0 >= -180 and x1 <= 180 and y0 >= -90 and y1 <= 90:
@@ -120,7 +125,11 @@ def to_lon_lat(frame: gpd.GeoDataFrame, label: str) -> tuple[gpd.GeoDataFrame, l
 
 
 def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
-    return [c for c in frame.columns if c != frame.geometry.name and frame[c].dtype == object]
+    return [
+        c
+        for c in frame.columns
+        if c != frame.geometry.name and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
+    ]
 
 
 def _code_column(frame: gpd.GeoDataFrame, matcher: AreaMatcher) -> tuple[str | None, str | None, float]:

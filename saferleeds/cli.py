@@ -127,7 +127,11 @@ def ingest_command(arguments: argparse.Namespace) -> int:
 def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="start", required=True, metavar="YYYY-MM", help="first month to fetch")
     parser.add_argument("--to", dest="end", required=True, metavar="YYYY-MM", help="last month to fetch")
-    parser.add_argument("--api-url", default=fetch.API_URL, help="police.uk API address (default: %(default)s)")
+    parser.add_argument(
+        "--api-url",
+        default=fetch.api_url(),
+        help=f"police.uk API address (default: ${fetch.API_VARIABLE} or %(default)s)",
+    )
     parser.add_argument(
         "--cache", help="folder keeping fetched areas, so a stopped fetch resumes (default: data/fetch-cache)"
     )
@@ -183,6 +187,8 @@ def add_info_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def info_command(arguments: argparse.Namespace) -> int:
-    loaded = dataset.load_dataset(dataset_paths(arguments.home))
+    paths = dataset_paths(arguments.home)
+    store.recover(paths)
+    loaded = dataset.load_dataset(paths)
     print(dataset.describe(loaded))
     return 0

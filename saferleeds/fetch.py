@@ -18,6 +18,7 @@ import csv
 import http.client
 import io
 import json
+import os
 import random
 import re
 import time
@@ -41,6 +42,7 @@ from saferleeds.values import write_atomic
 
 API_URL = "https://data.police.uk/api"
 CACHE_FOLDER = "fetch-cache"
+API_VARIABLE = "SAFERLEEDS_POLICE_UK_API"
 CRIMES_PATH = "/crimes-street/all-crime"
 RATE_PER_SECOND = 15.0
 BURST = 30
@@ -179,6 +181,11 @@ class Client:
             return min(float(value), 120.0) if value else None
         except ValueError:
             return None
+
+
+def api_url() -> str:
+    """The API address: ``$SAFERLEEDS_POLICE_UK_API`` if set (a local copy or a test server), else police.uk."""
+    return os.environ.get(API_VARIABLE) or API_URL
 
 
 def default_cache(paths: DatasetPaths) -> Path:

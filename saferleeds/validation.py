@@ -70,6 +70,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     previews: dict[str, pd.DataFrame] = field(default_factory=dict)
     missing_indicators: list[str] = field(default_factory=list)
+    new_labels: dict[str, str] = field(default_factory=dict)
     changes: Changes | None = None
 
     @property
@@ -195,6 +196,7 @@ def validate(
     for upload in groups["boundaries"]:
         changes = changes.merge(_boundaries(upload, dataset, report, kind, step))
     _check_cross_file_duplicates(changes, report)
+    report.problems.sort(key=lambda p: (p.severity != "error", p.file, p.row or 0))
     report.changes = None if changes.empty else changes
     if report.changes is not None and report.changes.values is not None:
         _plan_values(report, dataset)
@@ -271,6 +273,7 @@ def _tables(
     matcher = AreaMatcher(dataset.geography)
     changes = Changes(description="", catalogue_text=new_text)
     for indicator in new_indicators.values():
+        report.new_labels[indicator.id] = indicator.label
         report.added.append(f"a new indicator in the catalogue: {indicator.label} ({indicator.id})")
     frames, described = [], []
     for table in data_tables:
@@ -368,7 +371,7 @@ def _grouped(items: dict[str, list[str]]) -> list[str]:
 
 def _plan_values(report: Report, dataset: Dataset) -> None:
     values = report.changes.values
-    labels = {i.id: i.label for i in dataset.catalogue.indicators}
+    labels = {i.id: i.label for i in dataset.catalogue.indicators} | report.new_labels
     added: dict[str, list[str]] = {}
     replaced: dict[str, list[str]] = {}
     kept_months: dict[str, list[str]] = {}
