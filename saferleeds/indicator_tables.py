@@ -193,7 +193,14 @@ def read_tables(upload: Upload) -> tuple[list[Table], list[Table], list[Problem]
             raise DataError(Problem(upload.name, f"the file is not a well-formed CSV ({exc})")) from exc
         return [_as_table(upload.name, frame, 1)], [], warnings
     if suffix == ".xlsx":
-        open_zip(upload)  # refuses a workbook that would expand beyond the limit
+        try:
+            open_zip(upload)  # refuses a workbook that would expand beyond the limit
+        except DataError as exc:
+            if "damaged" not in exc.problems[0].message:
+                raise
+            raise DataError(
+                Problem(upload.name, "this is not a readable Excel workbook (.xlsx); save it again from Excel")
+            ) from exc
         try:
             sheets = pd.read_excel(io.BytesIO(upload.data), sheet_name=None, dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many unrelated types for files it cannot read
