@@ -154,7 +154,8 @@ class Client:
                     raise DataError(
                         Problem(SOURCE_LABEL, f"the police.uk API answered {exc.code} ({exc.reason}) for {month}")
                     ) from exc
-                wait = self._retry_after(exc) or self._backoff(attempt)
+                asked = self._retry_after(exc)
+                wait = asked if asked is not None else self._backoff(attempt)
                 self.log(f"police.uk answered {exc.code}; trying again in {wait:.1f} s")
             except (TimeoutError, urllib.error.URLError, ConnectionError, http.client.HTTPException) as exc:
                 if attempt == self.max_attempts:

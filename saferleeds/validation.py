@@ -169,7 +169,7 @@ def validate(
 ) -> Report:
     """Check the uploaded files against the dataset; nothing is written."""
     report = Report(files=[u.name for u in uploads])
-    groups: dict[str, list[Upload]] = {"police_uk": [], "table": [], "boundaries": [], "neighbourhoods": []}
+    groups: dict[str, list[Upload]] = {"police_uk": [], "table": [], "boundaries": []}
     for upload in uploads:
         try:
             check_upload_size(upload.name, len(upload.data))
@@ -179,8 +179,9 @@ def validate(
             report.problems.extend(exc.problems)
             continue
         chosen = detect_kind(upload) if kind == "auto" else kind
-        if chosen == "neighbourhoods" and upload.suffix in (*TABLE_SUFFIXES,):
-            chosen = "table"  # a list of LSOAs is read as a table and recognised by its columns
+        if chosen == "neighbourhoods":
+            # a list of LSOAs is read as a table and recognised by its columns; polygons as boundaries
+            chosen = "table" if upload.suffix in TABLE_SUFFIXES else "boundaries"
         if chosen not in groups:
             report.problems.append(
                 Problem(upload.name, f"files of this type cannot be loaded; use {', '.join(ACCEPTED_SUFFIXES)}")

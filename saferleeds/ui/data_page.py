@@ -33,7 +33,19 @@ FETCH_REPORT_KEY = "_data_fetch_report"
 MESSAGE_KEY = "_data_message"
 ROUND_KEY = "_data_upload_round"
 NEW_ENTRIES_KEY = "_data_new_entries"
-SECTIONS = ("catalogue", "load", "fetch", "versions")
+ACTION_KEY = "_data_action"
+
+
+def _ask(action: str) -> None:
+    """Button callback: remember the request, so a rerun of the script before it is handled cannot lose it."""
+    st.session_state[ACTION_KEY] = action
+
+
+def _asked(action: str) -> bool:
+    if st.session_state.get(ACTION_KEY) == action:
+        del st.session_state[ACTION_KEY]
+        return True
+    return False
 
 
 def show_message() -> None:
@@ -127,6 +139,9 @@ def _apply(paths: DatasetPaths, report: Report, after: str) -> None:
     st.session_state.pop(REPORT_FINGERPRINT, None)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.session_state.pop(NEW_ENTRIES_KEY, None)
+    if "period" not in st.query_params:
+        # the period filter was at its default (the latest 12 months): move it to the new latest months
+        st.session_state.pop("period", None)
     st.rerun()
 
 
@@ -177,7 +192,16 @@ def draw_upload(dataset: Dataset) -> None:
     draw_report(report)
     for indicator_id in report.missing_indicators[:5]:
         _draw_new_indicator_form(dataset, indicator_id)
-    if st.button("Apply", key="apply_upload", type="primary", disabled=not report.ok, icon=":material/upload:"):
+    st.button(
+        "Apply",
+        key="apply_upload",
+        type="primary",
+        disabled=not report.ok,
+        icon=":material/upload:",
+        on_click=_ask,
+        args=("apply_upload",),
+    )
+    if _asked("apply_upload") and report.ok:
         _apply(dataset.paths, report, REPORT_KEY)
 
 
@@ -185,50 +209,53 @@ def _draw_new_indicator_form(dataset: Dataset, indicator_id: str) -> None:
     catalogue = dataset.catalogue
     with st.form(key=f"new_indicator_{indicator_id}"):
         st.markdown(f"**Catalogue entry for the new indicator {escape(indicator_id)}**")
-        label = st.text_input("Name shown on screen", key=f"new_label_{indicator_id}")
-        definition = st.text_area("What is counted or measured", key=f"new_definition_{indicator_id}")
-        unit = st.selectbox("Unit", UNITS, key=f"new_unit_{indicator_id}")
-        polarity = st.selectbox("Polarity", POLARITIES, key=f"new_polarity_{indicator_id}")
-        priorities = st.multiselect(
+        st.text_input("Name shown on screen", key=f"new_label_{indicator_id}")
+        st.text_area("What is counted or measured", key=f"new_definition_{indicator_id}")
+        st.selectbox("Unit", UNITS, key=f"new_unit_{indicator_id}")
+        st.selectbox("Polarity", POLARITIES, key=f"new_polarity_{indicator_id}")
+        st.multiselect(
             "Priorities",
             [p.id for p in catalogue.priorities],
             format_func=lambda p: catalogue.priority(p).label,
             key=f"new_priorities_{indicator_id}",
         )
-        themes = st.multiselect(
+        st.multiselect(
             "Focus themes",
             [t.id for t in catalogue.themes],
             format_func=lambda t: catalogue.theme(t).short,
             key=f"new_themes_{indicator_id}",
         )
-        source = st.text_input("Source", key=f"new_source_{indicator_id}")
-        source_url = st.text_input("Source web address (optional)", key=f"new_url_{indicator_id}")
-        native = st.selectbox(
+        st.text_input("Source", key=f"new_source_{indicator_id}")
+        st.text_input("Source web address (optional)", key=f"new_url_{indicator_id}")
+        st.selectbox(
             "Finest level the numbers exist at",
             list(catalogue.level_ids),
             format_func=lambda lv: catalogue.level(lv).label,
             key=f"new_native_{indicator_id}",
         )
-        sensitive = st.checkbox(
-            "Sensitive (show counts 1-4 as '<5' for small areas)", key=f"new_sensitive_{indicator_id}"
-        )
-        if st.form_submit_button("Add to the catalogue and check again"):
-            entries = dict(st.session_state.get(NEW_ENTRIES_KEY, {}))
-            entries[indicator_id] = {
-                "id": indicator_id,
-                "label": label,
-                "definition": definition,
-                "unit": unit,
-                "polarity": polarity,
-                "priorities": priorities,
-                "themes": themes,
-                "source": source,
-                "source_url": source_url,
-                "native_geography": native,
-                "sensitive": sensitive,
-            }
-            st.session_state[NEW_ENTRIES_KEY] = entries
-            st.rerun()
+        st.checkbox("Sensitive (show counts 1-4 as '<5' for small areas)", key=f"new_sensitive_{indicator_id}")
+        st.form_submit_button("Add to the catalogue and check again", on_click=_save_entry, args=(indicator_id,))
+
+
+def _save_entry(indicator_id: str) -> None:
+    """Form callback: keep the new indicator's catalogue entry; the files are then checked again with it."""
+    fields = ("label", "definition", "unit", "polarity", "priorities", "themes", "source", "url", "native", "sensitive")
+    values = {name: st.session_state.get(f"new_{name}_{indicator_id}") for name in fields}
+    entries = dict(st.session_state.get(NEW_ENTRIES_KEY, {}))
+    entries[indicator_id] = {
+        "id": indicator_id,
+        "label": values["label"] or "",
+        "definition": values["definition"] or "",
+        "unit": values["unit"],
+        "polarity": values["polarity"],
+        "priorities": values["priorities"] or [],
+        "themes": values["themes"] or [],
+        "source": values["source"] or "",
+        "source_url": values["url"] or "",
+        "native_geography": values["native"],
+        "sensitive": bool(values["sensitive"]),
+    }
+    st.session_state[NEW_ENTRIES_KEY] = entries
 
 
 def draw_fetch(dataset: Dataset) -> None:
@@ -240,9 +267,14 @@ def draw_fetch(dataset: Dataset) -> None:
         "before you apply them."
     )
     left, right = st.columns(2)
-    start = left.text_input("From (YYYY-MM)", value=suggested, key="fetch_from")
-    end = right.text_input("To (YYYY-MM)", value=suggested, key="fetch_to")
-    if st.button("Fetch from police.uk", key="fetch_button", icon=":material/cloud_download:"):
+    st.session_state.setdefault("fetch_from", suggested)
+    st.session_state.setdefault("fetch_to", suggested)
+    start = left.text_input("From (YYYY-MM)", key="fetch_from")
+    end = right.text_input("To (YYYY-MM)", key="fetch_to")
+    st.button(
+        "Fetch from police.uk", key="fetch_button", icon=":material/cloud_download:", on_click=_ask, args=("fetch",)
+    )
+    if _asked("fetch"):
         bar = st.progress(0.0, text="Fetching…")
         try:
             months = fetch.months_between(start, end)
@@ -265,7 +297,15 @@ def draw_fetch(dataset: Dataset) -> None:
     report = st.session_state.get(FETCH_REPORT_KEY)
     if report is not None:
         draw_report(report)
-        if st.button("Apply the fetched months", key="apply_fetch", type="primary", disabled=not report.ok):
+        st.button(
+            "Apply the fetched months",
+            key="apply_fetch",
+            type="primary",
+            disabled=not report.ok,
+            on_click=_ask,
+            args=("apply_fetch",),
+        )
+        if _asked("apply_fetch") and report.ok:
             _apply(dataset.paths, report, FETCH_REPORT_KEY)
 
 
@@ -277,7 +317,8 @@ def draw_versions(paths: DatasetPaths) -> None:
         return
     labels = {v.id: v.label() for v in versions}
     chosen = st.selectbox("Version to put back", list(labels), format_func=labels.get, key="restore_version")
-    if st.button("Restore this version", key="restore_button", icon=":material/history:"):
+    st.button("Restore this version", key="restore_button", icon=":material/history:", on_click=_ask, args=("restore",))
+    if _asked("restore"):
         try:
             restored = store.restore(paths, chosen)
         except DataError as exc:
