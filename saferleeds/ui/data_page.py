@@ -13,6 +13,7 @@ import json
 import streamlit as st
 
 from saferleeds import fetch, store
+from saferleeds.analysis import latest_period
 from saferleeds.catalogue import POLARITIES, UNITS
 from saferleeds.dataset import Dataset
 from saferleeds.errors import DataError
@@ -34,6 +35,7 @@ MESSAGE_KEY = "_data_message"
 ROUND_KEY = "_data_upload_round"
 NEW_ENTRIES_KEY = "_data_new_entries"
 ACTION_KEY = "_data_action"
+ERROR_KEY = "_data_error"
 
 
 def _ask(action: str) -> None:
@@ -53,6 +55,9 @@ def show_message() -> None:
     message = st.session_state.pop(MESSAGE_KEY, None)
     if message:
         st.success(escape(message), icon=":material/check_circle:")
+    error = st.session_state.pop(ERROR_KEY, None)
+    if error:
+        st.error(escape(error), icon=":material/error:")
 
 
 def draw_restore_if_unloadable() -> None:
@@ -126,23 +131,48 @@ def _fingerprint(uploads: list[store.Upload], *extra: object) -> str:
     return digest.hexdigest()
 
 
-def _apply(paths: DatasetPaths, report: Report, after: str) -> None:
+def _follow_new_months(paths: DatasetPaths) -> None:
+    """Move the shared period filter to the latest months of the data now in use, unless a link chose it.
+
+    Runs in a button callback, before the filters are drawn: the only time a bound widget may be set.
+    """
+    if "period" in st.query_params:
+        return
+    dataset = get_dataset_or_none()
+    if dataset is not None and dataset.paths == paths:
+        period = latest_period(dataset)
+        st.session_state["period"] = (period.start, period.end)
+
+
+def _apply(paths: DatasetPaths, report_key: str) -> None:
+    """Button callback: apply the checked files, keeping the version they replace."""
+    report: Report | None = st.session_state.get(report_key)
+    if report is None or not report.ok:
+        return
     try:
         store.apply_changes(paths, report.changes)
     except DataError as exc:
-        st.error("Nothing was applied: " + escape("; ".join(str(p) for p in exc.problems)))
+        st.session_state[ERROR_KEY] = "Nothing was applied: " + "; ".join(str(p) for p in exc.problems)
         return
     st.session_state[MESSAGE_KEY] = (
         f"Applied: {report.changes.description}. The previous version is kept; restore it under 'Earlier versions'."
     )
-    st.session_state.pop(after, None)
+    st.session_state.pop(report_key, None)
     st.session_state.pop(REPORT_FINGERPRINT, None)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.session_state.pop(NEW_ENTRIES_KEY, None)
-    if "period" not in st.query_params:
-        # the period filter was at its default (the latest 12 months): move it to the new latest months
-        st.session_state.pop("period", None)
-    st.rerun()
+    _follow_new_months(paths)
+
+
+def _restore(paths: DatasetPaths) -> None:
+    """Button callback: put back the chosen kept version."""
+    try:
+        restored = store.restore(paths, st.session_state.get("restore_version"))
+    except DataError as exc:
+        st.session_state[ERROR_KEY] = "Nothing was restored: " + "; ".join(str(p) for p in exc.problems)
+        return
+    st.session_state[MESSAGE_KEY] = f"Restored {restored.label()}. The version it replaced is kept in turn."
+    _follow_new_months(paths)
 
 
 def draw_upload(dataset: Dataset) -> None:
@@ -198,11 +228,9 @@ def draw_upload(dataset: Dataset) -> None:
         type="primary",
         disabled=not report.ok,
         icon=":material/upload:",
-        on_click=_ask,
-        args=("apply_upload",),
+        on_click=_apply,
+        args=(dataset.paths, REPORT_KEY),
     )
-    if _asked("apply_upload") and report.ok:
-        _apply(dataset.paths, report, REPORT_KEY)
 
 
 def _draw_new_indicator_form(dataset: Dataset, indicator_id: str) -> None:
@@ -302,11 +330,9 @@ def draw_fetch(dataset: Dataset) -> None:
             key="apply_fetch",
             type="primary",
             disabled=not report.ok,
-            on_click=_ask,
-            args=("apply_fetch",),
+            on_click=_apply,
+            args=(dataset.paths, FETCH_REPORT_KEY),
         )
-        if _asked("apply_fetch") and report.ok:
-            _apply(dataset.paths, report, FETCH_REPORT_KEY)
 
 
 def draw_versions(paths: DatasetPaths) -> None:
@@ -316,13 +342,5 @@ def draw_versions(paths: DatasetPaths) -> None:
         st.caption("No earlier versions yet: every apply keeps the version it replaces, so it can be put back.")
         return
     labels = {v.id: v.label() for v in versions}
-    chosen = st.selectbox("Version to put back", list(labels), format_func=labels.get, key="restore_version")
-    st.button("Restore this version", key="restore_button", icon=":material/history:", on_click=_ask, args=("restore",))
-    if _asked("restore"):
-        try:
-            restored = store.restore(paths, chosen)
-        except DataError as exc:
-            st.error("Nothing was restored: " + escape("; ".join(str(p) for p in exc.problems)))
-            return
-        st.session_state[MESSAGE_KEY] = f"Restored {restored.label()}. The version it replaced is kept in turn."
-        st.rerun()
+    st.selectbox("Version to put back", list(labels), format_func=labels.get, key="restore_version")
+    st.button("Restore this version", key="restore_button", icon=":material/history:", on_click=_restore, args=(paths,))
