@@ -192,3 +192,8 @@ def info_command(arguments: argparse.Namespace) -> int:
     loaded = dataset.load_dataset(paths)
     print(dataset.describe(loaded))
     return 0
+
+
+# The command's earlier name and functions, kept for scripts that call them.
+add_ingest_police_uk_arguments = add_ingest_arguments
+ingest_police_uk_command = ingest_command
