@@ -419,6 +419,7 @@ def _resolve_areas(records: pd.DataFrame, matcher: AreaMatcher, indicators: dict
     levels = np.full(len(records), None, dtype=object)
     codes = np.full(len(records), None, dtype=object)
     cache: dict[tuple[str, str, str, str], tuple[str, str] | str] = {}
+    area_columns = records["area_column"].tolist()
     for index, (code, name, level_text, ind) in enumerate(
         zip(records["code"], records["name"], records["level"], records["indicator"], strict=True)
     ):
@@ -426,7 +427,7 @@ def _resolve_areas(records: pd.DataFrame, matcher: AreaMatcher, indicators: dict
         if key not in cache:
             cache[key] = _resolve_one(code, name, level_text, indicators.get(ind), matcher)
         found = cache[key]
-        column = records.at[index, "area_column"]
+        column = area_columns[index]
         if isinstance(found, str):
             flag(index, found, column, "area")
             continue
@@ -469,15 +470,17 @@ def _resolve_one(code: str, name: str, level_text: str, indicator: Indicator | N
 
 
 def _check_numbers(records, values, denominators, indicators, flag) -> None:
-    for index, (value, denominator, ind) in enumerate(zip(values, denominators, records["indicator"], strict=True)):
+    columns = records["value_column"].tolist()
+    value_texts = records["value"].tolist()
+    denominator_texts = records["denominator"].tolist()
+    rows = zip(values, denominators, records["indicator"], columns, value_texts, denominator_texts, strict=True)
+    for index, (value, denominator, ind, value_column, value_text, denominator_text) in enumerate(rows):
         indicator = indicators.get(ind)
-        value_column = records.at[index, "value_column"]
         if value is None or np.isnan(value):
-            shown = records.at[index, "value"] or "(empty)"
-            flag(index, f"'{shown}' is not a number", value_column, "value")
+            flag(index, f"'{value_text or '(empty)'}' is not a number", value_column, "value")
             continue
-        if records.at[index, "denominator"] and denominator is None:
-            flag(index, f"'{records.at[index, 'denominator']}' is not a number", "denominator", "denominator")
+        if denominator_text and denominator is None:
+            flag(index, f"'{denominator_text}' is not a number", "denominator", "denominator")
             continue
         if value < 0:
             what = "count" if indicator is None or indicator.is_count else "value"

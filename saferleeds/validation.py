@@ -395,7 +395,8 @@ def _plan_values(report: Report, dataset: Dataset) -> None:
     report.added += _grouped(added)
     report.replaced += _grouped(replaced)
     report.left_alone += _grouped(kept_months)
-    others = [i.label for i in dataset.catalogue.indicators if i.id not in set(values["indicator"])]
+    touched = set(values["indicator"])
+    others = [i.label for i in dataset.catalogue.indicators if i.id not in touched]
     if others:
         report.left_alone.append(f"every month of {len(others)} other indicators: {', '.join(others)}")
     if not any("boundaries" in item or "neighbourhoods" in item for item in report.replaced):
