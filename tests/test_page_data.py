@@ -51,6 +51,8 @@ def test_the_catalogue_search_is_kept_in_the_url():
     shown = app.dataframe[0].value
     assert set(shown["Indicator"]) == {"People who feel safe in their local area", "Public satisfaction and confidence"}
     assert "2 of 20 indicators match 'survey'" in page_text(app)
+    assert [e.label for e in app.expander][:2] == list(shown["Indicator"])  # each shown in full
+    assert "Definition: Percentage of survey respondents" in page_text(app).replace("**", "")
 
 
 def test_upload_report_apply_and_restore(home):
@@ -143,3 +145,22 @@ def test_the_fetch_button_fetches_checks_and_applies(home, fake_api):
     button(app, "apply_fetch").click().run()
     assert "Applied: police.uk street-level crime for March 2025" in page_text(app)
     assert (home.data / "fetch-cache" / "2025-03").is_dir()
+
+
+def test_a_damaged_dataset_can_still_be_restored_from_the_page(home):
+    from saferleeds import store
+    from saferleeds.store import Changes
+    from saferleeds.values import read_values
+
+    values = read_values(home.values)
+    store.apply_changes(home, Changes("a test change", values[values["indicator"] == "burglary"].head(10)))
+    home.values.write_bytes(b"this is not a parquet file")
+    app = run_app(PAGE)
+    text = page_text(app)
+    assert "The data could not be loaded." in text
+    assert not app.exception
+    button(app, "restore_button").click().run()
+    assert not app.exception
+    assert "Restored" in page_text(app)
+    assert "Indicator catalogue" in page_text(app)
+    load_dataset(home)

@@ -35,6 +35,7 @@ MESSAGE_KEY = "_data_message"
 ROUND_KEY = "_data_upload_round"
 NEW_ENTRIES_KEY = "_data_new_entries"
 ACTION_KEY = "_data_action"
+DETAIL_CARDS = 3  # a search narrowed to this many indicators shows each one in full
 ERROR_KEY = "_data_error"
 
 
@@ -96,6 +97,10 @@ def draw_catalogue(dataset: Dataset) -> None:
             "Status": st.column_config.TextColumn(width="medium"),
         },
     )
+    if query.strip() and 0 < len(table) <= DETAIL_CARDS:
+        for record in table.to_dict("records"):
+            with st.expander(escape(record["Indicator"]), expanded=True):
+                st.markdown("  \n".join(f"**{name}:** {escape(str(value))}" for name, value in record.items()))
 
 
 def draw_report(report: Report) -> None:
