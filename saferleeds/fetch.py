@@ -47,7 +47,9 @@ CRIMES_PATH = "/crimes-street/all-crime"
 RATE_PER_SECOND = 15.0
 BURST = 30
 MAX_ATTEMPTS = 6
-MAX_SPLIT_DEPTH = 8
+# Leeds has about 8,000 crimes a month: one split is usually enough, and 4**3 parts allow 640,000.
+# Past this depth a 503 is taken as the API being unavailable, not as too many crimes.
+MAX_SPLIT_DEPTH = 3
 TIMEOUT_SECONDS = 60.0
 RETRY_STATUSES = (429, 500, 502, 504)
 TOO_MANY_CRIMES = 503
@@ -150,6 +152,14 @@ class Client:
             except urllib.error.HTTPError as exc:
                 if exc.code == TOO_MANY_CRIMES:
                     raise TooManyCrimes() from exc
+                if exc.code == 404:
+                    raise DataError(
+                        Problem(
+                            SOURCE_LABEL,
+                            f"police.uk has no street-level crime for {month} (a month is published about two "
+                            "months after it ends)",
+                        )
+                    ) from exc
                 if exc.code not in RETRY_STATUSES or attempt == self.max_attempts:
                     raise DataError(
                         Problem(SOURCE_LABEL, f"the police.uk API answered {exc.code} ({exc.reason}) for {month}")
@@ -276,7 +286,11 @@ def fetch_month(
             except TooManyCrimes as exc:
                 if depth >= MAX_SPLIT_DEPTH:
                     raise DataError(
-                        Problem(SOURCE_LABEL, f"the police.uk API keeps refusing a small part of Leeds for {month}")
+                        Problem(
+                            SOURCE_LABEL,
+                            f"the police.uk API keeps answering 503 for {month}, even for small areas; it may be "
+                            "unavailable. Try again later: the fetch resumes where it stopped",
+                        )
                     ) from exc
                 write_atomic(split_marker, lambda tmp: Path(tmp).write_text("", encoding="utf-8"))
                 queue.extend((f"{key}.{i}", part, depth + 1) for i, part in enumerate(split_polygon(polygon)))

@@ -210,3 +210,11 @@ def test_bad_months_on_the_command_line_exit_non_zero(home):
 def test_no_request_leaves_the_machine(api):
     assert urllib.parse.urlparse(api.url).hostname == "127.0.0.1"
     assert Path(fetch.__file__).exists()
+
+
+def test_an_api_that_always_answers_503_is_taken_as_unavailable(dataset, api, tmp_path):
+    api.plan = [503] * 1000
+    client = client_for(api)
+    with pytest.raises(DataError, match="may be unavailable"):
+        fetch.fetch_month(client, "2025-03", fetch.leeds_polygons(dataset.boundaries("city")), tmp_path)
+    assert len(api.requests) < 4 ** (fetch.MAX_SPLIT_DEPTH + 1)  # bounded, however long the outage
