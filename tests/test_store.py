@@ -203,7 +203,10 @@ def test_killing_the_ingest_while_it_writes_leaves_the_previous_dataset(tmp_path
     process = _start(home, "ingest", str(march))
     killed = _kill_when(process, lambda: any(home.data.glob(f".{home.values.name}.*.tmp")))
     assert killed, "the ingest finished before it could be killed"
-    assert home.values.read_bytes() == values_before  # the values table in use was never touched
+    assert (home.data / store.JOURNAL_FILE).exists()  # the apply was caught part way
+    half_written = list(home.data.glob(f".{home.values.name}.*.tmp"))
+    assert half_written, "the kill landed after the new table was renamed into place"
+    assert home.values.read_bytes() == values_before  # the table in use was never touched
     load_dataset(home)  # and the dataset is readable as it is
 
     assert store.recover(home) is True
