@@ -113,7 +113,7 @@ def _apply(paths, report: validation.Report) -> int:
     if not report.ok:
         print("Nothing was applied.")
         return 1
-    version = store.apply_changes(paths, report.changes)
+    version = validation.apply_report(paths, report)
     print(f"Applied: {report.changes.description}.")
     print(f"The previous version is kept ({version.id}); 'python -m saferleeds restore' puts it back.")
     return 0

@@ -42,8 +42,8 @@ from saferleeds.neighbourhood_upload import (
     neighbourhood_csv,
     neighbourhoods_from_table,
 )
-from saferleeds.paths import NEIGHBOURHOODS_FILE
-from saferleeds.store import Changes, Upload, check_upload_size, open_zip
+from saferleeds.paths import NEIGHBOURHOODS_FILE, DatasetPaths
+from saferleeds.store import Changes, Upload, Version, apply_changes, check_upload_size, open_zip
 
 KINDS = {
     "auto": "Work it out from the file",
@@ -120,6 +120,15 @@ class Report:
                 lines.append(f"{heading}:")
                 lines += [f"  - {item}" for item in items]
         return lines
+
+
+def apply_report(paths: DatasetPaths, report: Report) -> Version:
+    """Apply a checked report; one with errors (or nothing to apply) is refused and nothing is written."""
+    if report.errors:
+        raise DataError(report.errors)
+    if not report.ok:
+        raise DataError(Problem(", ".join(report.files) or "upload", "there is nothing to apply"))
+    return apply_changes(paths, report.changes)
 
 
 def _is_police_uk_csv(upload: Upload) -> bool:

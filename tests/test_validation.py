@@ -7,8 +7,9 @@ import pytest
 
 from saferleeds import store
 from saferleeds.dataset import load_dataset
+from saferleeds.errors import DataError
 from saferleeds.store import Upload
-from saferleeds.validation import detect_kind, month_ranges, validate
+from saferleeds.validation import apply_report, detect_kind, month_ranges, validate
 from tests.conftest import FIXTURES
 
 
@@ -73,6 +74,17 @@ def test_errors_block_the_apply_and_are_sorted_by_row(dataset):
     assert report.lines()[1].startswith("error: indicator_problems.csv, row 3, column 'area_code'")
 
 
+def test_a_report_with_errors_is_never_applied(home):
+    before = home.values.read_bytes()
+    report = validate([upload("indicator_problems.csv")], load_dataset(home))
+    assert report.changes is not None and not report.changes.empty  # the good row is there...
+    with pytest.raises(DataError) as raised:
+        apply_report(home, report)  # ...but nothing is applied while there are errors
+    assert len(raised.value.problems) == 7
+    assert home.values.read_bytes() == before
+    assert not store.list_versions(home)
+
+
 def test_the_same_values_in_two_files_are_duplicates(dataset):
     report = validate([upload("indicator_long.csv"), Upload("copy.csv", upload("indicator_long.csv").data)], dataset)
     assert not report.ok
@@ -128,7 +140,7 @@ def test_each_file_type_applies_and_the_dataset_loads(home, name, check):
     report = validate([upload(name)], dataset)
     assert report.ok, report.lines()
     before = dataset.version
-    store.apply_changes(home, report.changes)
+    apply_report(home, report)
     reloaded = load_dataset(home)
     assert reloaded.version != before
     assert check(reloaded)

@@ -26,7 +26,7 @@ from saferleeds.provenance import (
     upload_limits,
 )
 from saferleeds.ui.data import escape, get_dataset_or_none
-from saferleeds.validation import ACCEPTED_SUFFIXES, KINDS, Report, validate
+from saferleeds.validation import ACCEPTED_SUFFIXES, KINDS, Report, apply_report, validate
 
 REPORT_KEY = "_data_upload_report"
 REPORT_FINGERPRINT = "_data_upload_fingerprint"
@@ -155,7 +155,7 @@ def _apply(paths: DatasetPaths, report_key: str) -> None:
     if report is None or not report.ok:
         return
     try:
-        store.apply_changes(paths, report.changes)
+        apply_report(paths, report)
     except DataError as exc:
         st.session_state[ERROR_KEY] = "Nothing was applied: " + "; ".join(str(p) for p in exc.problems)
         return
