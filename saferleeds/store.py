@@ -57,8 +57,7 @@ class Upload:
 
     @property
     def suffix(self) -> str:
-        name = self.name.lower()
-        return ".tar.gz" if name.endswith(".tar.gz") else PurePosixPath(name).suffix
+        return PurePosixPath(self.name.lower()).suffix
 
 
 @dataclass

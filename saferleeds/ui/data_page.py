@@ -34,9 +34,9 @@ FETCH_REPORT_KEY = "_data_fetch_report"
 MESSAGE_KEY = "_data_message"
 ROUND_KEY = "_data_upload_round"
 NEW_ENTRIES_KEY = "_data_new_entries"
+ERROR_KEY = "_data_error"
 ACTION_KEY = "_data_action"
 DETAIL_CARDS = 3  # a search narrowed to this many indicators shows each one in full
-ERROR_KEY = "_data_error"
 
 
 def _ask(action: str) -> None:
@@ -136,6 +136,12 @@ def _fingerprint(uploads: list[store.Upload], *extra: object) -> str:
     return digest.hexdigest()
 
 
+def _forget_reports() -> None:
+    """Reports describe changes against the data they were checked with; after a change they are out of date."""
+    for key in (REPORT_KEY, REPORT_FINGERPRINT, FETCH_REPORT_KEY):
+        st.session_state.pop(key, None)
+
+
 def _follow_new_months(paths: DatasetPaths) -> None:
     """Move the shared period filter to the latest months of the data now in use, unless a link chose it.
 
@@ -162,8 +168,7 @@ def _apply(paths: DatasetPaths, report_key: str) -> None:
     st.session_state[MESSAGE_KEY] = (
         f"Applied: {report.changes.description}. The previous version is kept; restore it under 'Earlier versions'."
     )
-    st.session_state.pop(report_key, None)
-    st.session_state.pop(REPORT_FINGERPRINT, None)
+    _forget_reports()
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.session_state.pop(NEW_ENTRIES_KEY, None)
     _follow_new_months(paths)
@@ -177,6 +182,7 @@ def _restore(paths: DatasetPaths) -> None:
         st.session_state[ERROR_KEY] = "Nothing was restored: " + "; ".join(str(p) for p in exc.problems)
         return
     st.session_state[MESSAGE_KEY] = f"Restored {restored.label()}. The version it replaced is kept in turn."
+    _forget_reports()
     _follow_new_months(paths)
 
 
@@ -205,11 +211,12 @@ def draw_upload(dataset: Dataset) -> None:
     ).strip()
     if not files:
         st.session_state.pop(REPORT_KEY, None)
+        st.session_state.pop(REPORT_FINGERPRINT, None)
         return
     uploads = [store.Upload(f.name, f.getvalue()) for f in files]
     entries = st.session_state.get(NEW_ENTRIES_KEY, {})
-    fingerprint = _fingerprint(uploads, kind, default_indicator, entries)
-    if st.session_state.get(REPORT_FINGERPRINT) != fingerprint:
+    fingerprint = _fingerprint(uploads, kind, default_indicator, entries, dataset.version)
+    if st.session_state.get(REPORT_FINGERPRINT) != fingerprint or REPORT_KEY not in st.session_state:
         bar = st.progress(0.0, text="Checking the files…")
         report = validate(
             uploads,
