@@ -15,11 +15,27 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         cli.add_build_default_arguments,
         cli.build_default_command,
     ),
-    "ingest-police-uk": (
-        "Load police.uk street-level crime CSVs or bulk zip downloads.",
-        cli.add_ingest_police_uk_arguments,
-        cli.ingest_police_uk_command,
+    "validate": (
+        "Check files (police.uk downloads, indicator tables, boundaries) and report every problem; apply nothing.",
+        cli.add_validate_arguments,
+        cli.validate_command,
     ),
+    "ingest": (
+        "Check files and, if there are no problems, apply them (the previous version is kept).",
+        cli.add_ingest_arguments,
+        cli.ingest_command,
+    ),
+    "ingest-police-uk": (
+        "Load police.uk street-level crime CSVs or bulk zip downloads (the same as ingest).",
+        cli.add_ingest_arguments,
+        cli.ingest_command,
+    ),
+    "fetch-police-uk": (
+        "Download street-level crime for Leeds from the police.uk API and apply it.",
+        cli.add_fetch_arguments,
+        cli.fetch_command,
+    ),
+    "restore": ("Put back an earlier version of the dataset.", cli.add_restore_arguments, cli.restore_command),
     "info": ("Describe the dataset in use.", cli.add_info_arguments, cli.info_command),
 }
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from pathlib import Path
 
-from saferleeds import dataset, policeuk
+from saferleeds import dataset, fetch, store, validation
 from saferleeds.paths import PROJECT_ROOT, dataset_paths
 
 
@@ -39,30 +40,145 @@ def build_default_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def add_ingest_police_uk_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", help="police.uk street CSVs and/or bulk download zips")
+def _add_upload_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files",
+        nargs="+",
+        help="police.uk street CSVs or bulk zips, indicator tables (CSV, .xlsx, Parquet), boundary files "
+        f"(GeoJSON, GeoPackage, zipped Shapefile); each up to {store.MAX_UPLOAD_BYTES // 1024**2} MB",
+    )
+    parser.add_argument(
+        "--kind",
+        choices=list(validation.KINDS),
+        default="auto",
+        help="what the files are (default: worked out from each file)",
+    )
+    parser.add_argument(
+        "--indicator", help="indicator id for tables without an 'indicator' column (for example feel_safe)"
+    )
     _add_home(parser)
 
 
-def _progress(label: str) -> None:
-    print(f"reading {label}", file=sys.stderr)
+def add_validate_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_upload_arguments(parser)
 
 
-def ingest_police_uk_command(arguments: argparse.Namespace) -> int:
+def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_upload_arguments(parser)
+
+
+class StderrProgress:
+    """A one-line progress bar on standard error (a line per step when it is not a terminal)."""
+
+    WIDTH = 30
+
+    def __init__(self) -> None:
+        self.terminal = sys.stderr.isatty()
+        self.last = ""
+
+    def __call__(self, fraction: float, text: str) -> None:
+        filled = int(self.WIDTH * max(0.0, min(fraction, 1.0)))
+        line = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction:4.0%} {text}"
+        if self.terminal:
+            print(f"\r{line[:110]:<110}", end="" if fraction < 1 else "\n", file=sys.stderr, flush=True)
+        elif text != self.last:
+            print(line, file=sys.stderr, flush=True)
+        self.last = text
+
+
+def _print_report(report: validation.Report) -> None:
+    for line in report.lines():
+        print(line)
+
+
+def _check(arguments: argparse.Namespace) -> tuple[object, validation.Report]:
     paths = dataset_paths(arguments.home)
+    store.recover(paths)
     loaded = dataset.load_dataset(paths)
-    result = policeuk.read_police_uk(
-        policeuk.sources_from_paths(arguments.files),
-        loaded.geography,
-        loaded.catalogue,
-        loaded.lsoa_boundaries,
-        progress=_progress,
+    uploads = [store.read_upload(name) for name in arguments.files]
+    report = validation.validate(
+        uploads, loaded, kind=arguments.kind, default_indicator=arguments.indicator, progress=StderrProgress()
     )
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    dataset.apply_police_uk(paths, result)
-    print(result.summary())
-    print(f"Replaced {len(result.months)} month(s) of police.uk indicators in {paths.values}")
+    return paths, report
+
+
+def validate_command(arguments: argparse.Namespace) -> int:
+    _, report = _check(arguments)
+    _print_report(report)
+    return 0 if report.ok else 1
+
+
+def _apply(paths, report: validation.Report) -> int:
+    _print_report(report)
+    if not report.ok:
+        print("Nothing was applied.")
+        return 1
+    version = validation.apply_report(paths, report)
+    print(f"Applied: {report.changes.description}.")
+    print(f"The previous version is kept ({version.id}); 'python -m saferleeds restore' puts it back.")
+    return 0
+
+
+def ingest_command(arguments: argparse.Namespace) -> int:
+    paths, report = _check(arguments)
+    return _apply(paths, report)
+
+
+def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="start", required=True, metavar="YYYY-MM", help="first month to fetch")
+    parser.add_argument("--to", dest="end", required=True, metavar="YYYY-MM", help="last month to fetch")
+    parser.add_argument(
+        "--api-url",
+        default=fetch.api_url(),
+        help=f"police.uk API address (default: ${fetch.API_VARIABLE} or %(default)s)",
+    )
+    parser.add_argument(
+        "--cache", help="folder keeping fetched areas, so a stopped fetch resumes (default: data/fetch-cache)"
+    )
+    parser.add_argument("--check-only", action="store_true", help="fetch and check, but do not apply")
+    _add_home(parser)
+
+
+def fetch_command(arguments: argparse.Namespace) -> int:
+    months = fetch.months_between(arguments.start, arguments.end)
+    paths = dataset_paths(arguments.home)
+    store.recover(paths)
+    loaded = dataset.load_dataset(paths)
+    client = fetch.Client(base_url=arguments.api_url, log=lambda text: print(f"\n{text}", file=sys.stderr))
+    cache = Path(arguments.cache) if arguments.cache else fetch.default_cache(paths)
+    progress = StderrProgress()
+    uploads, lines = fetch.fetch_police_uk(months, loaded.boundaries("city"), cache, client, progress)
+    for line in lines:
+        print(line)
+    if not uploads:
+        print("Nothing was fetched, so nothing was applied.")
+        return 1
+    report = validation.validate(uploads, loaded, kind="police_uk", progress=progress)
+    if arguments.check_only:
+        _print_report(report)
+        return 0 if report.ok else 1
+    return _apply(paths, report)
+
+
+def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--list", action="store_true", help="list the kept versions and restore nothing")
+    parser.add_argument("--version", help="the id of the version to restore (default: the newest)")
+    _add_home(parser)
+
+
+def restore_command(arguments: argparse.Namespace) -> int:
+    paths = dataset_paths(arguments.home)
+    store.recover(paths)
+    if arguments.list:
+        versions = store.list_versions(paths)
+        if not versions:
+            print("No earlier versions are kept.")
+        for version in versions:
+            print(f"{version.id}  {version.label()}")
+        return 0
+    version = store.restore(paths, arguments.version)
+    print(f"Restored {version.label()}.")
+    print("The version it replaced is kept in turn; 'python -m saferleeds restore --list' shows them all.")
     return 0
 
 
@@ -71,6 +187,13 @@ def add_info_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def info_command(arguments: argparse.Namespace) -> int:
-    loaded = dataset.load_dataset(dataset_paths(arguments.home))
+    paths = dataset_paths(arguments.home)
+    store.recover(paths)
+    loaded = dataset.load_dataset(paths)
     print(dataset.describe(loaded))
     return 0
+
+
+# The command's earlier name and functions, kept for scripts that call them.
+add_ingest_police_uk_arguments = add_ingest_arguments
+ingest_police_uk_command = ingest_command

@@ -70,7 +70,7 @@ def test_ingest_police_uk_uses_saferleeds_home(home: DatasetPaths):
     january = FIXTURES / "policeuk" / "street-2025-01.csv"
     finished = run_cli("ingest-police-uk", str(january), home=home.root)
     assert finished.returncode == 0, finished.stderr
-    assert str(home.values) in finished.stdout
+    assert "Applied: police.uk street-level crime for January 2025." in finished.stdout
     values = read_values(home.values)
     january_rows = values[(values["period"] == pd.Timestamp("2025-01-01")) & (values["indicator"] == "total_crime")]
     assert set(january_rows["status"]) == {"recorded"}

@@ -7,6 +7,7 @@ import streamlit as st
 from saferleeds.dataset import Dataset, load_dataset
 from saferleeds.errors import DataError
 from saferleeds.paths import dataset_paths, dataset_version
+from saferleeds.store import recover
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=2)
@@ -18,6 +19,7 @@ def _load(root: str, version: str) -> Dataset:
 def get_dataset() -> Dataset:
     """The current dataset; a missing or damaged file stops the page with a clear message."""
     paths = dataset_paths()
+    recover(paths)  # an apply that was killed part way is undone before anything is read
     try:
         return _load(str(paths.root), dataset_version(paths))
     except DataError as exc:
@@ -37,6 +39,7 @@ def escape(text: str) -> str:
 def get_dataset_or_none() -> Dataset | None:
     """The current dataset, or None when it cannot be loaded (pages that need it say why)."""
     paths = dataset_paths()
+    recover(paths)
     try:
         return _load(str(paths.root), dataset_version(paths))
     except DataError:

@@ -1,0 +1,47 @@
+"""Loading a police.uk CSV on the Data page in a real browser, and seeing the new month on Trends."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.harness import streamlit_server, wait_settled
+from tests.conftest import FIXTURES, copy_default
+
+pytestmark = pytest.mark.browser
+
+
+def _main_text(page) -> str:
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_upload_report_apply_and_see_the_month_on_trends(browser, chromium_path, tmp_path):
+    home = copy_default(tmp_path / "home")
+    with streamlit_server(home=home.root) as base:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(f"{base}/data")
+        wait_settled(page)
+        assert "What is modelled?" in _main_text(page)
+        assert "Each file may be up to 200 MB" in _main_text(page)
+
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            str(FIXTURES / "police_uk_2025-03_street.csv")
+        )
+        page.get_by_text("Validation report").wait_for(timeout=60_000)
+        wait_settled(page)
+        report = _main_text(page)
+        assert "No problems found: the files can be applied." in report
+        assert "new months March 2025" in report
+        assert "1 rows lie outside Leeds and were not counted" in report
+
+        page.get_by_role("button", name="Apply", exact=True).click()
+        page.get_by_text("Applied: police.uk street-level crime for March 2025").wait_for(timeout=60_000)
+        wait_settled(page)
+
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Trends").click()
+        wait_settled(page)
+        assert "/trends" in page.url
+        trends = _main_text(page)
+        assert "April 2024 to March 2025" in trends  # the status line names the new latest month
+        slider = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
+        assert "Mar 2025" in slider.inner_text()
+        page.context.close()

@@ -1,0 +1,85 @@
+"""``python -m saferleeds validate / ingest / restore``: the page's report, exit 0 only on success."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from saferleeds.__main__ import main
+from saferleeds.dataset import load_dataset
+from saferleeds.paths import DatasetPaths
+from saferleeds.store import Upload
+from saferleeds.validation import validate
+from tests.conftest import FIXTURES
+
+
+def run(capsys, *arguments: str) -> tuple[int, str, str]:
+    status = main(list(arguments))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_validate_prints_the_same_report_as_the_page_and_applies_nothing(home: DatasetPaths, capsys):
+    before = home.values.read_bytes()
+    status, out, err = run(capsys, "validate", str(FIXTURES / "indicator_problems.csv"))
+    assert status == 1
+    expected = validate(
+        [Upload("indicator_problems.csv", (FIXTURES / "indicator_problems.csv").read_bytes())], load_dataset(home)
+    ).lines()
+    assert out.splitlines() == expected
+    assert "reading indicator_problems.csv" in err
+    assert home.values.read_bytes() == before
+
+
+def test_validate_a_good_file_exits_zero(home: DatasetPaths, capsys):
+    status, out, _ = run(capsys, "validate", str(FIXTURES / "indicator_wide.xlsx"))
+    assert status == 0
+    assert out.startswith("No problems found")
+
+
+def test_ingest_applies_and_restore_puts_it_back(home: DatasetPaths, capsys):
+    status, out, _ = run(capsys, "ingest", str(FIXTURES / "police_uk_2025-03_street.csv"))
+    assert status == 0
+    assert "Applied: police.uk street-level crime for March 2025." in out
+    assert pd.Timestamp("2025-03-01") in set(load_dataset(home).months)
+
+    status, out, _ = run(capsys, "restore", "--list")
+    assert status == 0 and "the data before police.uk street-level crime for March 2025" in out
+
+    status, out, _ = run(capsys, "restore")
+    assert status == 0 and out.startswith("Restored")
+    assert pd.Timestamp("2025-03-01") not in set(load_dataset(home).months)
+
+
+def test_ingest_with_errors_applies_nothing(home: DatasetPaths, capsys):
+    before = home.values.read_bytes()
+    status, out, _ = run(capsys, "ingest", str(FIXTURES / "indicator_problems.csv"))
+    assert status == 1
+    assert out.rstrip().endswith("Nothing was applied.")
+    assert home.values.read_bytes() == before
+
+
+def test_ingest_police_uk_is_kept_as_another_name_for_ingest(home: DatasetPaths, capsys):
+    status, out, _ = run(capsys, "ingest-police-uk", str(FIXTURES / "police_uk_bulk.zip"))
+    assert status == 0 and "April 2025 to May 2025" in out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        (["validate", "missing.csv"], "missing.csv: file not found"),
+        (["restore"], "there is no earlier version to restore"),
+        (["restore", "--version", "nope"], "there is no earlier version"),
+    ],
+)
+def test_failures_exit_non_zero_with_a_message(home: DatasetPaths, capsys, arguments, words):
+    status, _, err = run(capsys, *arguments)
+    assert status == 2
+    assert words in err
+
+
+def test_the_kind_can_be_given(home: DatasetPaths, capsys):
+    status, out, _ = run(
+        capsys, "validate", "--kind", "neighbourhoods", str(FIXTURES / "neighbourhoods_polygons.geojson")
+    )
+    assert status == 0 and "the priority neighbourhoods: now 2 priority neighbourhoods" in out

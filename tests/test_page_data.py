@@ -1,0 +1,166 @@
+"""The Data page: catalogue, what is modelled, upload with report, apply and restore, fetch."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+
+from saferleeds import fetch
+from saferleeds.dataset import load_dataset
+from tests.conftest import FIXTURES, page_text, run_app
+from tests.fake_police_api import FakePoliceApi, fake_crimes, serving
+
+PAGE = "pages/data.py"
+
+
+def upload(app, name: str, data: bytes | None = None):
+    uploader = app.file_uploader[0]
+    uploader.set_value([(name, data if data is not None else (FIXTURES / name).read_bytes(), "text/csv")])
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def button(app, key: str):
+    return app.button(key=key)
+
+
+def test_the_page_explains_what_is_modelled_and_lists_every_indicator(dataset):
+    app = run_app(PAGE)
+    text = page_text(app)
+    assert "What is modelled?" in text
+    assert "one month of real police.uk data, **February 2025**" in text
+    assert "Entirely modelled: People who feel safe in their local area" in text
+    assert "Each file may be up to 200 MB" in text
+    catalogue = app.dataframe[0].value
+    assert len(catalogue) == len(dataset.catalogue.indicators)
+    assert {"Definition", "Unit", "Polarity", "Priorities", "Focus themes", "Source", "Geographies"} <= set(
+        catalogue.columns
+    )
+    burglary = catalogue[catalogue["Indicator"] == "Burglary"].iloc[0]
+    assert burglary["Status"] == "recorded: February 2025; modelled: April 2016 to January 2025"
+    assert burglary["Last updated"] == "with the embedded default dataset"
+    assert "No earlier versions yet" in text
+
+
+def test_the_catalogue_search_is_kept_in_the_url():
+    app = run_app(PAGE, query={"catalogue_search": "survey"})
+    shown = app.dataframe[0].value
+    assert set(shown["Indicator"]) == {"People who feel safe in their local area", "Public satisfaction and confidence"}
+    assert "2 of 20 indicators match 'survey'" in page_text(app)
+    assert [e.label for e in app.expander][:2] == list(shown["Indicator"])  # each shown in full
+    assert "Definition: Percentage of survey respondents" in page_text(app).replace("**", "")
+
+
+def test_upload_report_apply_and_restore(home):
+    app = run_app(PAGE)
+    upload(app, "police_uk_2025-03_street.csv")
+    text = page_text(app)
+    assert "No problems found: the files can be applied." in text
+    assert "new months March 2025: 15 indicators" in text
+    apply = button(app, "apply_upload")
+    assert not apply.disabled
+    apply.click().run()
+    assert not app.exception
+    text = page_text(app)
+    assert "Applied: police.uk street-level crime for March 2025" in text
+    assert "to March 2025" in text  # the status line names the new month: the dataset was reloaded
+    catalogue = app.dataframe[0].value
+    burglary = catalogue[catalogue["Indicator"] == "Burglary"].iloc[0]
+    assert "recorded: February 2025 to March 2025" in burglary["Status"]
+    assert "police.uk street-level crime for March 2025" in burglary["Last updated"]
+
+    button(app, "restore_button").click().run()
+    assert not app.exception
+    assert "Restored" in page_text(app)
+    assert "March 2025" not in str(load_dataset(home).months.max())
+
+
+def test_errors_are_listed_and_block_the_apply(home):
+    before = home.values.read_bytes()
+    app = run_app(PAGE)
+    upload(app, "indicator_problems.csv")
+    assert "7 problems must be fixed before anything can be applied." in page_text(app)
+    problems = app.dataframe[1].value
+    assert list(problems.columns) == ["Severity", "File", "Row", "Column", "Problem"]
+    assert problems["Row"].tolist()[:7] == [3, 4, 5, 6, 7, 8, 9]
+    assert button(app, "apply_upload").disabled
+    assert home.values.read_bytes() == before
+
+
+def test_names_from_files_are_shown_as_text_never_html(home):
+    book = openpyxl.Workbook()
+    book.active.title = "values"
+    book.active.append(["indicator", "area_code", "2025-03"])
+    book.active.append(["odd_one", "E05011385", 3])
+    sheet = book.create_sheet("catalogue")
+    sheet.append(["id", "label", "definition", "unit", "polarity", "priorities", "source", "native_geography"])
+    label = '<img src=x onerror="alert(1)"> **Bold** [link](javascript:alert(1))'
+    sheet.append(["odd_one", label, "d", "count", "higher_is_worse", "location", "s", "ward"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    app = run_app(PAGE)
+    upload(app, "odd.xlsx", buffer.getvalue())
+    markdown = "\n".join(str(m.value) for m in app.markdown)
+    for raw in ("<img", "**Bold**", "[link](javascript"):
+        assert not re.search(r"(?<!\\)" + re.escape(raw), markdown), f"{raw} reached the page unescaped"
+    assert r'\<img src=x onerror="alert\(1\)"\> \*\*Bold\*\* \[link\]\(javascript:alert\(1\)\)' in markdown
+
+
+def test_an_unknown_indicator_gets_a_catalogue_form(home):
+    app = run_app(PAGE)
+    upload(app, "new.csv", b"indicator,area_code,period,value\nstreet_lighting,E05011385,2025-03,4\n")
+    assert "Catalogue entry for the new indicator street\\_lighting" in "\n".join(m.value for m in app.markdown)
+    app.text_input(key="new_label_street_lighting").input("Street lighting faults")
+    app.text_area(key="new_definition_street_lighting").input("Faults reported to the council.")
+    app.multiselect(key="new_priorities_street_lighting").select("location")
+    app.text_input(key="new_source_street_lighting").input("Leeds City Council")
+    app.selectbox(key="new_native_street_lighting").select("ward")
+    app.button[[b.label for b in app.button].index("Add to the catalogue and check again")].click().run()
+    assert not app.exception
+    assert "a new indicator in the catalogue: Street lighting faults (street_lighting)" in page_text(app)
+    assert not button(app, "apply_upload").disabled
+
+
+@pytest.fixture
+def fake_api(dataset, monkeypatch):
+    state = FakePoliceApi({"2025-03": fake_crimes(dataset, "2025-03", 80)})
+    with serving(state) as url:
+        monkeypatch.setenv(fetch.API_VARIABLE, url)
+        yield state
+
+
+def test_the_fetch_button_fetches_checks_and_applies(home, fake_api):
+    app = run_app(PAGE)
+    assert app.text_input(key="fetch_from").value == "2025-03"
+    button(app, "fetch_button").click().run()
+    assert not app.exception
+    text = page_text(app)
+    assert "2025-03: 80 crimes" in text
+    assert "No problems found" in text
+    assert len(fake_api.requests) >= 3  # 80 crimes > the limit of 60: the area was split
+    button(app, "apply_fetch").click().run()
+    assert "Applied: police.uk street-level crime for March 2025" in page_text(app)
+    assert (home.data / "fetch-cache" / "2025-03").is_dir()
+
+
+def test_a_damaged_dataset_can_still_be_restored_from_the_page(home):
+    from saferleeds import store
+    from saferleeds.store import Changes
+    from saferleeds.values import read_values
+
+    values = read_values(home.values)
+    store.apply_changes(home, Changes("a test change", values[values["indicator"] == "burglary"].head(10)))
+    home.values.write_bytes(b"this is not a parquet file")
+    app = run_app(PAGE)
+    text = page_text(app)
+    assert "The data could not be loaded." in text
+    assert not app.exception
+    button(app, "restore_button").click().run()
+    assert not app.exception
+    assert "Restored" in page_text(app)
+    assert "Indicator catalogue" in page_text(app)
+    load_dataset(home)
