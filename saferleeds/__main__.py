@@ -26,8 +26,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         cli.ingest_command,
     ),
     "ingest-police-uk": (
-        "Load police.uk street-level crime CSVs or bulk zip downloads (the same as ingest).",
-        cli.add_ingest_arguments,
+        "Load police.uk street-level crime CSVs or bulk zip downloads (ingest --kind police_uk).",
+        cli.add_ingest_police_uk_arguments,
         cli.ingest_command,
     ),
     "fetch-police-uk": (

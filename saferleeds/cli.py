@@ -67,6 +67,11 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
     _add_upload_arguments(parser)
 
 
+def add_ingest_police_uk_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_upload_arguments(parser)
+    parser.set_defaults(kind="police_uk")
+
+
 class StderrProgress:
     """A one-line progress bar on standard error (a line per step when it is not a terminal)."""
 
@@ -87,8 +92,10 @@ class StderrProgress:
 
 
 def _print_report(report: validation.Report) -> None:
+    """The report's lines: problems on standard error (where scripts look for them), the rest on standard output."""
     for line in report.lines():
-        print(line)
+        problem = line.startswith(("error:", "warning:"))
+        print(line, file=sys.stderr if problem else sys.stdout)
 
 
 def _check(arguments: argparse.Namespace) -> tuple[object, validation.Report]:
@@ -111,7 +118,7 @@ def validate_command(arguments: argparse.Namespace) -> int:
 def _apply(paths, report: validation.Report) -> int:
     _print_report(report)
     if not report.ok:
-        print("Nothing was applied.")
+        print("Nothing was applied.", file=sys.stderr)
         return 1
     version = validation.apply_report(paths, report)
     print(f"Applied: {report.changes.description}.")
@@ -192,8 +199,3 @@ def info_command(arguments: argparse.Namespace) -> int:
     loaded = dataset.load_dataset(paths)
     print(dataset.describe(loaded))
     return 0
-
-
-# The command's earlier name and functions, kept for scripts that call them.
-add_ingest_police_uk_arguments = add_ingest_arguments
-ingest_police_uk_command = ingest_command

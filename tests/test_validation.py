@@ -46,7 +46,7 @@ def test_police_uk_csv_report_says_what_is_added_and_left_alone(dataset):
     assert any(line.startswith("new months March 2025: 15 indicators") for line in report.added)
     assert any("the other months (April 2016 to February 2025)" in line for line in report.left_alone)
     assert any("5 other indicators" in line for line in report.left_alone)
-    assert "1 rows lie outside Leeds" in " ".join(report.notes)
+    assert "1 row lies outside Leeds" in " ".join(report.notes)
     preview = report.previews["Leeds totals by month (police.uk)"]
     assert preview["Mar 2025"].sum() > 0
 
@@ -54,7 +54,7 @@ def test_police_uk_csv_report_says_what_is_added_and_left_alone(dataset):
 def test_police_uk_bulk_zip_reads_only_street_files(dataset):
     report = validate([upload("police_uk_bulk.zip")], dataset)
     assert report.ok
-    assert "Read 80 rows from 2 file(s) for April 2025, May 2025" in " ".join(report.notes)
+    assert "Read 80 rows from 2 files for April 2025, May 2025" in " ".join(report.notes)
 
 
 def test_replacing_a_month_says_what_it_replaces(dataset):
