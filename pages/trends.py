@@ -6,9 +6,8 @@ from saferleeds.text import join_words
 from saferleeds.trends import trend_view
 from saferleeds.ui.data import escape
 from saferleeds.ui.figures import show_notes, table_with_download
-from saferleeds.ui.navigation import request_page
 from saferleeds.ui.page import start_page
-from saferleeds.ui.trends import choose_areas, choose_span, draw_trend_chart
+from saferleeds.ui.trends import choose_areas, choose_span, draw_trend_chart, use_rates
 
 dataset, selection = start_page("Trends")
 codes = choose_areas(dataset, selection)
@@ -26,13 +25,7 @@ if not view.has_data:
     st.stop()
 if selection.measure == "count" and indicator.is_count and len(view.area_names) > 1:
     st.caption("Areas of different sizes are hard to compare as numbers: a large area's line dwarfs a small one's.")
-    st.button(
-        "Compare rates per 1,000 residents",
-        icon=":material/percent:",
-        on_click=request_page,
-        args=("trends",),
-        kwargs={"measure": "rate"},
-    )
+    st.button("Compare rates per 1,000 residents", key="use-rates", icon=":material/percent:", on_click=use_rates)
 if view.hidden_months:
     st.caption(
         f"{view.hidden_months} monthly counts from 1 to 4 are hidden to protect privacy (gaps in the lines, “<5” "

@@ -7,6 +7,7 @@ the other areas it is part of or overlaps, and the shapes for a locator map.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import altair as alt
@@ -187,12 +188,11 @@ def build_profile(
         return None
     level, canonical, note = found
     key = ("profile", canonical, period, measure, indicator_id)
-    return dataset.memo(key, lambda: _build(dataset, level, canonical, note, period, measure, indicator_id))
+    profile = dataset.memo(key, lambda: _build(dataset, level, canonical, period, measure, indicator_id))
+    return dataclasses.replace(profile, note=note) if note else profile
 
 
-def _build(
-    dataset: Dataset, level: str, code: str, note: str, period: Period, measure: str, indicator_id: str
-) -> Profile:
+def _build(dataset: Dataset, level: str, code: str, period: Period, measure: str, indicator_id: str) -> Profile:
     geography = dataset.geography
     name = geography.name(code)
     facts = facts_for_area(dataset, code, period)
@@ -213,7 +213,7 @@ def _build(
         slug=geography.slug(code),
         population=float(geography.population(level).get(code, float("nan"))),
         period=period,
-        note=note,
+        note="",
         summary=write_summary(name, period.label(), facts, compared_with_leeds=level != "city"),
         key_figures=key_figures,
         key_table=key_table(key_figures, name, is_city=level == "city"),

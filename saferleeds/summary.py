@@ -110,7 +110,9 @@ def _changed(fact: Fact) -> str:
 
 
 def _size(fact: Fact) -> float:
-    return abs(fact.relative_change if fact.relative_change is not None else (fact.change or 0.0))
+    if fact.relative_change is not None:
+        return abs(fact.relative_change)
+    return abs(fact.change or 0.0) / (100 if fact.change_unit == "points" else 1)
 
 
 def _ordered(facts: list[Fact]) -> list[Fact]:
@@ -193,8 +195,8 @@ def _modelled_point(facts: list[Fact]) -> str:
     if len(fully) == len(facts):
         return "every figure here is a modelled estimate, not recorded data."
     if fully:
-        verb = "is" if len(fully) == 1 else "are"
-        parts.append(f"{_listed(fully, limit=6)} {verb} modelled estimates, not recorded data")
+        what = "is a modelled estimate" if len(fully) == 1 else "are modelled estimates"
+        parts.append(f"{_listed(fully, limit=6)} {what}, not recorded data")
     if partly:
         shares = {(f.modelled_months, f.months) for f in partly}
         if len(shares) == 1:

@@ -46,7 +46,9 @@ def follow_page_request() -> None:
         st.session_state[key] = value
     target = st.session_state.pop(PAGE_REQUEST_KEY, None)
     if target:
-        st.switch_page(target)
+        # An empty mapping, not None: clearing the URL by default refuses while filters are bound to it;
+        # the bound filters write themselves back as the page draws them.
+        st.switch_page(target, query_params={})
 
 
 def ensure_router() -> None:

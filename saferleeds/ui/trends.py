@@ -61,6 +61,11 @@ def choose_span() -> str:
     )
 
 
+def use_rates() -> None:
+    """Button callback: show rates per 1,000 residents (the shared measure filter)."""
+    st.session_state["measure"] = "rate"
+
+
 def draw_trend_chart(dataset: Dataset, view: TrendView, kind: str, with_notes: bool = True) -> None:
     """One of the Trends page's charts (remembered per view), with its notes in words."""
     show_chart(dataset, ("trend", kind, *view.key), lambda: trend_chart(view, kind), view.notes if with_notes else None)
