@@ -57,16 +57,16 @@ def test_shared_filters_change_the_comparison():
     assert len(app.dataframe[0].value) == 10
 
 
-def test_choosing_a_row_offers_that_areas_profile(dataset):
+def test_choosing_a_row_makes_it_the_shared_area_and_offers_its_profile(dataset):
     app = run_app("pages/compare.py")
     table = app.dataframe[0].value
     app.session_state[selection_key(dataset, "ranked")] = {"selection": {"rows": [2], "columns": [], "cells": []}}
     app.run()
     chosen = table["Area"].iloc[2]
+    assert app.selectbox(key="area").value == table_codes(dataset)[2]  # kept in the URL like any filter
     assert f"{chosen}: " in page_text(app) and "the Leeds average" in page_text(app)
     app.button(key="open-profile").click().run()
     assert not app.exception
-    assert app.selectbox(key="area").value == table_codes(dataset)[2]  # the shared area is now the chosen one
     # AppTest cannot follow a page switch to a page whose address differs from its file name
     # (/profile is pages/profiles.py); the browser tests follow it for real.
     app.switch_page("pages/profiles.py").run()
@@ -79,9 +79,13 @@ def test_clicking_a_point_on_the_funnel_plot_picks_that_area(dataset):
         "selection": {FUNNEL_SELECTION: [{"code": "CC-OUTER-SOUTH"}]}
     }
     app.run()
-    text = page_text(app)
-    assert "Outer South: " in text
+    assert "Outer South: " in page_text(app)
+    assert app.selectbox(key="area").value == "CC-OUTER-SOUTH"
     assert app.button(key="open-profile").label == "Open the profile of Outer South"
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    assert any(layer["mark"].get("type") == "text" for layer in spec["layer"] if isinstance(layer["mark"], dict))
+    app.selectbox(key="area").set_value("CC-INNER-EAST").run()  # the sidebar still rules
+    assert "Inner East: " in page_text(app)
 
 
 def test_the_shared_area_is_picked_until_another_is_chosen():

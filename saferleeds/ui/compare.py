@@ -1,10 +1,12 @@
-"""The Compare page's selection: an area picked by clicking the funnel plot or a row of the table."""
+"""The Compare page's selection: clicking a point of the funnel plot or a row of the table chooses
+that area as the shared area (kept in the URL like every filter)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from saferleeds.compare import Comparison
+from saferleeds.ui.navigation import request_filters
 
 FUNNEL_SELECTION = "funnel_pick"
 PICK_STATE = "_compare_pick"
@@ -16,30 +18,35 @@ def widget_key(kind: str, comparison: Comparison) -> str:
     return f"{kind}-{comparison.indicator.id}-{comparison.level}-{period.start:%Y%m}-{period.end:%Y%m}"
 
 
-def chart_pick(event) -> str | None:
-    points = (event or {}).get("selection", {}).get(FUNNEL_SELECTION) or []
+def chart_pick(state) -> str | None:
+    points = (state or {}).get("selection", {}).get(FUNNEL_SELECTION) or []
     codes = [p.get("code") for p in points if isinstance(p, dict) and p.get("code")]
     return codes[0] if codes else None
 
 
-def row_pick(event, codes: list[str]) -> str | None:
-    rows = (event or {}).get("selection", {}).get("rows") or []
+def row_pick(state, codes: list[str]) -> str | None:
+    rows = (state or {}).get("selection", {}).get("rows") or []
     return codes[rows[0]] if rows and 0 <= rows[0] < len(codes) else None
 
 
-def picked_area(chart_event, table_event, codes: list[str]) -> str | None:
-    """The area picked most recently, by a click on the funnel plot or a row of the table."""
-    from_chart, from_row = chart_pick(chart_event), row_pick(table_event, codes)
-    state = st.session_state.setdefault(PICK_STATE, {"chart": None, "row": None, "picked": None})
-    if from_chart != state["chart"]:
-        state["picked"] = from_chart or from_row
-    elif from_row != state["row"]:
-        state["picked"] = from_row or from_chart
-    state["chart"], state["row"] = from_chart, from_row
-    return state["picked"] if state["picked"] in codes else None
+def new_pick(chart_state, table_state, codes: list[str]) -> str | None:
+    """The area just clicked on the funnel plot or chosen in the table (None when neither changed)."""
+    from_chart, from_row = chart_pick(chart_state), row_pick(table_state, codes)
+    seen = st.session_state.get(PICK_STATE, {"chart": None, "row": None})
+    st.session_state[PICK_STATE] = {"chart": from_chart, "row": from_row}
+    if from_chart != seen["chart"] and from_chart:
+        return from_chart
+    if from_row != seen["row"] and from_row:
+        return from_row
+    return None
 
 
-def last_pick(codes: list[str]) -> str | None:
-    """The area picked on an earlier run, if it is still among the areas shown."""
-    picked = st.session_state.get(PICK_STATE, {}).get("picked")
-    return picked if picked in codes else None
+def follow_pick(comparison: Comparison, current: str | None) -> None:
+    """Make a newly picked area the shared area (runs the page again, through the router)."""
+    picked = new_pick(
+        st.session_state.get(widget_key("funnel", comparison)),
+        st.session_state.get(widget_key("ranked", comparison)),
+        comparison.codes,
+    )
+    if picked and picked != current:
+        request_filters(area=picked)

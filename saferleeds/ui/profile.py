@@ -92,6 +92,7 @@ def area_links(links: list[AreaLink], group_by_kind: bool = True) -> None:
 
 
 def summary_box(headline: str, points: tuple[tuple[str, str], ...]) -> None:
-    with st.container(border=True):
+    """The plain-English summary at the top of a profile, in a box of its own."""
+    with st.container(border=True, key="summary"):
         st.markdown(f"**{escape(headline)}**")
         st.markdown("\n".join(f"- **{escape(label)}:** {escape(words)}" for label, words in points))
