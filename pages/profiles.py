@@ -2,11 +2,18 @@
 
 import streamlit as st
 
-from saferleeds.profiles import build_profile, locator_chart, trend_chart
+from saferleeds.profiles import build_profile, key_trends_key, locator_chart, trend_chart
 from saferleeds.ui.data import escape
 from saferleeds.ui.figures import show_chart, table_with_download
 from saferleeds.ui.page import start_page
-from saferleeds.ui.profile import area_links, follow_place, keep_place_in_url, place_picker, summary_box
+from saferleeds.ui.profile import (
+    area_links,
+    follow_place,
+    keep_place_in_url,
+    key_figure_card,
+    place_picker,
+    summary_box,
+)
 
 dataset, selection = start_page("Area profile")
 problem = follow_place(dataset, selection)
@@ -29,7 +36,11 @@ if profile.is_city:
 show_chart(dataset, ("locator", profile.code), lambda: locator_chart(dataset, profile))
 
 st.subheader("Key indicators against Leeds", divider="gray")
-st.markdown("\n".join(f"- **{escape(f.indicator.short_label)}:** {escape(f.words())}" for f in profile.key_figures))
+st.caption(escape(key_trends_key(profile)))
+for pair in profile.key_figure_pairs():
+    for figure, column in zip(pair, st.columns(2), strict=False):
+        with column:
+            key_figure_card(dataset, profile, figure)
 with st.expander("Key indicators as a table"):
     table_with_download(profile.key_table, f"profile-{profile.slug}.csv", key="key-table")
 

@@ -62,6 +62,7 @@ if view.year_on_year.empty:
     st.info("There is no data for these years.")
 else:
     draw_trend_chart(dataset, view, "year_on_year", with_notes=False)
+    show_notes(view.year_notes)
 
 st.subheader(f"Seasons: {view.focus_name}", divider="gray")
 if view.seasonality.empty:

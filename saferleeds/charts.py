@@ -8,6 +8,7 @@ else: control limits, funnel limits and notes are drawn with solid lines.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
@@ -37,13 +38,15 @@ SIGNAL_KINDS = {
     "trend_up": "Rising or falling run",
     "trend_down": "Rising or falling run",
 }
-VERDICT_STYLE = {  # legend label: (colour, shape)
-    "Significantly above": ("#b2182b", "triangle-up"),
-    "Not significantly different": ("#505a5f", "circle"),
-    "Significantly below": ("#2166ac", "triangle-down"),
+VERDICT_SHAPES = {
+    "Significantly above": "triangle-up",
+    "Not significantly different": "circle",
+    "Significantly below": "triangle-down",
 }
 FUNNEL_LIMIT_COLOURS = {"95% limits": "#f47738", "99.8% limits": "#6f777b"}
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 HIGHLIGHT = "#1d70b8"
+MODELLED_POINTS = "Includes modelled months (hollow)"
 BACKGROUND_AREA = "#dee0e2"
 TITLE_WIDTH = 44  # characters a line, so titles fit a 375 px screen
 SUBTITLE_WIDTH = 56
@@ -116,32 +119,49 @@ def _status_fill(statuses: pd.Series) -> alt.Scale:
     return alt.Scale(domain=[STATUS_LABELS[s] for s in present], range=[fill[s] for s in present])
 
 
-def area_colour_scale(areas: list[str], reference: str | None = "Leeds") -> alt.Scale:
-    """One colour per area in the order given; Leeds, the reference, is always grey."""
-    colours = []
-    others = iter(AREA_COLOURS)
-    for area in areas:
-        colours.append(LEEDS_COLOUR if area == reference else next(others))
+@dataclass(frozen=True)
+class Palette:
+    """Colours that carry meaning, read from the catalogue's [palettes] (these are its defaults)."""
+
+    areas: tuple[str, ...] = AREA_COLOURS
+    reference: str = LEEDS_COLOUR
+    below: str = "#2166ac"
+    above: str = "#b2182b"
+
+    @classmethod
+    def from_catalogue(cls, palettes: dict) -> Palette:
+        change = palettes.get("change") or [cls.below, cls.above]
+        return cls(
+            areas=tuple(palettes.get("areas") or AREA_COLOURS),
+            reference=palettes.get("reference") or LEEDS_COLOUR,
+            below=change[0],
+            above=change[-1],
+        )
+
+
+def area_colour_scale(areas: list[str], palette: Palette | None = None, reference: str = "Leeds") -> alt.Scale:
+    """One colour per area in the order given; Leeds, the reference, always has the reference colour."""
+    palette = palette or Palette()
+    others = iter(palette.areas * 2)
+    colours = [palette.reference if area == reference else next(others) for area in areas]
     return alt.Scale(domain=areas, range=colours)
 
 
-def _notes_layers(notes: pd.DataFrame | None) -> list[alt.Chart]:
-    """A thin solid rule per dated note, numbered at the top; the note itself is in the tooltip."""
+def _notes_layers(notes: pd.DataFrame | None, x: alt.X | None = None) -> list[alt.Chart]:
+    """A thin solid rule per dated note, numbered at the top; the note itself is in the tooltip.
+
+    ``x`` places the rule (by date unless given, e.g. by month of the year).
+    """
     if notes is None or notes.empty:
         return []
+    x = x or alt.X("date:T")
     data = notes.assign(number_text=notes["number"].astype(str))
-    rules = (
-        alt.Chart(data)
-        .mark_rule(color=NOTE_COLOUR, strokeWidth=1.5, opacity=0.8)
-        .encode(
-            x="date:T",
-            tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y"), alt.Tooltip("note:N", title="Note")],
-        )
-    )
+    tooltip = [alt.Tooltip("date:T", title="Date", format="%-d %B %Y"), alt.Tooltip("note:N", title="Note")]
+    rules = alt.Chart(data).mark_rule(color=NOTE_COLOUR, strokeWidth=1.5, opacity=0.8).encode(x=x, tooltip=tooltip)
     labels = (
         alt.Chart(data)
         .mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=11, fontWeight="bold", color=NOTE_COLOUR)
-        .encode(x="date:T", y=alt.value(0), text="number_text:N", tooltip=[alt.Tooltip("note:N", title="Note")])
+        .encode(x=x, y=alt.value(0), text="number_text:N", tooltip=tooltip)
     )
     return [rules, labels]
 
@@ -199,12 +219,14 @@ def trend_chart(
     shade: Period | None = None,
     unit_kind: str = "count",
     height: int = 300,
+    palette: Palette | None = None,
 ) -> alt.LayerChart:
     """Monthly lines, one per area (column ``area``), dashed and hollow where modelled."""
     frame = data[["area", "period", value, status]].rename(columns={value: "y", status: "status"})
     segments = status_segments(frame, "area")
     areas = list(dict.fromkeys(frame["area"]))
-    colour = alt.Color("area:N", title="Area", scale=area_colour_scale(areas), legend=alt.Legend(**LEGEND))
+    scale = area_colour_scale(areas, palette)
+    colour = alt.Color("area:N", title="Area", scale=scale, legend=alt.Legend(**LEGEND))
     x = alt.X("period:T", title=None, axis=MONTH_AXIS)
     y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False))
     lines = (
@@ -235,16 +257,59 @@ def trend_chart(
             x=x,
             y=y,
             size=alt.condition(alt.datum.status == "recorded", alt.value(40), alt.value(14)),
-            color=alt.Color("area:N", scale=area_colour_scale(areas), legend=None),
-            fill=alt.condition(
-                alt.datum.status == "recorded", alt.Color("area:N", scale=area_colour_scale(areas)), alt.value("white")
-            ),
+            color=alt.Color("area:N", scale=scale, legend=None),
+            fill=alt.condition(alt.datum.status == "recorded", alt.Color("area:N", scale=scale), alt.value("white")),
             tooltip=tooltip,
         )
     )
     hover = alt.Chart(real).mark_point(size=90, opacity=0).encode(x=x, y=y, tooltip=tooltip)
     layers = [*_period_shade(shade), lines, points, hover, *_notes_layers(notes)]
     return _finish(alt.layer(*layers), title, description, height)
+
+
+def small_trend(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    description: str,
+    unit_kind: str = "rate",
+    height: int = 70,
+    palette: Palette | None = None,
+) -> alt.LayerChart:
+    """A small monthly chart of one indicator for an area and Leeds: lines only, dashed where modelled.
+
+    Meant for a list of indicators under one shared key (say in words what the colours and dashes mean).
+    """
+    frame = data[["area", "period", "shown", "status"]].rename(columns={"shown": "y"})
+    segments = status_segments(frame, "area")
+    areas = list(dict.fromkeys(frame["area"]))
+    real = segments[~segments["bridge"]]
+    x = alt.X("period:T", title=None, axis=alt.Axis(format="%Y", tickCount=3, labelOverlap="greedy", grid=False))
+    y = alt.Y("y:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=3, grid=False))
+    tooltip = [
+        alt.Tooltip("area:N", title="Area"),
+        alt.Tooltip("period:T", title="Month", format="%B %Y"),
+        alt.Tooltip("y:Q", title="Value", format=number_format(unit_kind)),
+        alt.Tooltip("Data:N", title="Data"),
+    ]
+    lines = (
+        alt.Chart(segments)
+        .mark_line(strokeWidth=1.8)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("area:N", scale=area_colour_scale(areas, palette), legend=None),
+            strokeDash=alt.StrokeDash("Data:N", scale=_status_scale(frame["status"]), legend=None),
+            detail="segment:N",
+        )
+    )
+    hover = alt.Chart(real).mark_point(size=60, opacity=0).encode(x=x, y=y, tooltip=tooltip)
+    recorded = (
+        alt.Chart(real[real["status"] == "recorded"])
+        .mark_point(size=30, filled=True)
+        .encode(x=x, y=y, color=alt.Color("area:N", scale=area_colour_scale(areas, palette), legend=None))
+    )
+    return _finish(alt.layer(lines, recorded, hover), title, description, height)
 
 
 def spc_chart(
@@ -335,7 +400,14 @@ def spc_chart(
 
 
 def year_on_year_chart(
-    data: pd.DataFrame, *, y_title: str, title: str, description: str, unit_kind: str = "count", height: int = 280
+    data: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    description: str,
+    notes: pd.DataFrame | None = None,
+    unit_kind: str = "count",
+    height: int = 280,
 ) -> alt.LayerChart:
     """One line per calendar year across the months of the year; the latest year darkest."""
     frame = data.rename(columns={"year": "area"})
@@ -379,11 +451,14 @@ def year_on_year_chart(
             ],
         )
     )
-    return _finish(alt.layer(lines, points), title, description, height)
+    if notes is not None and not notes.empty:
+        notes = notes.assign(month=[MONTH_NAMES[d.month - 1] for d in notes["date"]])
+    month_x = alt.X("month:N", sort=list(MONTH_NAMES))
+    return _finish(alt.layer(lines, points, *_notes_layers(notes, month_x)), title, description, height)
 
 
 def _month_names() -> tuple[str, ...]:
-    return ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    return MONTH_NAMES
 
 
 def seasonality_chart(
@@ -444,6 +519,7 @@ def funnel_chart(
     selected: str | None = None,
     unit_kind: str = "rate",
     height: int = 360,
+    palette: Palette | None = None,
 ) -> alt.LayerChart:
     """Areas as points (value against size) inside 95% and 99.8% limits around the Leeds figure.
 
@@ -475,14 +551,20 @@ def funnel_chart(
         .encode(y="value:Q", tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("value:Q", format=",.2f")])
     )
     frame = points.assign(
-        Data=np.where(points["modelled"], "Includes modelled months", "Recorded"),
+        Data=np.where(points["modelled"], MODELLED_POINTS, "Recorded"),
         verdict=[_verdict_short(label) for label in points["verdict_label"]],
     )
-    present = [v for v in VERDICT_STYLE if v in set(frame["verdict"])] or list(VERDICT_STYLE)
+    palette = palette or Palette()
+    colours = {
+        "Significantly above": palette.above,
+        "Not significantly different": palette.reference,
+        "Significantly below": palette.below,
+    }
+    present = [v for v in VERDICT_SHAPES if v in set(frame["verdict"])] or list(VERDICT_SHAPES)
     verdict_scale = {
         "domain": present,
-        "colours": [VERDICT_STYLE[v][0] for v in present],
-        "shapes": [VERDICT_STYLE[v][1] for v in present],
+        "colours": [colours[v] for v in present],
+        "shapes": [VERDICT_SHAPES[v] for v in present],
     }
     dots = (
         alt.Chart(frame)
@@ -502,14 +584,12 @@ def funnel_chart(
                 scale=alt.Scale(domain=verdict_scale["domain"], range=verdict_scale["shapes"]),
                 legend=alt.Legend(**LEGEND),
             ),
-            fill=alt.condition(
-                alt.datum.modelled,
-                alt.value("white"),
-                alt.Color(
-                    "verdict:N",
-                    scale=alt.Scale(domain=verdict_scale["domain"], range=verdict_scale["colours"]),
-                    legend=None,
-                ),
+            # Filled points are recorded data; hollow ones include modelled months.
+            fill=alt.Fill(
+                "Data:N",
+                title="Data",
+                scale=alt.Scale(domain=["Recorded", MODELLED_POINTS], range=[NEUTRAL, "white"]),
+                legend=alt.Legend(**LEGEND, symbolStrokeColor=NEUTRAL, symbolStrokeWidth=1.5, symbolOpacity=1),
             ),
             strokeWidth=alt.condition(pick, alt.value(3.5), alt.value(1.8)),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
@@ -532,7 +612,7 @@ def funnel_chart(
             .encode(x=x, y=y, text="name:N")
         )
     chart = alt.layer(*layers)
-    legend_note = "Hollow points include modelled months. Click a point to choose that area; double-click to clear."
+    legend_note = "Click a point to choose that area; double-click to clear."
     return _finish(chart, title, description, height, subtitle=legend_note)
 
 

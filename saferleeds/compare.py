@@ -54,6 +54,7 @@ class Comparison:
     leeds_text: str  # "Leeds: 30.1 per 1,000"
     hidden: int  # areas left off the plot because their count is shown as "<5"
     counts: dict[str, int]  # how many areas are above, below, within
+    palette: charts.Palette
 
     def describe(self) -> str:
         """A one-sentence text alternative of the funnel plot."""
@@ -129,6 +130,7 @@ def _compare(dataset: Dataset, indicator_id: str, level: str, period: Period) ->
         leeds_text=leeds_text,
         hidden=hidden,
         counts={str(k): int(v) for k, v in counts.items()},
+        palette=charts.Palette.from_catalogue(dataset.catalogue.palettes),
     )
 
 
@@ -247,4 +249,5 @@ def funnel_plot(comparison: Comparison, selection_name: str, selected: str | Non
         selection_name=selection_name,
         selected=selected,
         unit_kind="percent" if comparison.indicator.unit == "percent" else "rate",
+        palette=comparison.palette,
     )

@@ -33,6 +33,7 @@ RELATED_LEVELS = {
 }
 MAP_BACKGROUND = {"ward": "ward", "committee": "committee", "constituency": "constituency", "neighbourhood": "ward"}
 TREND_MONTHS = 36
+KEY_TREND_MONTHS = 24
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ class Profile:
     trend_unit: str
     trend_notes: pd.DataFrame
     trend_window: Period
+    palette: charts.Palette
+    key_trends: dict[str, pd.DataFrame]  # key indicator id -> this area and Leeds, monthly rates, last two years
     members: pd.DataFrame  # wards (or committee areas for Leeds), with the chosen indicator
     members_title: str
     member_links: list[AreaLink]
@@ -103,6 +106,10 @@ class Profile:
     @property
     def is_city(self) -> bool:
         return self.level == "city"
+
+    def key_figure_pairs(self) -> list[list[KeyFigure]]:
+        """Key figures two by two, for rows of two cards (one above the other on a phone)."""
+        return [self.key_figures[i : i + 2] for i in range(0, len(self.key_figures), 2)]
 
 
 # ----------------------------------------------------------------------------- finding the area
@@ -225,6 +232,8 @@ def _build(dataset: Dataset, level: str, code: str, period: Period, measure: str
         trend_unit=measure_label(trend_indicator, trend_measure),
         trend_notes=trends.notes_for(dataset.annotations, trend_indicator.id, window),
         trend_window=window,
+        palette=charts.Palette.from_catalogue(dataset.catalogue.palettes),
+        key_trends={f.indicator.id: _recent(dataset, f.indicator.id, codes, period) for f in key_figures},
         members=member_table(dataset, members_level, members, trend_indicator, period, code)
         if members
         else _no_members(),
@@ -232,6 +241,11 @@ def _build(dataset: Dataset, level: str, code: str, period: Period, measure: str
         member_links=[_member_link(dataset, level, code, m) for m in members],
         related=related_areas(dataset, level, code),
     )
+
+
+def _recent(dataset: Dataset, indicator_id: str, codes: list[str], period: Period) -> pd.DataFrame:
+    window = Period(max(period.end - pd.DateOffset(months=KEY_TREND_MONTHS - 1), dataset.months[0]), period.end)
+    return trends.series_for(dataset, indicator_id, codes, "rate", window)
 
 
 def _key_indicators(dataset: Dataset, level: str) -> list[Indicator]:
@@ -385,6 +399,7 @@ def trend_chart(profile: Profile) -> alt.LayerChart:
         shade=profile.period,
         unit_kind="percent" if indicator.unit == "percent" else "rate",
         height=260,
+        palette=profile.palette,
     )
 
 
@@ -401,4 +416,29 @@ def locator_chart(dataset: Dataset, profile: Profile) -> alt.LayerChart:
         + ".",
         outline=outline,
         marker=marker,
+    )
+
+
+def key_trend_chart(profile: Profile, indicator_id: str) -> alt.LayerChart:
+    """A small chart of one key indicator for the area beside Leeds, last two years."""
+    figure = next(f for f in profile.key_figures if f.indicator.id == indicator_id)
+    indicator = figure.indicator
+    unit = measure_label(indicator, "rate")
+    return charts.small_trend(
+        profile.key_trends[indicator_id],
+        title=sentence_case(unit),
+        description=f"Small line chart of {indicator.label.lower()} ({unit}) each month over the last two years "
+        f"for {profile.name}" + ("" if profile.is_city else " and Leeds") + "; dashed where modelled.",
+        unit_kind="percent" if indicator.unit == "percent" else "rate",
+        palette=profile.palette,
+    )
+
+
+def key_trends_key(profile: Profile) -> str:
+    """The words that explain the small charts' colours and dashes."""
+    if profile.is_city:
+        return "Small charts: the last two years month by month; dashed where modelled, dots where recorded."
+    return (
+        f"Small charts: the last two years month by month for {profile.name} (blue) and Leeds (grey); "
+        "dashed where modelled, dots where recorded. Crimes and incidents per 1,000 residents."
     )

@@ -8,7 +8,6 @@ control. Dated notes from ``data/annotations.csv`` are matched to the indicators
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 
 import altair as alt
@@ -35,7 +34,7 @@ SPANS = {
 SPAN_MONTHS = {"3y": 36, "5y": 60}
 DEFAULT_SPAN = "3y"
 CHOOSABLE_LEVELS = ("ward", "committee", "constituency", "neighbourhood", "lsoa")
-MONTH_NAMES = tuple(calendar.month_abbr[m] for m in range(1, 13))
+MONTH_NAMES = charts.MONTH_NAMES
 
 
 # ----------------------------------------------------------------------------- choosing areas
@@ -198,6 +197,11 @@ def series_for(
 def missing_areas(dataset: Dataset, indicator_id: str, codes: list[str]) -> list[str]:
     """Names of the chosen areas that have no data for the indicator (not published at their level)."""
     return [dataset.geography.name(code) for code in codes if area_series(dataset, indicator_id, code, "count").empty]
+
+
+def year_span(end: pd.Timestamp, years: int = YEARS_COMPARED) -> Period:
+    """The calendar years the year-on-year chart shows, up to ``end``."""
+    return Period(pd.Timestamp(year=end.year - years + 1, month=1, day=1), end)
 
 
 def year_on_year(series: pd.DataFrame, end: pd.Timestamp, years: int = YEARS_COMPARED) -> pd.DataFrame:
@@ -378,11 +382,13 @@ class TrendView:
     spc_findings: list[str]
     year_on_year: pd.DataFrame
     seasonality: pd.DataFrame
-    notes: pd.DataFrame
+    notes: pd.DataFrame  # dated notes within the window
+    year_notes: pd.DataFrame  # dated notes within the years of the year-on-year chart
     table: pd.DataFrame
     missing: list[str]  # chosen areas with no data for this indicator
     modelled_share: str  # e.g. '35 of the 36 months shown are modelled'
     hidden_months: int  # months hidden by disclosure control, all areas
+    palette: charts.Palette  # the catalogue's colours
     focus_hidden: bool  # some of the chosen area's months are hidden, so SPC and seasonality are not shown
 
     @property
@@ -481,11 +487,13 @@ def _trend_view(
         year_on_year=year_on_year(focus_all, period.end),
         seasonality=seasonality(focus_all if seasons_shown else focus_all.iloc[0:0], period.end),
         notes=notes_for(dataset.annotations, indicator_id, window),
+        year_notes=notes_for(dataset.annotations, indicator_id, year_span(period.end)),
         table=trend_table(series, indicator, measure, thresholds["disclosure_below"]),
         missing=missing_areas(dataset, indicator_id, codes),
         modelled_share=modelled_share(focus_window),
         hidden_months=int(series["suppressed"].sum()),
         focus_hidden=not (spc_shown and seasons_shown),
+        palette=charts.Palette.from_catalogue(dataset.catalogue.palettes),
     )
 
 
@@ -511,15 +519,14 @@ def trend_chart(view: TrendView, kind: str) -> alt.TopLevelMixin:
         "unit_kind": view.unit_kind,
     }
     if kind == "monthly":
-        return charts.trend_chart(view.series, notes=view.notes, shade=view.period, **common)
+        return charts.trend_chart(view.series, notes=view.notes, shade=view.period, palette=view.palette, **common)
     if kind == "rolling":
-        return charts.trend_chart(
-            view.series, value="rolling", status="rolling_status", notes=view.notes, shade=view.period, **common
-        )
+        rolling = {"value": "rolling", "status": "rolling_status", "palette": view.palette}
+        return charts.trend_chart(view.series, notes=view.notes, shade=view.period, **rolling, **common)
     if kind == "spc":
         return charts.spc_chart(view.spc, notes=view.notes, **common)
     if kind == "year_on_year":
-        return charts.year_on_year_chart(view.year_on_year, **common)
+        return charts.year_on_year_chart(view.year_on_year, notes=view.year_notes, **common)
     if kind == "seasonality":
         return charts.seasonality_chart(view.seasonality, **common)
     raise ValueError(f"unknown trend chart '{kind}'")

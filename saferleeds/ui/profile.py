@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from saferleeds.dataset import Dataset
-from saferleeds.profiles import AreaLink, option_label, profile_options
+from saferleeds.profiles import AreaLink, KeyFigure, Profile, key_trend_chart, option_label, profile_options
 from saferleeds.selection import Selection
 from saferleeds.text import sentence_case
 from saferleeds.ui.data import escape
+from saferleeds.ui.figures import show_chart
 from saferleeds.ui.navigation import PAGES, request_filters
 
 PLACE = "place"
@@ -89,6 +90,18 @@ def area_links(links: list[AreaLink], group_by_kind: bool = True) -> None:
         st.page_link(PAGES["profiles"], label=link.name, query_params={PLACE: link.slug}, icon=":material/location_on:")
         if link.relation:
             st.caption(escape(sentence_case(link.relation)))
+
+
+def key_figure_card(dataset: Dataset, profile: Profile, figure: KeyFigure) -> None:
+    """One key indicator: its figures in words and a small chart of the last two years."""
+    indicator_id = figure.indicator.id
+    with st.container(border=True):
+        st.markdown(f"**{escape(figure.indicator.short_label)}:** {escape(figure.words())}")
+        show_chart(
+            dataset,
+            ("profile-key", profile.code, indicator_id, profile.period),
+            lambda: key_trend_chart(profile, indicator_id),
+        )
 
 
 def summary_box(headline: str, points: tuple[tuple[str, str], ...]) -> None:
