@@ -146,3 +146,34 @@ def test_sparkline_still_draws_recorded_and_modelled_lines():
     series = _series(["modelled", "recorded"]).drop(columns="area")
     spec = charts.sparkline(series).to_dict()
     assert len(spec["layer"]) == 2 and spec["height"] == 48
+
+
+def test_colours_that_carry_meaning_come_from_the_catalogue(dataset):
+    palettes = dataset.catalogue.palettes
+    palette = charts.Palette.from_catalogue(palettes)
+    assert palette.areas == tuple(palettes["areas"]) and palette.reference == palettes["reference"]
+    assert (palette.below, palette.above) == (palettes["change"][0], palettes["change"][-1])
+    scale = charts.area_colour_scale(["Armley", "Leeds", "Inner East"], palette).to_dict()
+    assert scale["range"] == [palettes["areas"][0], palettes["reference"], palettes["areas"][1]]
+
+
+def test_small_trend_dashes_modelled_months_without_a_legend_of_its_own():
+    spec = charts.small_trend(_series(["modelled"] * 3 + ["recorded"]), title="t", description="d").to_dict()
+    text = json.dumps(spec)
+    assert "strokeDash" in text and "Modelled (estimate)" in text and spec["height"] == 70
+
+
+def test_year_on_year_chart_places_notes_at_their_month():
+    data = pd.DataFrame(
+        {
+            "year": ["2024"] * 3,
+            "month_number": [1, 2, 3],
+            "month": ["Jan", "Feb", "Mar"],
+            "shown": [1.0, 2.0, 3.0],
+            "status": "recorded",
+        }
+    )
+    notes = pd.DataFrame({"number": [1], "date": [pd.Timestamp("2024-02-10")], "note": ["A"], "label": ["1: A"]})
+    spec = charts.year_on_year_chart(data, y_title="n", title="t", description="d", notes=notes).to_dict()
+    rules = [layer for layer in spec["layer"] if layer["mark"] == "rule" or layer["mark"].get("type") == "rule"]
+    assert rules and rules[0]["encoding"]["x"]["field"] == "month"

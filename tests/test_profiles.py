@@ -121,3 +121,14 @@ def test_profile_charts_describe_themselves(dataset):
     assert "New Wortley" in profiles.trend_chart(profile).to_dict()["description"]
     assert "red circle" in profiles.locator_chart(dataset, profile).to_dict()["description"]
     assert isinstance(profile.trend_window.start, pd.Timestamp)
+
+
+def test_every_key_indicator_has_a_small_two_year_chart_beside_leeds(dataset):
+    profile = profiles.build_profile(dataset, ARMLEY, latest_period(dataset), "count", "total_crime")
+    assert set(profile.key_trends) == {f.indicator.id for f in profile.key_figures}
+    recent = profile.key_trends["total_crime"]
+    assert recent["period"].nunique() == 24 and set(recent["area"]) == {"Armley", "Leeds"}
+    assert all(len(pair) <= 2 for pair in profile.key_figure_pairs()) and len(profile.key_figure_pairs()[0]) == 2
+    chart = profiles.key_trend_chart(profile, "total_crime").to_dict()
+    assert "Armley and Leeds" in chart["description"]
+    assert "Armley (blue) and Leeds (grey)" in profiles.key_trends_key(profile)

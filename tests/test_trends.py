@@ -206,3 +206,10 @@ def test_the_default_data_has_notes_on_its_trend_charts(dataset):
     view = trends.trend_view(dataset, "total_crime", [ARMLEY, CITY_CODE], period, "rate", "period")
     assert "First national lockdown" in " ".join(view.notes["note"])
     assert "Armley" in view.description("monthly") and "dashed" in view.description("monthly")
+
+
+def test_notes_within_the_year_on_year_chart_are_kept_for_it(dataset):
+    period = Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))
+    view = trends.trend_view(dataset, "total_crime", [ARMLEY], period, "count", "period")
+    assert trends.year_span(period.end) == Period(pd.Timestamp("2023-01-01"), period.end)
+    assert "First month of recorded police.uk data" in " ".join(view.year_notes["note"])
