@@ -416,7 +416,7 @@ def year_on_year_chart(
     years = sorted(frame["area"].unique())
     shades = ["#9ecae1", "#4292c6", "#08519c", "#08306b"][-len(years) :] if years else []
     colour = alt.Color("area:O", title="Year", scale=alt.Scale(domain=years, range=shades), legend=alt.Legend(**LEGEND))
-    x = alt.X("month:N", title=None, sort=list(_month_names()), axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    x = alt.X("month:N", title=None, sort=list(MONTH_NAMES), axis=alt.Axis(labelAngle=0, labelOverlap=True))
     y = alt.Y("shown:Q", title=y_title, scale=alt.Scale(zero=False))
     lines = (
         alt.Chart(segments)
@@ -457,16 +457,12 @@ def year_on_year_chart(
     return _finish(alt.layer(lines, points, *_notes_layers(notes, month_x)), title, description, height)
 
 
-def _month_names() -> tuple[str, ...]:
-    return MONTH_NAMES
-
-
 def seasonality_chart(
     data: pd.DataFrame, *, y_title: str, title: str, description: str, unit_kind: str = "count", height: int = 260
 ) -> alt.LayerChart:
     """Average by calendar month as bars (pale, with a dashed outline where modelled), lowest to highest."""
     frame = data.assign(Data=data["status"].map(STATUS_LABELS))
-    x = alt.X("month:N", title=None, sort=list(_month_names()), axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    x = alt.X("month:N", title=None, sort=list(MONTH_NAMES), axis=alt.Axis(labelAngle=0, labelOverlap=True))
     fmt = number_format(unit_kind)
     tooltip = [
         alt.Tooltip("month:N", title="Month"),

@@ -3,6 +3,8 @@ that area as the shared area (kept in the URL like every filter)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from saferleeds.compare import Comparison
@@ -18,18 +20,18 @@ def widget_key(kind: str, comparison: Comparison) -> str:
     return f"{kind}-{comparison.indicator.id}-{comparison.level}-{period.start:%Y%m}-{period.end:%Y%m}"
 
 
-def chart_pick(state) -> str | None:
+def chart_pick(state: Mapping | None) -> str | None:
     points = (state or {}).get("selection", {}).get(FUNNEL_SELECTION) or []
     codes = [p.get("code") for p in points if isinstance(p, dict) and p.get("code")]
     return codes[0] if codes else None
 
 
-def row_pick(state, codes: list[str]) -> str | None:
+def row_pick(state: Mapping | None, codes: list[str]) -> str | None:
     rows = (state or {}).get("selection", {}).get("rows") or []
     return codes[rows[0]] if rows and 0 <= rows[0] < len(codes) else None
 
 
-def new_pick(chart_state, table_state, codes: list[str]) -> str | None:
+def new_pick(chart_state: Mapping | None, table_state: Mapping | None, codes: list[str]) -> str | None:
     """The area just clicked on the funnel plot or chosen in the table (None when neither changed)."""
     from_chart, from_row = chart_pick(chart_state), row_pick(table_state, codes)
     seen = st.session_state.get(PICK_STATE, {"chart": None, "row": None})

@@ -29,8 +29,11 @@ def show_chart(
     notes: pd.DataFrame | None = None,
     widget_key: str | None = None,
     on_select: str = "ignore",
-):
-    """A chart that resizes with the page, then the dated notes drawn on it, in words."""
+) -> object:
+    """A chart that resizes with the page, then the dated notes drawn on it, in words.
+
+    Returns the chart's selection state when ``on_select`` is "rerun".
+    """
     spec = chart_spec(dataset, key, build)
     event = st.vega_lite_chart(spec, width="stretch", key=widget_key, on_select=on_select)
     show_notes(notes)
