@@ -1,5 +1,87 @@
-"""compare page."""
+"""Compare: every area of the chosen type against the Leeds average, ranked and on a funnel plot."""
 
+import streamlit as st
+
+from saferleeds.compare import compare_areas, funnel_plot
+from saferleeds.text import sentence_case
+from saferleeds.ui.compare import FUNNEL_SELECTION, follow_pick, widget_key
+from saferleeds.ui.data import escape
+from saferleeds.ui.figures import csv_bytes, show_chart
+from saferleeds.ui.navigation import request_page
 from saferleeds.ui.page import start_page
 
-dataset, selection = start_page("compare")
+dataset, selection = start_page("Compare")
+comparison = compare_areas(dataset, selection.indicator, selection.level, selection.period)
+indicator = comparison.indicator
+
+if not comparison.available:
+    st.warning(
+        f"{escape(indicator.label)} is not published for {escape(comparison.level_plural)}. "
+        "Choose another area type or indicator in the sidebar."
+    )
+    st.stop()
+follow_pick(comparison, selection.area)
+chosen = selection.area if selection.area in comparison.codes else None
+
+st.markdown(
+    f"**{escape(indicator.label)}**, {escape(selection.period.label())}: each of the {len(comparison.codes)} "
+    f"{escape(comparison.level_plural)} against the Leeds average ({escape(comparison.leeds_text)}). An area is "
+    "only called above or below Leeds when the difference is bigger than chance would give (95% limits).",
+    help=indicator.definition,
+)
+if comparison.hidden:
+    st.caption(
+        f"{comparison.hidden} areas with counts from 1 to 4 are shown as “<5” and left off the plot to protect privacy."
+    )
+
+st.subheader("Funnel plot", divider="gray")
+st.caption(
+    "Each point is an area: its rate against its number of residents. Areas inside the funnel are not "
+    "significantly different from Leeds; smaller areas vary more by chance, so the funnel is wider for them."
+)
+show_chart(
+    dataset,
+    ("funnel", indicator.id, selection.level, selection.period, chosen),
+    lambda: funnel_plot(comparison, FUNNEL_SELECTION, chosen),
+    widget_key=widget_key("funnel", comparison),
+    on_select="rerun",
+)
+
+with st.container(border=True, key="chosen-area"):
+    if chosen is None:
+        st.caption("Click a point on the funnel plot or choose a row of the table to see that area here.")
+    else:
+        name = dataset.geography.name(chosen)
+        st.markdown(f"**{escape(name)}**")
+        st.markdown(escape(sentence_case(comparison.area_sentence(chosen, name))))
+        st.button(
+            f"Open the profile of {name}",
+            key="open-profile",
+            icon=":material/location_city:",
+            type="primary",
+            on_click=request_page,
+            args=("profiles",),
+            kwargs={"level": selection.level, "area": chosen},
+        )
+
+st.subheader("Ranked", divider="gray")
+st.caption(
+    f"Ranked by {escape(comparison.value_column.lower())}, highest first. The rank alone does not say whether an "
+    "area differs from Leeds; the next column does. Choose a row to see the area."
+)
+st.dataframe(
+    comparison.table.drop(columns=["code"]),
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key=widget_key("ranked", comparison),
+)
+st.download_button(
+    "Download these numbers (CSV)",
+    csv_bytes(comparison.table.drop(columns=["code"])),
+    file_name=f"compare-{indicator.id}-{selection.level}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+)

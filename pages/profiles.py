@@ -1,5 +1,69 @@
-"""profiles page."""
+"""Area profiles: one page in plain English about a ward, committee area, constituency or neighbourhood."""
 
+import streamlit as st
+
+from saferleeds.profiles import build_profile, key_trends_key, locator_chart, trend_chart
+from saferleeds.ui.data import escape
+from saferleeds.ui.figures import show_chart, table_with_download
 from saferleeds.ui.page import start_page
+from saferleeds.ui.profile import (
+    area_links,
+    follow_place,
+    keep_place_in_url,
+    key_figure_card,
+    place_picker,
+    summary_box,
+)
 
-dataset, selection = start_page("profiles")
+dataset, selection = start_page("Area profile")
+problem = follow_place(dataset, selection)
+if problem:
+    st.warning(escape(problem), icon=":material/search_off:")
+profile = build_profile(dataset, selection.area, selection.period, selection.measure, selection.indicator)
+keep_place_in_url(None if profile.is_city else profile.slug)
+place_picker(dataset, None if profile.is_city else profile.code)
+
+st.header(profile.name, anchor="profile")
+st.caption(
+    f"{escape(profile.level_label)} · {profile.population:,.0f} residents (mid-2015) · {escape(profile.period.label())}"
+)
+if profile.note:
+    st.info(escape(profile.note), icon=":material/info:")
+summary_box(profile.summary.headline, profile.summary.points)
+if profile.is_city:
+    st.markdown("Choose an area above, or open a community committee area below, to see its own profile.")
+
+show_chart(dataset, ("locator", profile.code), lambda: locator_chart(dataset, profile))
+
+st.subheader("Key indicators against Leeds", divider="gray")
+st.caption(escape(key_trends_key(profile)))
+for pair in profile.key_figure_pairs():
+    for figure, column in zip(pair, st.columns(2), strict=False):
+        with column:
+            key_figure_card(dataset, profile, figure)
+with st.expander("Key indicators as a table"):
+    table_with_download(profile.key_table, f"profile-{profile.slug}.csv", key="key-table")
+
+st.subheader("Biggest increases", divider="gray")
+st.markdown("\n".join(f"1. {escape(line)}" for line in profile.increases) or "No indicator went up.")
+st.subheader("Biggest decreases", divider="gray")
+st.markdown("\n".join(f"1. {escape(line)}" for line in profile.decreases) or "No indicator went down.")
+
+st.subheader(f"Trend: {profile.trend_indicator.label}", divider="gray")
+if profile.trend_note:
+    st.caption(escape(profile.trend_note))
+show_chart(
+    dataset,
+    ("profile-trend", profile.code, profile.trend_indicator.id, profile.period),
+    lambda: trend_chart(profile),
+    profile.trend_notes,
+)
+
+if profile.member_links:
+    st.subheader(profile.members_title, divider="gray")
+    st.caption(f"{escape(profile.trend_indicator.label)}, {escape(profile.period.label())}.")
+    table_with_download(profile.members, f"profile-{profile.slug}-areas.csv", key="members", hidden=("code", "slug"))
+    area_links(profile.member_links, group_by_kind=False)
+if profile.related:
+    st.subheader("Part of, or overlapping", divider="gray")
+    area_links(profile.related)

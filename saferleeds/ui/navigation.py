@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 PAGE_REQUEST_KEY = "_page_request"
+FILTER_REQUEST_KEY = "_filter_request"
 PAGES = {
     "overview": "pages/overview.py",
     "map": "pages/map.py",
@@ -28,10 +29,25 @@ def request_page(page: str, **widget_values: object) -> None:
     st.session_state[PAGE_REQUEST_KEY] = PAGES[page]
 
 
+def request_filters(**widget_values: object) -> None:
+    """From a page's script: change filter widgets that are already drawn, by running again.
+
+    The values are applied by ``follow_page_request`` at the start of the next run, before the
+    router draws the filters (a drawn widget's value cannot be changed in the same run).
+    """
+    st.session_state[FILTER_REQUEST_KEY] = widget_values
+    st.rerun()
+
+
 def follow_page_request() -> None:
-    """Called by the router before anything is drawn: switch page if a button asked for it."""
+    """Called by the router before anything is drawn: apply filter requests, and switch page if a
+    button asked for it."""
+    for key, value in st.session_state.pop(FILTER_REQUEST_KEY, {}).items():
+        st.session_state[key] = value
     target = st.session_state.pop(PAGE_REQUEST_KEY, None)
     if target:
+        # An empty mapping, not None: clearing the URL by default refuses while filters are bound to it;
+        # the bound filters write themselves back as the page draws them.
         st.switch_page(target, query_params={})
 
 

@@ -1,0 +1,71 @@
+"""Widgets of the Trends page: which areas to show beside the chosen one, and how far back."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from saferleeds.dataset import Dataset
+from saferleeds.geography import CITY_CODE
+from saferleeds.selection import Selection
+from saferleeds.trends import (
+    DEFAULT_SPAN,
+    MAX_AREAS,
+    SPANS,
+    TrendView,
+    area_label,
+    area_options,
+    areas_to_show,
+    trend_chart,
+)
+from saferleeds.ui.figures import show_chart
+
+
+def _labels(dataset: Dataset) -> dict[str, str]:
+    def compute() -> dict[str, str]:
+        levels = {lv.id: lv.label for lv in dataset.catalogue.levels}
+        geography = dataset.geography
+        codes = [*geography.areas["code"], *geography.lsoa.index]
+        return {code: area_label(geography, code, levels) for code in codes}
+
+    return dataset.memo(("area_labels",), compute)
+
+
+def choose_areas(dataset: Dataset, selection: Selection) -> list[str]:
+    """The chosen area (Leeds when none) and up to five more, Leeds offered first as the reference."""
+    labels = _labels(dataset)
+    chosen = labels.get(selection.area, "Leeds") if selection.area else "Leeds"
+    others = st.multiselect(
+        f"Show beside {chosen}",
+        area_options(dataset.geography, selection.level),
+        default=[CITY_CODE],
+        key="areas",
+        bind="query-params",
+        format_func=lambda code: labels.get(code, code),
+        max_selections=MAX_AREAS - 1,
+        placeholder="Add areas to compare",
+        help="Leeds is the reference. The area chosen in the sidebar is always shown; add up to five more.",
+    )
+    return areas_to_show(selection.area, others)
+
+
+def choose_span() -> str:
+    """How many months the charts show (they always end with the chosen period)."""
+    return st.radio(
+        "Months shown",
+        list(SPANS),
+        index=list(SPANS).index(DEFAULT_SPAN),
+        key="span",
+        bind="query-params",
+        format_func=SPANS.get,
+        horizontal=True,
+    )
+
+
+def use_rates() -> None:
+    """Button callback: show rates per 1,000 residents (the shared measure filter)."""
+    st.session_state["measure"] = "rate"
+
+
+def draw_trend_chart(dataset: Dataset, view: TrendView, kind: str, with_notes: bool = True) -> None:
+    """One of the Trends page's charts (remembered per view), with its notes in words."""
+    show_chart(dataset, ("trend", kind, *view.key), lambda: trend_chart(view, kind), view.notes if with_notes else None)

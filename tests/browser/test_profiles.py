@@ -1,0 +1,65 @@
+"""A community safety champion's journey on a phone: open their committee area's profile from a
+shared link, read the summary, then follow a ward link to that ward's profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.harness import wait_settled
+
+pytestmark = pytest.mark.browser
+
+
+def _main(page):
+    return page.locator('[data-testid="stMain"]')
+
+
+def _close_any_dialog(page) -> None:
+    """A server's very first request for a page may open a notice; a person would close it."""
+    dialog = page.get_by_role("dialog")
+    if dialog.count() and dialog.first.is_visible():
+        page.keyboard.press("Escape")
+        dialog.first.wait_for(state="hidden")
+
+
+def _sideways_scroll(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_champion_opens_a_committee_area_profile_and_follows_a_ward_link(phone, app_url):
+    phone.goto(f"{app_url}/profiles?place=inner-east")
+    wait_settled(phone)
+    _close_any_dialog(phone)
+    main = _main(phone)
+    main.get_by_role("heading", name="Inner East", exact=True).wait_for()
+
+    text = main.locator(".st-key-summary").inner_text()
+    assert text.startswith("Inner East, ")
+    for point in ("Up:", "Down:", "Against Leeds:", "Modelled:"):
+        assert point in text
+    assert "modelled" in text.lower()
+    assert _sideways_scroll(phone) <= 0
+    chart = main.locator('[data-testid="stVegaLiteChart"]').first
+    assert chart.bounding_box()["width"] <= 375
+
+    ward = main.get_by_role("link", name="Burmantofts & Richmond Hill", exact=True)
+    ward.scroll_into_view_if_needed()
+    ward.click()
+    wait_settled(phone)
+    main.get_by_role("heading", name="Burmantofts & Richmond Hill", exact=True).wait_for()
+    assert "place=burmantofts-richmond-hill" in phone.url
+    text = main.inner_text()
+    assert "Burmantofts & Richmond Hill, " in text and "Against Leeds:" in text
+    assert "Inner East" in text  # the ward's profile links back to its committee area
+    assert _sideways_scroll(phone) <= 0
+
+
+def test_a_profile_address_can_be_shared(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{app_url}/profiles?place=E05011385")
+    wait_settled(page)
+    _close_any_dialog(page)
+    _main(page).get_by_role("heading", name="Armley", exact=True).wait_for()
+    assert "place=armley" in page.url  # any code opens the profile; the address then names it plainly
+    context.close()

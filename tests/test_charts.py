@@ -1,0 +1,179 @@
+"""Chart builders: modelled values look different everywhere, charts carry titles and descriptions."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from saferleeds import charts
+from saferleeds.analysis import Period
+from tests.builders import months
+
+
+def _series(statuses: list[str], area: str = "Armley") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "area": area,
+            "period": months(len(statuses)),
+            "shown": np.arange(len(statuses), dtype=float),
+            "status": statuses,
+        }
+    )
+
+
+def _marks(spec: dict) -> list[dict]:
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "mark" in node:
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def test_a_line_splits_where_its_status_changes_and_the_join_is_drawn_as_the_weaker_status():
+    frame = charts.status_segments(_series(["modelled", "modelled", "recorded", "recorded"]), "area")
+    real, bridges = frame[~frame["bridge"]], frame[frame["bridge"]]
+    assert real["segment"].nunique() == 2
+    assert len(bridges) == 1
+    bridge = bridges.iloc[0]
+    # The first recorded month is copied into the modelled piece, so the joining stretch is dashed.
+    assert bridge["shown"] == 2 and bridge["status"] == "modelled"
+    assert bridge["segment"] == real.loc[real["status"] == "modelled", "segment"].iloc[0]
+
+
+def test_a_modelled_stretch_after_recorded_months_starts_from_the_last_recorded_month():
+    frame = charts.status_segments(_series(["recorded", "modelled"]), "area")
+    bridge = frame[frame["bridge"]].iloc[0]
+    assert bridge["shown"] == 0 and bridge["status"] == "modelled"
+
+
+def test_each_area_is_segmented_on_its_own():
+    both = pd.concat([_series(["modelled", "recorded"], "A"), _series(["recorded", "recorded"], "B")])
+    frame = charts.status_segments(both, "area")
+    assert frame.loc[frame["area"] == "B", "segment"].nunique() == 1
+    assert frame["bridge"].sum() == 1
+
+
+def test_trend_chart_dashes_modelled_values_and_says_so_in_its_legend():
+    notes = pd.DataFrame({"number": [1], "date": [pd.Timestamp("2022-05-01")], "note": ["A note"], "label": ["1: x"]})
+    chart = charts.trend_chart(
+        _series(["modelled"] * 5 + ["recorded"]),
+        y_title="Number",
+        title="Burglary: month by month",
+        description="Line chart of burglary.",
+        notes=notes,
+        shade=Period(months(6)[3], months(6)[5]),
+    )
+    spec = chart.to_dict()
+    text = json.dumps(spec)
+    assert spec["description"] == "Line chart of burglary."
+    assert "Modelled (estimate)" in text and "Recorded" in text and "strokeDash" in text
+    kinds = [m["mark"]["type"] if isinstance(m["mark"], dict) else m["mark"] for m in _marks(spec)]
+    assert "rule" in kinds and "rect" in kinds  # the note and the shaded period
+    assert spec["autosize"]["type"] == "fit-x"
+
+
+def test_long_titles_wrap_to_fit_a_phone():
+    chart = charts.trend_chart(
+        _series(["recorded"] * 3),
+        y_title="Number",
+        title="Violence and sexual offences in Burmantofts & Richmond Hill priority neighbourhood",
+        description="d",
+    )
+    title = chart.to_dict()["title"]["text"]
+    assert isinstance(title, list) and all(len(line) <= charts.TITLE_WIDTH for line in title)
+
+
+def test_funnel_chart_offers_a_named_click_selection_on_area_codes():
+    points = pd.DataFrame(
+        {
+            "code": ["a", "b"],
+            "name": ["A", "B"],
+            "base": [1000.0, 2000.0],
+            "value": [5.0, 9.0],
+            "display": ["5.0", "9.0"],
+            "verdict_label": [
+                "Not significantly different from the Leeds average",
+                "Significantly above the Leeds average",
+            ],
+            "data": ["Recorded", "Modelled"],
+            "modelled": [False, True],
+        }
+    )
+    curves = pd.DataFrame({"base": [900.0, 2100.0], "value": [4.0, 4.5], "limits": "95% limits", "side": "low"})
+    spec = charts.funnel_chart(
+        points,
+        curves,
+        6.0,
+        x_title="Residents",
+        y_title="Rate",
+        title="t",
+        description="d",
+        selection_name="pick",
+        selected="b",
+    ).to_dict()
+    params = spec["params"]
+    assert params[0]["name"] == "pick" and params[0]["select"]["fields"] == ["code"]
+    text = json.dumps(spec)
+    assert "Significantly above" in text and "Includes modelled months" in text
+
+
+def test_vega_lite_spec_stacks_legends_under_the_plot():
+    spec = charts.vega_lite_spec(charts.trend_chart(_series(["recorded"] * 2), y_title="n", title="t", description="d"))
+    assert spec["config"]["legend"]["layout"]["bottom"]["direction"] == "vertical"
+
+
+def test_locator_map_picks_out_one_area_and_marks_a_small_one():
+    square = {"type": "Polygon", "coordinates": [[[-1.6, 53.8], [-1.5, 53.8], [-1.5, 53.9], [-1.6, 53.8]]]}
+    areas = [{"type": "Feature", "code": c, "name": c, "geometry": square} for c in ("a", "b")]
+    spec = charts.locator_map(areas, "a", title="Where", description="Map", marker=(-1.55, 53.85)).to_dict()
+    text = json.dumps(spec)
+    assert "datum.code === 'a'" in text and '"geoshape"' in text and spec["description"] == "Map"
+    assert len(spec["layer"]) == 2
+
+
+def test_sparkline_still_draws_recorded_and_modelled_lines():
+    series = _series(["modelled", "recorded"]).drop(columns="area")
+    spec = charts.sparkline(series).to_dict()
+    assert len(spec["layer"]) == 2 and spec["height"] == 48
+
+
+def test_colours_that_carry_meaning_come_from_the_catalogue(dataset):
+    palettes = dataset.catalogue.palettes
+    palette = charts.Palette.from_catalogue(palettes)
+    assert palette.areas == tuple(palettes["areas"]) and palette.reference == palettes["reference"]
+    assert (palette.below, palette.above) == (palettes["change"][0], palettes["change"][-1])
+    scale = charts.area_colour_scale(["Armley", "Leeds", "Inner East"], palette).to_dict()
+    assert scale["range"] == [palettes["areas"][0], palettes["reference"], palettes["areas"][1]]
+
+
+def test_small_trend_dashes_modelled_months_without_a_legend_of_its_own():
+    spec = charts.small_trend(_series(["modelled"] * 3 + ["recorded"]), title="t", description="d").to_dict()
+    text = json.dumps(spec)
+    assert "strokeDash" in text and "Modelled (estimate)" in text and spec["height"] == 70
+
+
+def test_year_on_year_chart_places_notes_at_their_month():
+    data = pd.DataFrame(
+        {
+            "year": ["2024"] * 3,
+            "month_number": [1, 2, 3],
+            "month": ["Jan", "Feb", "Mar"],
+            "shown": [1.0, 2.0, 3.0],
+            "status": "recorded",
+        }
+    )
+    notes = pd.DataFrame({"number": [1], "date": [pd.Timestamp("2024-02-10")], "note": ["A"], "label": ["1: A"]})
+    spec = charts.year_on_year_chart(data, y_title="n", title="t", description="d", notes=notes).to_dict()
+    rules = [layer for layer in spec["layer"] if layer["mark"] == "rule" or layer["mark"].get("type") == "rule"]
+    assert rules and rules[0]["encoding"]["x"]["field"] == "month"

@@ -1,0 +1,91 @@
+"""The Area profile page through AppTest: opened by a short address, for each kind of area."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from tests.conftest import page_text, run_app
+
+
+def links(app) -> dict[str, str]:
+    """Profile links on the page: label -> query string."""
+    return {link.proto.label: link.proto.query_string for link in app.get("page_link") if link.proto.query_string}
+
+
+@pytest.mark.parametrize(
+    ("place", "name", "kind", "expected_links"),
+    [
+        ("armley", "Armley", "Ward", {"Inner West", "Leeds West", "New Wortley"}),
+        ("inner-east", "Inner East", "Community committee area", {"Gipton & Harehills", "Leeds East"}),
+        ("leeds-central", "Leeds Central", "Parliamentary constituency", {"Beeston & Holbeck", "Inner South"}),
+        ("new-wortley", "New Wortley", "Priority neighbourhood", {"Armley", "Inner West"}),
+    ],
+)
+def test_a_short_address_opens_the_profile_of_each_kind_of_area(place, name, kind, expected_links):
+    app = run_app("pages/profiles.py", {"place": place})
+    text = page_text(app)
+    assert app.header[0].value == name
+    assert f"{kind} · " in text
+    assert f"{name}, March 2024 to February 2025, compared with the same months a year earlier" in text
+    for label in ("Up:", "Down:", "Against Leeds:", "Modelled:"):
+        assert label in text
+    assert "Key indicators against Leeds" in text and "Biggest increases" in text
+    assert expected_links <= set(links(app))
+    assert app.query_params["place"] == place
+    assert app.selectbox(key="area").value == app.selectbox(key="place_picker").value
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    assert any('"geoshape"' in json.dumps(s) for s in specs)  # the locator map
+    assert any("Modelled (estimate)" in json.dumps(s) for s in specs)  # the trend marks modelled months
+
+
+def test_a_committee_area_lists_its_wards_with_links_to_their_profiles():
+    app = run_app("pages/profiles.py", {"place": "inner-east"})
+    assert "Wards in Inner East" in page_text(app)
+    wards = app.dataframe[-1].value
+    assert list(wards["Area"]) == ["Burmantofts & Richmond Hill", "Gipton & Harehills", "Killingbeck & Seacroft"]
+    assert "Compared with the Leeds average" in wards.columns
+    assert links(app)["Burmantofts & Richmond Hill"] == "place=burmantofts-richmond-hill"
+
+
+def test_codes_of_any_vintage_open_the_same_profile_under_its_short_name():
+    app = run_app("pages/profiles.py", {"place": "E05011385"})
+    assert app.header[0].value == "Armley"
+    assert app.query_params["place"] == "armley"
+
+
+def test_the_profile_follows_the_shared_filters():
+    app = run_app("pages/profiles.py", {"place": "inner-east"})
+    assert "Trend: Total recorded crime" in page_text(app)
+    app.selectbox(key="indicator").set_value("burglary").run()
+    assert "Trend: Burglary" in page_text(app)
+    app.selectbox(key="level").set_value("ward").run()
+    app.selectbox(key="area").set_value("E05011385").run()
+    assert app.header[0].value == "Armley"
+    assert app.query_params["place"] == "armley"
+    before = page_text(app)
+    app.select_slider(key="period").set_value((pd.Timestamp("2021-04-01"), pd.Timestamp("2022-03-01"))).run()
+    assert page_text(app) != before and "Armley, April 2021 to March 2022" in page_text(app)
+
+
+def test_choosing_a_place_on_the_page_sets_the_shared_filters():
+    app = run_app("pages/profiles.py")
+    assert app.header[0].value == "Leeds"
+    assert "Choose an area above" in page_text(app)
+    app.selectbox(key="place_picker").set_value("E14000778").run()
+    assert app.header[0].value == "Leeds East"
+    assert app.selectbox(key="level").value == "constituency" and app.selectbox(key="area").value == "E14000778"
+
+
+def test_an_unknown_place_says_so_and_shows_the_shared_area():
+    app = run_app("pages/profiles.py", {"place": "atlantis", "area": "Armley"})
+    assert "No area called “atlantis” was found" in page_text(app)
+    assert app.header[0].value == "Armley"
+
+
+def test_a_small_area_shows_the_ward_it_is_in():
+    app = run_app("pages/profiles.py", {"level": "Small area (LSOA)", "area": "Leeds 071D"})
+    assert app.header[0].value == "Armley"
+    assert "this is the ward that contains Leeds 071D" in page_text(app)

@@ -1,0 +1,111 @@
+"""The Trends page through AppTest: each kind of area, the shared filters, and the page's own choices."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit import dataframe_util
+
+from tests.conftest import page_text, run_app
+
+CITY = "E08000035"
+AREAS = [
+    ("Ward", "Armley"),
+    ("Community committee area", "Inner East"),
+    ("Parliamentary constituency", "Leeds Central"),
+    ("Priority neighbourhood", "New Wortley"),
+]
+
+
+def charts(app) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+
+
+def chart_data(app, index: int) -> list[pd.DataFrame]:
+    """The tables a chart was sent with (Streamlit sends them beside the spec, as Arrow)."""
+    proto = app.get("vega_lite_chart")[index].proto
+    return [dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data) for d in proto.datasets]
+
+
+def titles(app) -> list[str]:
+    found = []
+    for spec in charts(app):
+        text = spec["title"]["text"]
+        found.append(" ".join(text) if isinstance(text, list) else text)
+    return found
+
+
+@pytest.mark.parametrize(("level", "area"), AREAS)
+def test_each_kind_of_area_is_charted_beside_leeds(level, area):
+    app = run_app("pages/trends.py", {"level": level, "area": area})
+    text = page_text(app)
+    assert f"Total recorded crime (number) for {area} and Leeds" in text
+    assert f"Real change or chance? {area}" in text and f"Seasons: {area}" in text
+    assert len(charts(app)) == 5
+    assert any("Modelled (estimate)" in json.dumps(spec) for spec in charts(app))
+    notes = [frame for frame in chart_data(app, 0) if "note" in frame.columns]
+    assert "First month of recorded police.uk data" in notes[0]["note"].iloc[0]  # the note is drawn
+    table = app.dataframe[0].value
+    assert set(table["Area"]) == {area, "Leeds"} and "Data" in table.columns
+
+
+def test_shared_filters_change_what_is_shown():
+    app = run_app("pages/trends.py", {"area": "Armley"})
+    app.selectbox(key="indicator").set_value("burglary").run()
+    assert "Burglary (number) for Armley and Leeds" in page_text(app)
+    assert titles(app)[0] == "Burglary: month by month"
+    app.radio(key="measure").set_value("rate").run()
+    assert "Burglary (per 1,000 mid-2015 residents) for Armley and Leeds" in page_text(app)
+    app.selectbox(key="area").set_value("E05011406").run()
+    assert "for Morley North and Leeds" in page_text(app)
+
+
+def test_areas_can_be_added_and_leeds_removed():
+    app = run_app("pages/trends.py", {"area": "Armley"})
+    app.multiselect(key="areas").set_value(["CC-INNER-EAST", "E14000886"]).run()
+    text = page_text(app)
+    assert "for Armley, Inner East and Pudsey (parliamentary constituency)" in text
+    assert "Areas of different sizes are hard to compare as numbers" in text
+    app.button(key="use-rates").click().run()
+    text = page_text(app)
+    assert "(per 1,000 mid-2015 residents) for Armley, Inner East and Pudsey (parliamentary constituency)" in text
+    assert app.radio(key="measure").value == "rate"
+    app.multiselect(key="areas").set_value([]).run()
+    assert "(per 1,000 mid-2015 residents) for Armley, March 2022" in page_text(app)
+
+
+def test_months_shown_follow_the_span_and_end_with_the_period():
+    app = run_app("pages/trends.py")
+    assert "for Leeds, March 2022 to February 2025" in page_text(app)
+    app.radio(key="span").set_value("all").run()
+    assert "for Leeds, April 2016 to February 2025" in page_text(app)
+    app.radio(key="span").set_value("period").run()
+    assert "for Leeds, March 2023 to February 2025" in page_text(app)
+
+
+def test_hidden_small_counts_hold_back_the_control_chart():
+    app = run_app(
+        "pages/trends.py",
+        {"level": "Priority neighbourhood", "area": "New Wortley", "indicator": "Hate-related incidents reported"},
+    )
+    text = page_text(app)
+    assert "monthly counts from 1 to 4 are hidden to protect privacy" in text
+    assert "Not shown: some monthly counts here are from 1 to 4" in text
+    table = app.dataframe[0].value
+    assert "<5" in set(table.iloc[:, 2])
+
+
+def test_an_indicator_not_published_for_the_area_says_so():
+    app = run_app(
+        "pages/trends.py",
+        {
+            "level": "Parliamentary constituency",
+            "area": "Leeds Central",
+            "indicator": "Public satisfaction and confidence",
+        },
+    )
+    text = page_text(app)
+    assert "Public satisfaction and confidence is not published for Leeds Central" in text
+    assert "for Leeds," in text
