@@ -15,6 +15,7 @@ if not model.available:
 
 map_column, side_column = st.columns([3, 1.3], gap="medium")
 with map_column:
+    st.caption("Select an area to see its figures. Scroll or pinch to zoom, drag to move.")
     mapview.draw_map(dataset, model, selection)
     mapview.draw_view_controls()
     if options.hex_view and options.outlines:

@@ -153,7 +153,7 @@ def _picked() -> None:
 def draw_area_panel(model: maps.MapModel, selection: Selection) -> None:
     """Key figures of the selected area, and a button to its full profile."""
     panel = maps.area_panel(model, selection.area) if selection.area else None
-    with st.container(border=True):
+    with st.container(border=True, key="map_area_panel"):
         if panel is None:
             st.markdown("**Choose an area**")
             st.caption("Click an area on the map, or pick one above, to see its key figures here.")

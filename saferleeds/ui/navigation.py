@@ -32,7 +32,9 @@ def follow_page_request() -> None:
     """Called by the router before anything is drawn: switch page if a button asked for it."""
     target = st.session_state.pop(PAGE_REQUEST_KEY, None)
     if target:
-        st.switch_page(target)
+        # Without query_params, switch_page clears the URL, which Streamlit refuses while filters are
+        # bound to it. An empty list replaces them quietly; the bound filters write themselves back.
+        st.switch_page(target, query_params=[])
 
 
 def ensure_router() -> None:
