@@ -21,7 +21,7 @@ with map_column:
     if options.hex_view and options.outlines:
         st.caption("Outlines are drawn on the real map only, not on the hex map.")
 with side_column:
-    st.html(legend_html(model.legend, dataset.catalogue, () if options.hex_view else options.outlines))
+    st.html(legend_html(model.legend, dataset.catalogue, model.drawn_outlines))
     mapview.draw_area_picker(dataset, model, selection)
     mapview.draw_area_panel(model, selection)
 if model.hotspot_note:

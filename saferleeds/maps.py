@@ -13,7 +13,7 @@ import io
 import json
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import mapclassify
@@ -284,11 +284,17 @@ class MapModel:
     legend: Legend
     hotspot_note: str | None = None
     available: bool = True
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def layer_id(self) -> str:
         return area_layer_id(self.level, self.options.hex_view)
+
+    @property
+    def drawn_outlines(self) -> tuple[str, ...]:
+        """Reference outlines drawn: none on the hex map, and never a level's own boundaries."""
+        if self.options.hex_view:
+            return ()
+        return tuple(level for level in OUTLINE_LEVELS if level in self.options.outlines and level != self.level)
 
 
 def ordinal(number: int) -> str:
@@ -331,11 +337,7 @@ def map_model(dataset: Dataset, indicator_id: str, level: str, period: Period, m
     )
     if options.hotspots and level == HOTSPOT_LEVEL and model.available:
         model = _with_hotspots(dataset, model, options)
-    return _with_options(model, options)
-
-
-def _with_options(model: MapModel, options: MapOptions) -> MapModel:
-    return MapModel(**{**model.__dict__, "options": options})
+    return replace(model, options=options)
 
 
 def _map_model(
@@ -353,14 +355,15 @@ def _map_model(
         title = f"{indicator.short_label}: change on the same months a year earlier"
         notes = (
             "Only significant changes are coloured by size; the rest say 'no significant change'.",
-            f"Significant means a two-sided test at the {100 * (1 - thresholds['significance']):.0f}% level.",
+            f"Significant means unlikely to be chance alone ({100 * (1 - thresholds['significance']):.0f}% "
+            f"confidence). Sizes are grouped by {CLASSIFICATIONS[classification].lower()}.",
         )
     else:
         frame, entries = _value_classes(frame, catalogue, indicator, level, measure, classification, k)
         unit = measure_label(indicator, measure, catalogue.population["label"])
         title = f"{indicator.short_label}, {unit}"
         notes = (f"Classes: {CLASSIFICATIONS[classification].lower()}.",)
-    frame["tip_name"] = frame["name"] + f" ({level_info.label.lower()})"
+    frame["tip_name"] = frame["name"] + f" ({level_info.label[:1].lower()}{level_info.label[1:]})"
     frame["tip_shown"] = [f"{indicator.short_label}: {text}" for text in frame["display"]]
     total = int(frame["value"].notna().sum())
     frame["tip_rank"] = [
@@ -618,7 +621,7 @@ def _with_hotspots(dataset: Dataset, model: MapModel, options: MapOptions) -> Ma
     legend = Legend(
         model.legend.title, model.legend.unit, model.legend.entries, model.legend.notes, model.legend.markers + markers
     )
-    return MapModel(**{**model.__dict__, "areas": frame, "legend": legend, "hotspot_note": note})
+    return replace(model, areas=frame, legend=legend, hotspot_note=note)
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -719,15 +722,17 @@ def feature_order(codes: list[str], selected: str | None, clicked_index: int | N
 
 
 def area_features(dataset: Dataset, model: MapModel, order: list[str]) -> list[dict]:
+    """One GeoJSON feature per area, in ``order``: only the code, the fill colour and the tooltip lines."""
     shapes = level_shapes(dataset, model.level, model.options.hex_view)
-    rows = model.areas.set_index("code")
+    columns = ["code", "colour", *(f"tip_{name}" for name in TOOLTIP_FIELDS)]
+    rows = {row[0]: row for row in model.areas[columns].itertuples(index=False, name=None)}
     features = []
     for code in order:
-        if code not in shapes:
+        if code not in shapes or code not in rows:
             continue
-        row = rows.loc[code]
-        properties = {"code": code, "fill": hex_to_rgba(row["colour"])}
-        properties.update({name: str(row[f"tip_{name}"]) for name in TOOLTIP_FIELDS})
+        row = rows[code]
+        properties = {"code": code, "fill": hex_to_rgba(row[1])}
+        properties.update({name: str(text) for name, text in zip(TOOLTIP_FIELDS, row[2:], strict=True)})
         features.append({"type": "Feature", "properties": properties, "geometry": shapes[code]})
     return features
 
@@ -806,18 +811,16 @@ def build_deck(
             highlight_color=[255, 255, 255, 90],
         )
     ]
-    if not model.options.hex_view:
-        for level in OUTLINE_LEVELS:
-            if level in model.options.outlines and level != model.level:
-                layers.append(
-                    _outline_layer(
-                        LAYER_OUTLINE[level],
-                        outline_features(dataset, level),
-                        palettes[f"outline_{level}"],
-                        2.5 if level == "neighbourhood" else 2,
-                        dashed=level == "neighbourhood",
-                    )
-                )
+    for level in model.drawn_outlines:
+        layers.append(
+            _outline_layer(
+                LAYER_OUTLINE[level],
+                outline_features(dataset, level),
+                palettes[f"outline_{level}"],
+                2.5 if level == "neighbourhood" else 2,
+                dashed=level == "neighbourhood",
+            )
+        )
     points = hotspot_points(dataset, model)
     if points:
         layers.append(

@@ -92,8 +92,8 @@ def _reset_view() -> None:
     st.session_state[RESETS_KEY] = st.session_state.get(RESETS_KEY, 0) + 1
 
 
-def draw_map(dataset: Dataset, model: maps.MapModel, selection: Selection) -> int:
-    """Draw the map; returns the bytes of map data sent (for the benchmark and the caption)."""
+def draw_map(dataset: Dataset, model: maps.MapModel, selection: Selection) -> None:
+    """Draw the map, keeping its highlight on the selected area."""
     key = chart_key()
     clicked, position, layer = maps.selected_code(st.session_state.get(key))
     if selection.area is None and clicked is not None and layer == model.layer_id:
@@ -118,7 +118,6 @@ def draw_map(dataset: Dataset, model: maps.MapModel, selection: Selection) -> in
         alt=f"Map of {model.indicator.label.lower()} by {model.level_label.lower()}, "
         f"{model.period.label()}. The same numbers are in the table below the map.",
     )
-    return maps.deck_bytes(deck)
 
 
 def draw_view_controls() -> None:
