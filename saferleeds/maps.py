@@ -42,6 +42,7 @@ DEFAULT_CLASSIFICATION = "natural_breaks"
 SHOW_OPTIONS = {"value": "The value", "change": "Change on the year before"}
 OUTLINE_LEVELS = ("neighbourhood", "committee")
 HOTSPOT_LEVEL = "lsoa"
+ONS_CODE_LEVELS = ("lsoa", "ward", "constituency")
 COORDINATE_DECIMALS = 4  # about 10 metres: invisible at city zoom, and a fifth fewer bytes than 5
 MAP_STYLE_VARIABLE = "SAFERLEEDS_MAP_STYLE"
 MAP_HEIGHT = 520
@@ -51,6 +52,8 @@ NO_DATA = -100  # class codes: value classes are 0..k-1; change classes are -3..
 SUPPRESSED = -101
 NO_CHANGE = 0
 
+BORDER = [255, 255, 255, 200]
+BORDER_ON_CHANGE = [150, 150, 150, 200]  # "no significant change" is nearly white: its areas need a visible edge
 PIXELS = pdk.types.String("pixels")  # pydeck reads a bare string as an expression
 LAYER_OUTLINE = {"neighbourhood": "outline-neighbourhoods", "committee": "outline-committees"}
 LAYER_HOTSPOTS = "hotspots"
@@ -228,10 +231,19 @@ def number_text(value: float, decimals: int) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def class_labels(bins: np.ndarray, minimum: float, decimals: int, suffix: str = "", whole: bool = False) -> list[str]:
+def class_labels(
+    bins: np.ndarray,
+    minimum: float,
+    decimals: int,
+    suffix: str = "",
+    whole: bool = False,
+    lowest: list[float] | None = None,
+) -> list[str]:
     """'12 to 30' labels; whole numbers do not overlap ('0 to 12', '13 to 30'), others share bounds.
 
-    Decimals are added (up to two more) when rounding would make two different bounds look the same.
+    For whole numbers, ``lowest`` (the smallest value in each class) gives the lower bounds, so a class
+    says the numbers it really holds (with 1-4 hidden, a class above 0 starts at 5, not 1). Decimals are
+    added (up to two more) when rounding would make two different bounds look the same.
     """
     if not whole:
         bounds = np.concatenate([[minimum], np.asarray(bins, dtype=float)])
@@ -239,8 +251,10 @@ def class_labels(bins: np.ndarray, minimum: float, decimals: int, suffix: str = 
             decimals += 1
     labels = []
     lower = minimum
-    for upper in bins:
+    for i, upper in enumerate(bins):
         if whole:
+            if lowest is not None and np.isfinite(lowest[i]):
+                lower = lowest[i]
             low, high = math.ceil(lower), math.floor(upper)
             text = number_text(high, 0) if low >= high else f"{number_text(low, 0)} to {number_text(high, 0)}"
             lower = math.floor(upper) + 1
@@ -427,7 +441,9 @@ def _value_classes(
     frame["change_hidden"] = change_suppressed(frame, indicator, level, catalogue.thresholds)
     decimals, suffix = value_format(indicator, measure)
     whole = decimals == 0 and bool(np.all(np.mod(shown.dropna(), 1) == 0))
-    labels = class_labels(classes.bins, float(shown.min()) if shown.notna().any() else 0.0, decimals, suffix, whole)
+    minimum = float(shown.min()) if shown.notna().any() else 0.0
+    lowest = [float(shown[classes.index == i].min()) for i in range(len(classes.bins))]
+    labels = class_labels(classes.bins, minimum, decimals, suffix, whole, lowest)
     entries = [
         LegendEntry(label, colour, int((classes.index == i).sum()), "class")
         for i, (label, colour) in enumerate(zip(labels, colours, strict=True))
@@ -804,7 +820,7 @@ def build_deck(
             filled=True,
             stroked=True,
             get_fill_color="properties.fill",
-            get_line_color=[255, 255, 255, 200],
+            get_line_color=BORDER_ON_CHANGE if model.options.show == "change" else BORDER,
             line_width_units=PIXELS,
             get_line_width=0.5 if model.level == "lsoa" else 1,
             auto_highlight=True,
@@ -957,8 +973,11 @@ def area_panel(model: MapModel, code: str) -> AreaPanel | None:
 
 
 def table_frame(model: MapModel) -> pd.DataFrame:
-    """The map's numbers as a table: nothing on the map is only a colour. Hidden numbers stay hidden."""
-    areas = model.areas
+    """The map's numbers as a table: nothing on the map is only a colour. Hidden numbers stay hidden.
+
+    Areas are in name order; an "ONS code" column is given where the codes are official ones.
+    """
+    areas = model.areas.sort_values("name", kind="stable").reset_index(drop=True)
     value = areas["value"].where(~areas["suppressed"])
     decimals, _ = value_format(model.indicator, model.measure)
     value = value.round().astype("Int64") if decimals == 0 else value.round(decimals + 1)
@@ -966,7 +985,7 @@ def table_frame(model: MapModel) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "Area": areas["name"],
-            "Code": areas["code"],
+            "ONS code": areas["code"],
             "Value": value,
             "Shown as": areas["display"],
             "Map class": areas["class_label"],
@@ -979,13 +998,20 @@ def table_frame(model: MapModel) -> pd.DataFrame:
     )
     if model.level == HOTSPOT_LEVEL and "hotspot_category" in areas.columns:
         frame["Hot spot analysis"] = areas["hotspot"].replace("", "Not significant")
-    return frame.sort_values("Area", kind="stable").reset_index(drop=True)
+    if model.level not in ONS_CODE_LEVELS:
+        frame = frame.drop(columns="ONS code")  # committee and neighbourhood codes are this project's own
+    return frame
+
+
+def table_hidden(model: MapModel) -> pd.Series:
+    """Which rows of ``table_frame`` hide a small number."""
+    return model.areas.sort_values("name", kind="stable")["suppressed"].reset_index(drop=True)
 
 
 def table_csv(model: MapModel) -> bytes:
     """The table as CSV; a hidden small number is written '<5', never as its value."""
     frame = table_frame(model)
-    hidden = frame["Code"].map(model.areas.set_index("code")["suppressed"]).fillna(False).astype(bool)
+    hidden = table_hidden(model)
     frame["Value"] = frame["Value"].astype(object).where(~hidden, frame["Shown as"])
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import threading
 
@@ -146,6 +147,11 @@ def test_class_labels_give_bounds_with_units(bins, minimum, decimals, suffix, wh
     assert maps.class_labels(np.array(bins), minimum, decimals, suffix, whole) == expected
 
 
+def test_whole_number_classes_start_at_their_smallest_member():
+    labels = maps.class_labels(np.array([0.0, 6.0, 10.0]), 0.0, 0, "", True, [0.0, 5.0, 7.0])
+    assert labels == ["0", "5 to 6", "7 to 10"]
+
+
 def test_legend_counts_every_area_once_and_states_units(dataset, period):
     for measure, unit_text in (("count", ""), ("rate", " per 1,000")):
         chosen = model(dataset, period, measure=measure)
@@ -156,6 +162,8 @@ def test_legend_counts_every_area_once_and_states_units(dataset, period):
         # Every area's value lies within the bounds its class says.
         for label, group in chosen.areas.groupby("class_label"):
             assert group["class"].nunique() == 1, label
+            numbers = [float(part.replace(",", "")) for part in label.removesuffix(unit_text).split(" to ")]
+            assert numbers[0] - 0.05 <= group["value"].min() and group["value"].max() <= numbers[-1] + 0.05, label
 
 
 def test_percent_legend_uses_percent(dataset, period):
@@ -190,7 +198,7 @@ def test_areas_without_data_are_grey_and_say_no_data_never_zero(dataset, period)
     assert entry.areas == 1 and entry.label == "No data"
     lowest = min(e for e in chosen.areas["shown"].dropna())
     assert lowest > 0  # the classes start at the smallest real value, not at zero
-    table = maps.table_frame(chosen).set_index("Code")
+    table = maps.table_frame(chosen).set_index("ONS code")
     assert pd.isna(table.loc[ward, "Value"]) and table.loc[ward, "Shown as"] == "no data"
 
 
@@ -207,10 +215,13 @@ def test_small_numbers_of_sensitive_indicators_are_their_own_grey_class(dataset)
     assert frame.loc[hidden, "shown"].isna().all()  # hidden numbers do not shape the classes
     entry = next(e for e in chosen.legend.entries if e.kind == "suppressed")
     assert entry.areas == int(hidden.sum()) and entry.label.startswith("<5")
-    table = maps.table_frame(chosen).set_index("Code")
+    for label in (e.label for e in chosen.legend.entries if e.kind == "class"):
+        low = int(label.split(" ")[0].replace(",", ""))
+        assert low == 0 or low >= 5, f"class '{label}' suggests hidden numbers 1-4"
+    table = maps.table_frame(chosen).set_index("ONS code")
     codes = frame.loc[hidden, "code"]
     assert table.loc[codes, "Value"].isna().all() and (table.loc[codes, "Shown as"] == "<5").all()
-    csv = pd.read_csv(pd.io.common.BytesIO(maps.table_csv(chosen)), dtype=str).set_index("Code")
+    csv = pd.read_csv(io.BytesIO(maps.table_csv(chosen)), dtype=str).set_index("ONS code")
     assert (csv.loc[codes, "Value"] == "<5").all()
     deck = json.loads(maps.build_deck(dataset, chosen).to_json())
     shown = {f["properties"]["code"]: f["properties"]["shown"] for f in deck["layers"][0]["data"]}
@@ -225,7 +236,7 @@ def test_change_is_hidden_where_it_would_reveal_a_small_number(dataset):
     assert earlier_small.any()
     assert (frame.loc[earlier_small, "class"] == maps.SUPPRESSED).all()
     assert (frame.loc[earlier_small, "tip_change"] == "Change hidden to protect small numbers").all()
-    table = maps.table_frame(chosen).set_index("Code")
+    table = maps.table_frame(chosen).set_index("ONS code")
     assert table.loc[frame.loc[earlier_small, "code"], "Change (%)"].isna().all()
 
 
@@ -421,3 +432,10 @@ def test_catalogue_holds_the_map_settings(dataset):
     assert len(palettes["change_context"]) == len(palettes["change"])
     assert sorted(dataset.catalogue.thresholds["hotspot_confidence"]) == [0.95, 0.99]
     assert dataset.catalogue.thresholds["map_classes"] <= len(palettes["higher_is_worse"]) - 1
+
+
+def test_the_table_gives_official_codes_only(dataset, period):
+    assert "ONS code" in maps.table_frame(model(dataset, period)).columns
+    committee = maps.table_frame(model(dataset, period, level="committee"))
+    assert "ONS code" not in committee.columns and len(committee) == 10
+    assert list(committee["Area"]) == sorted(committee["Area"])
