@@ -22,6 +22,7 @@ CHART_KEY = "map_chart"
 GENERATION_KEY = "_map_generation"
 RESETS_KEY = "_map_view_resets"
 PICKER_KEY = "map_area_picker"
+SEEN_KEY = "_map_seen_selection"
 OUTLINE_NAMES = {"neighbourhood": "Priority neighbourhoods", "committee": "Community committee areas"}
 
 
@@ -84,7 +85,18 @@ def chart_key() -> str:
 
 
 def _on_map_click(key: str) -> None:
-    code, _, _ = maps.selected_code(st.session_state.get(key))
+    """Set the shared area filter from a click on the map (or clear it when the area is clicked off).
+
+    The chart also reports changes it makes itself: when the map's data is redrawn it refreshes its
+    copy of the selected area at the same position, and it drops a selection whose layer is gone.
+    Neither is a click, so neither may overwrite an area chosen elsewhere in the same rerun.
+    """
+    code, position, layer = maps.selected_code(st.session_state.get(key))
+    seen_layer, seen_position, shown_layer = st.session_state.get(SEEN_KEY, (None, None, None))
+    if code is not None and (layer, position) == (seen_layer, seen_position):
+        return
+    if code is None and seen_layer != shown_layer:
+        return
     st.session_state["area"] = code or ALL
 
 
@@ -100,7 +112,8 @@ def draw_map(dataset: Dataset, model: maps.MapModel, selection: Selection) -> No
         # The map still highlights an area although "All of Leeds" was chosen elsewhere; a fresh chart
         # forgets it (and shows the whole city, which is what was asked for).
         st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
-        key, position = chart_key(), None
+        key, position, layer = chart_key(), None, None
+    st.session_state[SEEN_KEY] = (layer, position, model.layer_id)
     deck = maps.build_deck(
         dataset,
         model,

@@ -85,6 +85,32 @@ def test_clicking_a_ward_opens_its_panel_and_names_it_in_the_url(page, app_url, 
     wait_for_location(page, "/profile", "area=Armley")
 
 
+def pick_on_map_page(page, label: str, option: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.keyboard.type(option.split(" ")[0])
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_settled(page)
+
+
+def test_choosing_in_the_select_box_after_a_click_is_not_undone_by_the_map(page, app_url, dataset):
+    open_map(page, f"{app_url}/map")
+    point = dataset.boundaries("ward").set_index("code").geometry[ARMLEY].representative_point()
+    x, y = screen_point(page, dataset, point.x, point.y)
+    tooltip_at(page, x, y)
+    page.wait_for_timeout(500)
+    page.mouse.click(x, y)
+    wait_for_location(page, "area=Armley")
+    wait_settled(page)
+
+    pick_on_map_page(page, "Area on the map: Ward", "Roundhay")
+    wait_for_location(page, "area=Roundhay")
+    assert "Roundhay" in page.locator(".st-key-map_area_panel").inner_text()
+
+    pick_on_map_page(page, "Area on the map: Ward", "None chosen")
+    page.wait_for_function("() => !window.location.href.includes('area=')", timeout=30_000)
+    assert "Choose an area" in page.locator(".st-key-map_area_panel").inner_text()
+
+
 def test_the_map_keeps_its_zoom_when_the_indicator_changes(page, app_url):
     open_map(page, f"{app_url}/map?{LSOA_LEVEL}")
     box = canvas_box(page)
