@@ -343,7 +343,9 @@ def change_suppressed(frame: pd.DataFrame, indicator: Indicator, level: str, thr
     return frame["suppressed"] | earlier
 
 
-def map_model(dataset: Dataset, indicator_id: str, level: str, period: Period, measure: str, options: MapOptions):
+def map_model(
+    dataset: Dataset, indicator_id: str, level: str, period: Period, measure: str, options: MapOptions
+) -> MapModel:
     """The classified, coloured and described areas of one map (remembered per dataset version)."""
     key = ("map_model", indicator_id, level, period, measure, options.show, options.classification)
     model = dataset.memo(
@@ -377,22 +379,7 @@ def _map_model(
         unit = measure_label(indicator, measure, catalogue.population["label"])
         title = f"{indicator.short_label}, {unit}"
         notes = (f"Classes: {CLASSIFICATIONS[classification].lower()}.",)
-    frame["tip_name"] = frame["name"] + f" ({level_info.label[:1].lower()}{level_info.label[1:]})"
-    frame["tip_shown"] = [f"{indicator.short_label}: {text}" for text in frame["display"]]
-    total = int(frame["value"].notna().sum())
-    frame["tip_rank"] = [
-        "" if hidden else rank_words(rank, total, level_info.plural)
-        for rank, hidden in zip(frame["rank"], frame["suppressed"], strict=True)
-    ]
-    frame["tip_change"] = [
-        "Change hidden to protect small numbers" if hidden else change_line(words, judgement)
-        for words, judgement, hidden in zip(
-            frame["change_words"], frame["judgement"], frame["change_hidden"], strict=True
-        )
-    ]
-    frame["tip_status"] = [status_text(s) for s in frame["status"]]
-    frame["tip_hotspot"] = ""
-    frame["hotspot"] = ""
+    _add_tooltip_lines(frame, indicator, level_info.label, level_info.plural)
     legend = Legend(
         title=f"{title} ({period.short_label()})",
         unit=unit,
@@ -412,6 +399,26 @@ def _map_model(
         legend=legend,
         available=available,
     )
+
+
+def _add_tooltip_lines(frame: pd.DataFrame, indicator: Indicator, level_label: str, plural: str) -> None:
+    """The plain-English lines of each area's tooltip (also used by the panel and the table)."""
+    frame["tip_name"] = frame["name"] + f" ({level_label[:1].lower()}{level_label[1:]})"
+    frame["tip_shown"] = [f"{indicator.short_label}: {text}" for text in frame["display"]]
+    total = int(frame["value"].notna().sum())
+    frame["tip_rank"] = [
+        "" if hidden else rank_words(rank, total, plural)
+        for rank, hidden in zip(frame["rank"], frame["suppressed"], strict=True)
+    ]
+    frame["tip_change"] = [
+        "Change hidden to protect small numbers" if hidden else change_line(words, judgement)
+        for words, judgement, hidden in zip(
+            frame["change_words"], frame["judgement"], frame["change_hidden"], strict=True
+        )
+    ]
+    frame["tip_status"] = [status_text(s) for s in frame["status"]]
+    frame["tip_hotspot"] = ""
+    frame["hotspot"] = ""
 
 
 def _grey_entries(frame: pd.DataFrame, catalogue: Catalogue, hidden_label: str) -> list[LegendEntry]:
