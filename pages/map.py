@@ -1,5 +1,35 @@
-"""map page."""
+"""Map: the chosen indicator on a map of Leeds, its legend, the chosen area's figures and the numbers as a table."""
 
+import streamlit as st
+
+from saferleeds.maps import legend_html, map_model
+from saferleeds.ui import mapview
 from saferleeds.ui.page import start_page
 
-dataset, selection = start_page("map")
+dataset, selection = start_page("Map of Leeds")
+options = mapview.map_controls(selection)
+model = map_model(dataset, selection.indicator, selection.level, selection.period, selection.measure, options)
+if not model.available:
+    mapview.draw_unavailable(dataset, model)
+    st.stop()
+
+map_column, side_column = st.columns([3, 1.3], gap="medium")
+with map_column:
+    st.caption("Select an area to see its figures. Scroll or pinch to zoom, drag to move.")
+    mapview.draw_map(dataset, model, selection)
+    mapview.draw_view_controls()
+    if options.hex_view and options.outlines:
+        st.caption("Outlines are drawn on the real map only, not on the hex map.")
+with side_column:
+    st.html(legend_html(model.legend, dataset.catalogue, model.drawn_outlines))
+    mapview.draw_area_picker(dataset, model, selection)
+    mapview.draw_area_panel(model, selection)
+if model.hotspot_note:
+    st.caption(model.hotspot_note)
+
+st.subheader("The numbers on the map", divider="gray")
+st.caption(
+    f"{model.indicator.label}, {model.level_plural}, {model.period.label()}. "
+    "Select a column heading to sort; the status column says which figures are modelled."
+)
+mapview.draw_table(model)

@@ -1,0 +1,229 @@
+"""Drawing the map explorer: its own controls, the pydeck map, the area panel and the table.
+
+The map keeps the person's zoom and centre between reruns because its initial view never changes
+(unless they ask for the whole city again). A click on an area sets the shared ``area`` filter from
+the chart's callback, before the router draws the filter, so the URL names the area at once.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from saferleeds import maps
+from saferleeds.dataset import Dataset
+from saferleeds.selection import Selection
+from saferleeds.ui.data import escape
+from saferleeds.ui.filters import ALL
+from saferleeds.ui.navigation import request_page
+
+CHART_KEY = "map_chart"
+GENERATION_KEY = "_map_generation"
+RESETS_KEY = "_map_view_resets"
+PICKER_KEY = "map_area_picker"
+SEEN_KEY = "_map_seen_selection"
+OUTLINE_NAMES = {"neighbourhood": "Priority neighbourhoods", "committee": "Community committee areas"}
+
+
+def map_controls(selection: Selection) -> maps.MapOptions:
+    """The map's own choices, each kept in the URL; the same widgets are drawn at every level."""
+    first, second, third = st.columns([1.2, 1, 1.1], vertical_alignment="bottom")
+    show = first.segmented_control(
+        "Show",
+        list(maps.SHOW_OPTIONS),
+        default="value",
+        key="map_show",
+        bind="query-params",
+        format_func=maps.SHOW_OPTIONS.get,
+        help="The value for the period, or its change on the same months a year earlier (tested for significance).",
+    )
+    classification = second.selectbox(
+        "Colour classes",
+        list(maps.CLASSIFICATIONS),
+        key="map_classes",
+        bind="query-params",
+        format_func=maps.CLASSIFICATIONS.get,
+        help="How areas are grouped into colours: natural breaks groups similar values, quantiles puts "
+        "equal numbers of areas in each colour, equal intervals splits the range evenly.",
+    )
+    outlines = third.multiselect(
+        "Outlines",
+        list(maps.OUTLINE_LEVELS),
+        key="map_outlines",
+        bind="query-params",
+        format_func=OUTLINE_NAMES.get,
+        placeholder="None",
+        help="Draw these boundaries over the map for reference.",
+    )
+    left, right = st.columns(2)
+    hex_view = left.toggle(
+        "Hex map: one equal hexagon per area",
+        key="map_hex",
+        bind="query-params",
+        help="Every area the same size, placed near where it really is, so large rural areas do not dominate.",
+    )
+    hotspots = right.toggle(
+        "Hot and cold spots",
+        key="map_hotspots",
+        bind="query-params",
+        disabled=selection.level != maps.HOTSPOT_LEVEL,
+        help="Clusters of high or low values among neighbouring small areas (Getis-Ord Gi*). "
+        "Choose the small area (LSOA) area type to use them.",
+    )
+    return maps.MapOptions(
+        show=show or "value",
+        classification=classification,
+        hex_view=bool(hex_view),
+        outlines=tuple(outlines),
+        hotspots=bool(hotspots) and selection.level == maps.HOTSPOT_LEVEL,
+    )
+
+
+def chart_key() -> str:
+    return f"{CHART_KEY}_{st.session_state.get(GENERATION_KEY, 0)}"
+
+
+def _on_map_click(key: str) -> None:
+    """Set the shared area filter from a click on the map (or clear it when the area is clicked off).
+
+    The chart also reports changes it makes itself: when the map's data is redrawn it refreshes its
+    copy of the selected area at the same position, and it drops a selection whose layer is gone.
+    Neither is a click, so neither may overwrite an area chosen elsewhere in the same rerun.
+    """
+    code, position, layer = maps.selected_code(st.session_state.get(key))
+    seen_layer, seen_position, shown_layer = st.session_state.get(SEEN_KEY, (None, None, None))
+    if code is not None and (layer, position) == (seen_layer, seen_position):
+        return
+    if code is None and seen_layer != shown_layer:
+        return
+    st.session_state["area"] = code or ALL
+
+
+def _reset_view() -> None:
+    st.session_state[RESETS_KEY] = st.session_state.get(RESETS_KEY, 0) + 1
+
+
+def draw_map(dataset: Dataset, model: maps.MapModel, selection: Selection) -> None:
+    """Draw the map, keeping its highlight on the selected area."""
+    key = chart_key()
+    clicked, position, layer = maps.selected_code(st.session_state.get(key))
+    if selection.area is None and clicked is not None and layer == model.layer_id:
+        # The map still highlights an area although "All of Leeds" was chosen elsewhere; a fresh chart
+        # forgets it (and shows the whole city, which is what was asked for).
+        st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+        key, position, layer = chart_key(), None, None
+    st.session_state[SEEN_KEY] = (layer, position, model.layer_id)
+    deck = maps.build_deck(
+        dataset,
+        model,
+        selected=selection.area,
+        clicked_index=position if layer == model.layer_id else None,
+        resets=st.session_state.get(RESETS_KEY, 0),
+        style=maps.map_style(),
+    )
+    st.pydeck_chart(
+        deck,
+        on_select=partial(_on_map_click, key),
+        selection_mode="single-object",
+        key=key,
+        height=maps.MAP_HEIGHT,
+        alt=f"Map of {model.indicator.label.lower()} by {model.level_label.lower()}, "
+        f"{model.period.label()}. The same numbers are in the table below the map.",
+    )
+
+
+def draw_view_controls() -> None:
+    st.button(
+        "Show all of Leeds",
+        icon=":material/zoom_out_map:",
+        on_click=_reset_view,
+        type="tertiary",
+        help="Zoom the map back out to the whole city.",
+    )
+
+
+def draw_area_picker(dataset: Dataset, model: maps.MapModel, selection: Selection) -> None:
+    """The same choice as clicking the map, for keyboard and screen-reader users."""
+    names = dict(zip(model.areas["code"], model.areas["name"], strict=True))
+    options = [ALL, *sorted(names, key=names.get)]
+    st.session_state[PICKER_KEY] = selection.area if selection.area in names else ALL
+    st.selectbox(
+        f"Area on the map: {model.level_label}",
+        options,
+        key=PICKER_KEY,
+        format_func=lambda code: "None chosen" if code == ALL else names.get(code, code),
+        on_change=_picked,
+        help="Choosing an area here is the same as clicking it on the map.",
+    )
+
+
+def _picked() -> None:
+    st.session_state["area"] = st.session_state[PICKER_KEY]
+
+
+def draw_area_panel(model: maps.MapModel, selection: Selection) -> None:
+    """Key figures of the selected area, and a button to its full profile."""
+    panel = maps.area_panel(model, selection.area) if selection.area else None
+    with st.container(border=True, key="map_area_panel"):
+        if panel is None:
+            st.markdown("**Choose an area**")
+            st.caption("Click an area on the map, or pick one above, to see its key figures here.")
+            return
+        st.markdown(f"#### {escape(panel.name)}")
+        st.caption(escape(panel.level_label))
+        st.markdown(f"**{escape(panel.headline)}**")
+        st.markdown("\n".join(f"- **{escape(label)}:** {escape(text)}" for label, text in panel.facts))
+        if panel.modelled:
+            st.caption(
+                ":material/info: Modelled figures are estimates made where open data does not exist.",
+            )
+        st.button(
+            "Open the full profile",
+            key="map_profile",
+            icon=":material/location_city:",
+            on_click=request_page,
+            args=("profiles",),
+            kwargs={"area": panel.code},
+            help=f"Everything about {panel.name} on the Area profiles page",
+        )
+
+
+def draw_table(model: maps.MapModel) -> None:
+    """The map's numbers as a sortable table with a CSV download."""
+    frame = maps.table_frame(model)
+    st.dataframe(frame, hide_index=True, width="stretch", height=360, key="map_table")
+    st.download_button(
+        "Download these numbers (CSV)",
+        data=maps.table_csv(model),
+        file_name=f"{model.indicator.id}-{model.level}-{model.period.start:%Y-%m}-{model.period.end:%Y-%m}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="map_download",
+    )
+
+
+def draw_unavailable(dataset: Dataset, model: maps.MapModel) -> None:
+    """Say why there is no map, and offer the area types that have data."""
+    indicator = model.indicator
+    levels = [lv for lv in indicator.geographies if lv != "city" and lv != model.level]
+    if not levels:
+        st.info(
+            f"{indicator.label} is only published for Leeds as a whole, so it cannot be mapped.",
+            icon=":material/info:",
+        )
+        return
+    names = [dataset.catalogue.level(lv).plural for lv in levels]
+    st.info(
+        f"There is no data for {indicator.label.lower()} for {model.level_plural} in this period. "
+        f"It is available for {', '.join(names)}.",
+        icon=":material/info:",
+    )
+    for level in levels:
+        st.button(
+            f"Show {dataset.catalogue.level(level).plural}",
+            key=f"map_level_{level}",
+            on_click=request_page,
+            args=("map",),
+            kwargs={"level": level},
+        )
