@@ -21,6 +21,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         cli.ingest_police_uk_command,
     ),
     "info": ("Describe the dataset in use.", cli.add_info_arguments, cli.info_command),
+    "board-pack": (
+        "Write a board pack (PowerPoint, PDF, Excel or CSV) for an area and period.",
+        cli.add_board_pack_arguments,
+        cli.board_pack_command,
+    ),
 }
 
 
