@@ -32,15 +32,18 @@ FORMAT_ICONS = {
 }
 
 
-def _follow(key: str, shared: object) -> None:
+def _follow(key: str, shared: object) -> bool:
     """Let a pack control follow the shared filter it defaults to, when that filter changes.
 
     Bound widgets can only be set through session state before they are drawn, so this runs first.
+    True when it moved the control (the widget then takes no default of its own).
     """
     memory = f"_{key}_follows"
-    if memory in st.session_state and st.session_state[memory] != shared:
+    moved = memory in st.session_state and st.session_state[memory] != shared
+    if moved:
         st.session_state[key] = shared
     st.session_state[memory] = shared
+    return moved
 
 
 def _month_label(month: pd.Timestamp) -> str:
@@ -54,16 +57,16 @@ def choose_pack(dataset: Dataset, selection: Selection) -> PackRequest | None:
     names = dict(zip(areas["code"], areas["name"], strict=True))
     options = [ALL, *names]
     shared_area = selection.area if selection.area in names else ALL
-    _follow("pack_area", shared_area)
+    area_moved = _follow("pack_area", shared_area)
     shared_period = (selection.period.start, selection.period.end)
-    _follow("pack_period", shared_period)
+    period_moved = _follow("pack_period", shared_period)
     shared_indicators = default_indicators(dataset, selection.priority, selection.theme)
-    _follow("pack_indicators", shared_indicators)
+    indicators_moved = _follow("pack_indicators", shared_indicators)
     left, right = st.columns([1, 2])
     area = left.selectbox(
         "Pack for",
         options,
-        index=options.index(shared_area),
+        index=None if area_moved else options.index(shared_area),
         key="pack_area",
         bind="query-params",
         format_func=lambda c: "All of Leeds" if c == ALL else names.get(c, c),
@@ -73,7 +76,7 @@ def choose_pack(dataset: Dataset, selection: Selection) -> PackRequest | None:
     period = right.select_slider(
         "Months in the pack",
         options=months,
-        value=shared_period,
+        value=None if period_moved else shared_period,
         key="pack_period",
         bind="query-params",
         format_func=_month_label,
@@ -83,7 +86,7 @@ def choose_pack(dataset: Dataset, selection: Selection) -> PackRequest | None:
     indicators = st.multiselect(
         "Indicators",
         [i.id for i in ordered],
-        default=shared_indicators,
+        default=None if indicators_moved else shared_indicators,
         key="pack_indicators",
         bind="query-params",
         format_func=lambda i: catalogue.indicator(i).label,
