@@ -226,3 +226,13 @@ def test_file_names_say_what_the_pack_is(dataset):
     assert pack.file_name("csv").endswith(".zip")
     with pytest.raises(ValueError, match="unknown format"):
         board_pack.write(pack, "docx")
+
+
+def test_the_plan_withholds_a_change_that_would_reveal_a_small_count(dataset):
+    month = analysis.Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
+    table = analysis.summarise(dataset, "hate_incidents", "neighbourhood", month)
+    for _, area in table[table["suppressed"] | table["previous_count"].between(1, 4)].iterrows():
+        request = board_pack.PackRequest(area["code"], month, ("hate_incidents",))
+        summary = board_pack.preview_table(dataset, request).iloc[0]
+        assert summary["Change"] == tables.WITHHELD, area["name"]
+        assert summary["Figure"] == ("<5" if area["suppressed"] else f"{area['count']:,.0f}")

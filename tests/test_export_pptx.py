@@ -84,7 +84,7 @@ def test_each_indicator_slide_has_its_trend_chart_map_sentences_and_status(datas
         assert f"Status: {section.status}." in text and "modelled" in text
         assert section.sentences[0] in slide.notes_slide.notes_text_frame.text
     reoffending = list(deck.slides)[2 + [s.indicator.id for s in pack.sections].index("reoffending")]
-    assert "published for Leeds as a whole only, so there is no map" in slide_text(reoffending)
+    assert "Proven re-offending is not published for wards, so there is no map." in slide_text(reoffending)
 
 
 def test_the_last_slide_gives_definitions_sources_and_what_is_modelled(deck):

@@ -63,3 +63,12 @@ def test_an_indicator_not_published_for_the_area_says_so_and_gives_leeds(dataset
     sentences = summary_sentences(dataset, "reoffending", ARMLEY, PERIOD)
     assert sentences[0] == "Proven re-offending is not published for wards, so Armley has no figure of its own."
     assert sentences[1].startswith("For Leeds as a whole it was ") and "%" in sentences[1]
+
+
+def test_no_change_is_given_when_the_year_before_was_a_small_count(dataset):
+    month = analysis.Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
+    table = analysis.summarise(dataset, "hate_incidents", "neighbourhood", month)
+    case = table[~table["suppressed"] & table["previous_count"].between(1, 4)].iloc[0]
+    sentences = summary_sentences(dataset, "hate_incidents", case["code"], month)
+    assert sentences[1] == "No change is shown: the figure for the same months a year earlier is too small to give."
+    assert case["change_words"] not in " ".join(sentences)

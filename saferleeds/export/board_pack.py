@@ -170,9 +170,12 @@ def _safe_figure(dataset: Dataset, indicator: Indicator, code: str, period: Peri
     """The tile's figure, with the change withheld where the count itself is withheld."""
     shown = figure(dataset, indicator, code, period, measure)
     row = area_row(dataset, indicator.id, code, period, measure)
-    if row is not None and bool(row["suppressed"]):
+    level = dataset.geography.level_of(code) or "city"
+    if row is None or not tables.change_withheld(dataset, indicator.id, level, row):
+        return shown
+    if bool(row["suppressed"]):
         return replace(shown, change_words=tables.WITHHELD, judgement="neutral", target_text=None)
-    return shown
+    return replace(shown, change_words=tables.WITHHELD, judgement="neutral")
 
 
 def _table_level(dataset: Dataset, indicator_id: str, level: str, period: Period) -> str:
@@ -232,7 +235,8 @@ def _section(
         )
         step(f"{indicator.short_label}: trend chart")
         if table_level == "city":
-            map_note = f"{indicator.label} is published for Leeds as a whole only, so there is no map."
+            plural = dataset.catalogue.level(level).plural
+            map_note = f"{indicator.label} is not published for {plural}, so there is no map."
         else:
             plural = dataset.catalogue.level(table_level).plural
             chart_map = _picture(

@@ -221,6 +221,12 @@ def _palette(colours: list[str], k: int) -> list[str]:
 
 
 def _map_data(dataset: Dataset, indicator: Indicator, level: str, period: Period, shown: str) -> pd.DataFrame:
+    """Each area's class (remembered: natural breaks over hundreds of small areas take a moment)."""
+    key = ("print_map_classes", indicator.id, level, period, shown)
+    return dataset.memo(key, lambda: _classes(dataset, indicator, level, period, shown))
+
+
+def _classes(dataset: Dataset, indicator: Indicator, level: str, period: Period, shown: str) -> pd.DataFrame:
     table = summarise(dataset, indicator.id, level, period, shown)
     data = table[["code", "name", "value", "suppressed"]].copy()
     usable = data["value"].notna().to_numpy() & ~data["suppressed"].to_numpy()

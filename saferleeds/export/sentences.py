@@ -7,6 +7,7 @@ import pandas as pd
 from saferleeds.analysis import Period, area_row, city_figures, format_value
 from saferleeds.catalogue import Indicator
 from saferleeds.dataset import Dataset
+from saferleeds.export.tables import change_withheld
 from saferleeds.geography import CITY_CODE
 
 
@@ -63,6 +64,8 @@ def summary_sentences(
     sentences = [f"{indicator.short_label} in {name}, {period.label()}: {_value_words(indicator, row, measure)}."]
     if row["suppressed"]:
         sentences.append("Numbers this small are not given in detail, and no change is shown, to protect privacy.")
+    elif change_withheld(dataset, indicator_id, dataset.geography.level_of(code) or "city", row):
+        sentences.append(f"No change is shown: the figure for {comparison_words(period)} is too small to give.")
     else:
         change = f"Compared with {comparison_words(period)}: {row['change_words']}."
         if indicator.polarity == "context" and row["change_direction"] == "up":

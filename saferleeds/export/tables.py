@@ -123,6 +123,15 @@ def disclosure_applies(dataset: Dataset, indicator_id: str, level: str) -> bool:
     return stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"])
 
 
+def change_withheld(dataset: Dataset, indicator_id: str, level: str, row: pd.Series) -> bool:
+    """True when an area's change would reveal a count of 1 to 4, now or in the comparison period."""
+    if not disclosure_applies(dataset, indicator_id, level):
+        return False
+    below = dataset.catalogue.thresholds["disclosure_below"]
+    counts = pd.Series([row["count"], row["previous_count"]], dtype=float)
+    return bool(stats.is_suppressed(counts, below).any())
+
+
 # --------------------------------------------------------------------------- the tables
 
 
