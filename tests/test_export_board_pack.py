@@ -236,3 +236,20 @@ def test_the_plan_withholds_a_change_that_would_reveal_a_small_count(dataset):
         summary = board_pack.preview_table(dataset, request).iloc[0]
         assert summary["Change"] == tables.WITHHELD, area["name"]
         assert summary["Figure"] == ("<5" if area["suppressed"] else f"{area['count']:,.0f}")
+
+
+@pytest.mark.parametrize(
+    ("area", "measure", "indicator", "heading"),
+    [
+        (ARMLEY, "count", "drugs", "Figures are numbers in the period; charts and maps show rates per 1,000"),
+        (None, "count", "drugs", "Figures are numbers in the period; maps show rates per 1,000 residents"),
+        (ARMLEY, "rate", "drugs", "Figures, charts and maps are rates per 1,000 mid-2015 residents."),
+        (ARMLEY, "count", "feel_safe", "Location: Creating safer, stronger communities. Figures: % of respondents."),
+    ],
+)
+def test_each_indicator_page_says_what_its_figures_are(dataset, area, measure, indicator, heading):
+    request = board_pack.PackRequest(area, PERIOD, (indicator,), measure)
+    section = board_pack.assemble(dataset, request, charts=False).sections[0]
+    assert heading in section.heading
+    assert section.status_line.startswith(f"Status: {section.status}.")
+    assert ("Modelled figures are estimates" in section.status_line) == (section.status != "recorded")

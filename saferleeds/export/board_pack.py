@@ -83,6 +83,23 @@ class Section:
     map_note: str  # why there is no map, when there is none
     table_level: str
 
+    @property
+    def heading(self) -> str:
+        """The priority and the units, in a line under the indicator's name."""
+        if self.indicator.unit != "count":
+            units = f"Figures: {self.unit_words}"
+        elif self.unit_words == "number":
+            drawn = "charts and maps show" if self.area is not None and self.area.available else "maps show"
+            units = f"Figures are numbers in the period; {drawn} rates per 1,000 residents (mid-2015)"
+        else:
+            units = f"Figures, charts and maps are rates {self.unit_words}"
+        return f"{self.priority.short}: {self.priority.label}. {units}."
+
+    @property
+    def status_line(self) -> str:
+        modelled = " Modelled figures are estimates, not recorded data." if self.status != "recorded" else ""
+        return f"Status: {self.status}.{modelled}"
+
 
 @dataclass(frozen=True)
 class BoardPack:

@@ -148,15 +148,11 @@ def _front_page(pack: BoardPack, styles) -> list:
 
 
 def _indicator_page(section: Section, styles) -> list:
-    status = f"Status: {section.status}." + (
-        " Modelled figures are estimates, not recorded data." if section.status != "recorded" else ""
-    )
+    status = section.status_line
     story = [
         PageBreak(),
         _p(section.indicator.label, styles["heading"]),
-        _p(
-            f"{section.priority.short}: {section.priority.label}. {sentence_case(section.unit_words)}.", styles["muted"]
-        ),
+        _p(section.heading, styles["muted"]),
         _p(" ".join(section.sentences), styles["body"]),
         _p(status, styles["status"]),
     ]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from saferleeds.export.board_pack import BoardPack, Picture, Section, summary_lines
@@ -38,7 +38,7 @@ def _title(slide, text: str) -> None:
     frame = title.text_frame
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     for paragraph in frame.paragraphs:
-        paragraph.alignment = 1  # left
+        paragraph.alignment = PP_ALIGN.LEFT
         for run in paragraph.runs:
             run.font.size, run.font.bold, run.font.color.rgb = Pt(28), True, TEXT
 
@@ -164,7 +164,7 @@ def _indicator_slide(deck, pack: BoardPack, section: Section) -> None:
         Inches(0.95),
         SLIDE_WIDTH - 2 * MARGIN,
         Inches(0.4),
-        [f"{section.priority.short}: {section.priority.label}. {sentence_case(section.unit_words)}."],
+        [section.heading],
         size=12,
         colour=MUTED,
     )
@@ -178,9 +178,7 @@ def _indicator_slide(deck, pack: BoardPack, section: Section) -> None:
         _text_box(
             slide, right, top + Inches(1.5), SLIDE_WIDTH - right - MARGIN, Inches(1), [section.map_note], 14, MUTED
         )
-    status = f"Status: {section.status}." + (
-        " Modelled figures are estimates, not recorded data." if section.status != "recorded" else ""
-    )
+    status = section.status_line
     box = _text_box(
         slide, MARGIN, Inches(5.5), SLIDE_WIDTH - 2 * MARGIN, Inches(1.8), [" ".join(section.sentences), status], 15
     )
