@@ -107,6 +107,7 @@ def test_the_area_table_matches_the_screen_table_for_every_ward(dataset):
     assert table["Number"].tolist() == screen["count"].tolist()
     np.testing.assert_allclose(table["Rate per 1,000 residents"].astype(float), rates["value"])
     assert table["Change in words"].tolist() == screen["change_words"].tolist()
+    np.testing.assert_allclose(table["Change (%)"].astype(float), 100 * screen["change"])
     assert table["Status"].tolist() == screen["status"].tolist()
     assert table.loc[table["Area"] == "Armley", "Compared with Leeds"].item() == (
         screen.loc[screen["name"] == "Armley", "verdict"].item() + " the Leeds average"
@@ -148,19 +149,21 @@ def test_sheet_names_are_valid_and_unique():
 
 
 def test_the_workbook_writes_formula_like_text_as_text(tmp_path):
-    frame = pd.DataFrame({"Area": [HYPERLINK, "@cmd", "Armley"], "Number": ["<5", 12, -3], "Change": [None, 0.1, -0.2]})
+    frame = pd.DataFrame(
+        {"Area": [HYPERLINK, "@cmd", "Armley"], "Number": ["<5", 12, -3], "Change (%)": [None, 10.0, -20.0]}
+    )
     data = tables.workbook_bytes({"Areas": frame, "Notes": pd.DataFrame({"Note": ["+1"]})}, {"Notes": ["=1+1"]})
     path = tmp_path / "book.xlsx"
     path.write_bytes(data)
     book = openpyxl.load_workbook(path)
     sheet = book["Areas"]
-    assert [c.value for c in sheet[1]] == ["Area", "Number", "Change"]
+    assert [c.value for c in sheet[1]] == ["Area", "Number", "Change (%)"]
     cell = sheet["A2"]
     assert cell.value == HYPERLINK and cell.data_type == "s" and cell.quotePrefix
     assert sheet["A3"].data_type == "s" and sheet["A3"].quotePrefix
     assert not sheet["A4"].quotePrefix
     assert sheet["B2"].value == "<5" and sheet["B3"].value == 12 and sheet["B4"].value == -3
-    assert sheet["C2"].value is None and sheet["C3"].number_format == "0%"
+    assert sheet["C2"].value is None and sheet["C3"].number_format == "0.0" and sheet["B3"].number_format == "#,##0"
     assert book["Notes"]["A2"].data_type == "s" and book["Notes"]["A4"].value == "=1+1"
     with zipfile.ZipFile(path) as archive:
         xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))

@@ -382,7 +382,10 @@ def _monthly(dataset: Dataset, sections: Sequence[Section], code: str | None, wi
         frame = tables.monthly_table(dataset, section.indicator.id, codes, window)
         frame.insert(0, "Indicator", section.indicator.label)
         pieces.append(frame)
-    return pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
+    if not pieces:
+        return pd.DataFrame()
+    table = pd.concat(pieces, ignore_index=True)
+    return table[[c for c in table.columns if c != "Status"] + ["Status"]]
 
 
 def _modelled_note(sections: Sequence[Section]) -> str:

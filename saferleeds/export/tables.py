@@ -154,7 +154,7 @@ def area_table(dataset: Dataset, indicator_id: str, level: str, period: Period) 
         table["Number"] = safe["count"]
         table["Rate per 1,000 residents"] = rates.astype(object).where(~counts["suppressed"].to_numpy(), None)
         table["Number in the comparison period"] = safe["previous_count"]
-        table["Change"] = safe["change"]
+        table["Change (%)"] = [None if c is None or pd.isna(c) else 100 * c for c in safe["change"]]
     else:
         measure = effective_measure(indicator, "count")
         table["Percent" if measure == "percent" else "Rate per 1,000"] = safe["value"]
@@ -226,8 +226,6 @@ def _number_format(column: str) -> str | None:
     lowered = column.lower()
     if lowered == "month":
         return "mmm yyyy"
-    if lowered == "change":
-        return "0%"
     if "p-value" in lowered:
         return "0.000"
     if lowered.startswith(("rate", "percent", "change (")):

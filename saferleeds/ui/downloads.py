@@ -23,8 +23,8 @@ def chart_downloads(chart: alt.TopLevelMixin | dict, name: str, key: str | None 
     """PNG (print quality) and SVG buttons for one chart; ``name`` names the files."""
     stem = _file_stem(name)
     key = key or f"download-{stem}"
-    left, right = st.columns(2, gap="small")
-    left.download_button(
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         "PNG",
         data=lambda: render.png(chart),
         file_name=f"{stem}.png",
@@ -34,7 +34,7 @@ def chart_downloads(chart: alt.TopLevelMixin | dict, name: str, key: str | None 
         icon=":material/image:",
         help=f"Download {name} as a PNG picture (print quality)",
     )
-    right.download_button(
+    row.download_button(
         "SVG",
         data=lambda: render.svg(chart),
         file_name=f"{stem}.svg",
