@@ -184,7 +184,7 @@ def check_indicators(dataset: Dataset, indicators: Sequence[str]) -> tuple[str, 
 
 
 def _safe_figure(dataset: Dataset, indicator: Indicator, code: str, period: Period, measure: str) -> Figure:
-    """The tile's figure, with the change withheld where the count itself is withheld."""
+    """The tile's figure, with the change withheld where it would reveal a count of 1 to 4."""
     shown = figure(dataset, indicator, code, period, measure)
     row = area_row(dataset, indicator.id, code, period, measure)
     level = dataset.geography.level_of(code) or "city"
@@ -232,37 +232,50 @@ def _picture(chart: alt.TopLevelMixin | dict | None, description: str) -> Pictur
     return None if chart is None else Picture(render.png(chart), description, chart)
 
 
+def _pictures(
+    dataset: Dataset,
+    request: PackRequest,
+    indicator: Indicator,
+    level: str,
+    table_level: str,
+    compared: bool,
+    step: Callable[[str], None],
+) -> tuple[Picture | None, Picture | None, str]:
+    """The trend chart and the map of one indicator, and why there is no map when there is none."""
+    period, code = request.period, request.area
+    where = f"{dataset.geography.name(code)} and Leeds" if compared else "Leeds"
+    window = Period(period.comparison().start, period.end)
+    trend = _picture(
+        figures.trend_chart(dataset, indicator.id, code, period, request.measure),
+        f"Line chart of {indicator.label.lower()} each month, {where}, {window.label()}; dashed where modelled.",
+    )
+    step(f"{indicator.short_label}: trend chart")
+    chart_map, note = None, ""
+    if table_level == "city":
+        note = f"{indicator.label} is not published for {dataset.catalogue.level(level).plural}, so there is no map."
+    else:
+        plural = dataset.catalogue.level(table_level).plural
+        chart_map = _picture(
+            figures.choropleth(dataset, indicator.id, table_level, period, request.measure, code),
+            f"Map of {indicator.label.lower()} across the {plural} of Leeds, {period.label()}.",
+        )
+        note = "" if chart_map is not None else f"There are no figures to map for {plural}."
+    step(f"{indicator.short_label}: map")
+    return trend, chart_map, note
+
+
 def _section(
     dataset: Dataset, request: PackRequest, indicator: Indicator, level: str, charts: bool, step: Callable[[str], None]
 ) -> Section:
     period, measure, code = request.period, request.measure, request.area
     leeds = _safe_figure(dataset, indicator, CITY_CODE, period, measure)
     area = _safe_figure(dataset, indicator, code, period, measure) if code else None
-    shown = area if area is not None and area.available else leeds
+    compared = area is not None and area.available
     table_level = _table_level(dataset, indicator.id, level, period)
     step(f"{indicator.short_label}: figures")
-    trend = chart_map = None
-    map_note = ""
+    trend, chart_map, map_note = None, None, ""
     if charts:
-        where = f"{dataset.geography.name(code)} and Leeds" if area is not None and area.available else "Leeds"
-        window = Period(period.comparison().start, period.end)
-        trend = _picture(
-            figures.trend_chart(dataset, indicator.id, code, period, measure),
-            f"Line chart of {indicator.label.lower()} each month, {where}, {window.label()}; dashed where modelled.",
-        )
-        step(f"{indicator.short_label}: trend chart")
-        if table_level == "city":
-            plural = dataset.catalogue.level(level).plural
-            map_note = f"{indicator.label} is not published for {plural}, so there is no map."
-        else:
-            plural = dataset.catalogue.level(table_level).plural
-            chart_map = _picture(
-                figures.choropleth(dataset, indicator.id, table_level, period, measure, code),
-                f"Map of {indicator.label.lower()} across the {plural} of Leeds, {period.label()}.",
-            )
-            if chart_map is None:
-                map_note = f"There are no figures to map for {plural}."
-        step(f"{indicator.short_label}: map")
+        trend, chart_map, map_note = _pictures(dataset, request, indicator, level, table_level, compared, step)
     return Section(
         indicator=indicator,
         priority=dataset.catalogue.priority(indicator.primary_priority),
@@ -270,7 +283,7 @@ def _section(
         area=area,
         leeds=leeds,
         sentences=tuple(summary_sentences(dataset, indicator.id, code, period, measure)),
-        status=shown.status,
+        status=(area if compared else leeds).status,
         trend=trend,
         map=chart_map,
         map_note=map_note,
