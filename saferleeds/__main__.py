@@ -37,6 +37,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
     ),
     "restore": ("Put back an earlier version of the dataset.", cli.add_restore_arguments, cli.restore_command),
     "info": ("Describe the dataset in use.", cli.add_info_arguments, cli.info_command),
+    "board-pack": (
+        "Write a board pack (PowerPoint, PDF, Excel or CSV) for an area and period.",
+        cli.add_board_pack_arguments,
+        cli.board_pack_command,
+    ),
 }
 
 

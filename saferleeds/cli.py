@@ -199,3 +199,82 @@ def info_command(arguments: argparse.Namespace) -> int:
     loaded = dataset.load_dataset(paths)
     print(dataset.describe(loaded))
     return 0
+
+
+def add_board_pack_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--area", default="leeds", help="area code (any vintage), slug or name; 'leeds' for the city")
+    parser.add_argument("--period", help="months, first..last, e.g. 2024-03..2025-02 (default: the latest 12)")
+    parser.add_argument(
+        "--format", choices=("pptx", "pdf", "xlsx", "csv"), help="file type (default: from --out's extension)"
+    )
+    parser.add_argument("--out", required=True, help="file to write (a CSV pack is a zip of one CSV per table)")
+    parser.add_argument(
+        "--indicators", help="comma-separated indicator ids (default: the plan on a page's key indicators)"
+    )
+    parser.add_argument(
+        "--priority", help="with the default indicators, only this priority's (victim, offender, location)"
+    )
+    parser.add_argument("--measure", choices=("count", "rate"), default="count", help="figures as numbers or rates")
+    parser.add_argument("--level", default="ward", help="areas mapped in a pack for all of Leeds (default: ward)")
+    _add_home(parser)
+
+
+class ProgressBar:
+    """A text progress bar on standard error: [#######.......] 7/28 Drug offences: map."""
+
+    def __init__(self, stream=None, width: int = 30):
+        self.stream = stream or sys.stderr
+        self.width = width
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        filled = round(self.width * done / total) if total else self.width
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} {message[:40]:<40}")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _pack_format(arguments: argparse.Namespace) -> str:
+    from saferleeds.errors import DataError, Problem
+
+    if arguments.format:
+        return arguments.format
+    suffix = Path(arguments.out).suffix.lower().lstrip(".")
+    formats = {"pptx": "pptx", "pdf": "pdf", "xlsx": "xlsx", "zip": "csv", "csv": "csv"}
+    if suffix not in formats:
+        raise DataError(Problem("--format", "say which format to write: pptx, pdf, xlsx or csv"))
+    return formats[suffix]
+
+
+def board_pack_command(arguments: argparse.Namespace) -> int:
+    from saferleeds.export import board_pack
+    from saferleeds.values import write_atomic
+
+    fmt = _pack_format(arguments)
+    loaded = dataset.load_dataset(dataset_paths(arguments.home))
+    indicators = (
+        [i.strip() for i in arguments.indicators.split(",") if i.strip()]
+        if arguments.indicators
+        else board_pack.default_indicators(loaded, arguments.priority)
+    )
+    request = board_pack.PackRequest(
+        area=board_pack.resolve_area(loaded, arguments.area),
+        period=board_pack.parse_period(loaded, arguments.period),
+        indicators=board_pack.check_indicators(loaded, indicators),
+        measure=arguments.measure,
+        level=arguments.level,
+    )
+    bar = ProgressBar()
+    pack = board_pack.assemble(
+        loaded,
+        request,
+        progress=lambda done, total, message: bar(done, total + 1, message),
+        charts=board_pack.needs_charts(fmt),
+    )
+    steps = len(request.indicators) * (3 if board_pack.needs_charts(fmt) else 1) + 2
+    data = board_pack.write(pack, fmt)
+    write_atomic(arguments.out, lambda temporary: temporary.write_bytes(data))
+    bar(steps, steps, f"wrote {board_pack.FORMATS[fmt][0]}")
+    print(f"Wrote {arguments.out} ({len(data) / 1024:,.0f} KB): {pack.title}, {request.period.label()}")
+    return 0

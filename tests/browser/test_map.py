@@ -82,7 +82,7 @@ def test_clicking_a_ward_opens_its_panel_and_names_it_in_the_url(page, app_url, 
     assert sidebar_area.input_value() == "Armley"
 
     page.get_by_role("button", name="Open the full profile").click()
-    wait_for_location(page, "/profile", "area=Armley")
+    wait_for_location(page, "/profiles", "area=Armley")
 
 
 def pick_on_map_page(page, label: str, option: str) -> None:

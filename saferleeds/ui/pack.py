@@ -1,0 +1,193 @@
+"""The Board pack page's controls: what goes in the pack, building it, and the downloads."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import streamlit as st
+
+from saferleeds.analysis import Period
+from saferleeds.dataset import Dataset
+from saferleeds.export.board_pack import (
+    FORMATS,
+    BoardPack,
+    PackRequest,
+    assemble,
+    default_indicators,
+    preview_table,
+    write,
+)
+from saferleeds.selection import Selection
+from saferleeds.ui.downloads import chart_downloads, table_download
+
+LOG = logging.getLogger(__name__)
+ALL = "all"
+BUILT_KEY = "_board_pack"
+FORMAT_ICONS = {
+    "pptx": ":material/slideshow:",
+    "pdf": ":material/picture_as_pdf:",
+    "xlsx": ":material/table_chart:",
+    "csv": ":material/csv:",
+}
+
+
+def _follow(key: str, shared: object) -> bool:
+    """Let a pack control follow the shared filter it defaults to, when that filter changes.
+
+    Bound widgets can only be set through session state before they are drawn, so this runs first.
+    True when it moved the control (the widget then takes no default of its own).
+    """
+    memory = f"_{key}_follows"
+    moved = memory in st.session_state and st.session_state[memory] != shared
+    if moved:
+        st.session_state[key] = shared
+    st.session_state[memory] = shared
+    return moved
+
+
+def _month_label(month: pd.Timestamp) -> str:
+    return month.strftime("%b %Y")
+
+
+def choose_pack(dataset: Dataset, selection: Selection) -> PackRequest | None:
+    """Area (or Leeds), period and indicators, defaulting to the shared filters; None if no indicator."""
+    catalogue, geography = dataset.catalogue, dataset.geography
+    areas = geography.level_areas(selection.level)
+    names = dict(zip(areas["code"], areas["name"], strict=True))
+    options = [ALL, *names]
+    shared_area = selection.area if selection.area in names else ALL
+    area_moved = _follow("pack_area", shared_area)
+    shared_period = (selection.period.start, selection.period.end)
+    period_moved = _follow("pack_period", shared_period)
+    shared_indicators = default_indicators(dataset, selection.priority, selection.theme)
+    indicators_moved = _follow("pack_indicators", shared_indicators)
+    left, right = st.columns([1, 2])
+    area = left.selectbox(
+        "Pack for",
+        options,
+        index=None if area_moved else options.index(shared_area),
+        key="pack_area",
+        bind="query-params",
+        format_func=lambda c: "All of Leeds" if c == ALL else names.get(c, c),
+        help="An area of the type chosen in the sidebar, or all of Leeds.",
+    )
+    months = list(dataset.months)
+    period = right.select_slider(
+        "Months in the pack",
+        options=months,
+        value=None if period_moved else shared_period,
+        key="pack_period",
+        bind="query-params",
+        format_func=_month_label,
+        help="Changes compare these months with the same months a year earlier.",
+    )
+    ordered = sorted(catalogue.indicators, key=lambda i: (not i.key, i.label))
+    indicators = st.multiselect(
+        "Indicators",
+        [i.id for i in ordered],
+        default=None if indicators_moved else shared_indicators,
+        key="pack_indicators",
+        bind="query-params",
+        format_func=lambda i: catalogue.indicator(i).label,
+        help="The plan on a page's key indicators for the chosen priority, unless you change them.",
+    )
+    if not indicators:
+        st.info("Choose at least one indicator for the pack.", icon=":material/info:")
+        return None
+    start, end = period if isinstance(period, tuple | list) else (period, period)
+    return PackRequest(
+        area=None if area == ALL else area,
+        period=Period(pd.Timestamp(start), pd.Timestamp(end)),
+        indicators=tuple(indicators),
+        measure=selection.measure,
+        level=selection.level,
+    )
+
+
+def draw_plan_preview(dataset: Dataset, request: PackRequest) -> None:
+    """The plan on a page as it will appear in the pack, with its own CSV download."""
+    table = preview_table(dataset, request)
+    st.subheader("The plan on a page", divider="gray")
+    st.dataframe(table, hide_index=True, width="stretch")
+    table_download(table, "plan-on-a-page", label="Download this table (CSV)", key="pack-summary-csv")
+
+
+def _build(dataset: Dataset, request: PackRequest) -> tuple[BoardPack, dict[str, bytes]] | None:
+    bar = st.progress(0.0, text="Preparing the board pack…")
+    steps = len(request.indicators) * 3 + 1 + len(FORMATS)
+
+    def progress(done: int, total: int, message: str) -> None:
+        bar.progress(min(done / steps, 1.0), text=f"Preparing the board pack: {message}")
+
+    try:
+        with st.spinner("Drawing charts and maps…"):
+            pack = assemble(dataset, request, progress=progress)
+            files = {}
+            for number, fmt in enumerate(FORMATS, start=1):
+                files[fmt] = write(pack, fmt)
+                progress(steps - len(FORMATS) + number, steps, f"writing the {FORMATS[fmt][0]} file")
+    except Exception:  # never a traceback on screen; the log keeps the cause
+        LOG.exception("the board pack could not be built")
+        bar.empty()
+        st.error(
+            "The board pack could not be prepared. Nothing has been changed; try again, or choose fewer indicators.",
+            icon=":material/error:",
+        )
+        return None
+    bar.empty()
+    return pack, files
+
+
+def draw_pack_builder(dataset: Dataset, request: PackRequest) -> None:
+    """A button that prepares the pack (with progress), then a download button for each format."""
+    st.subheader("Download the board pack", divider="gray")
+    st.caption(
+        "PowerPoint and PDF: a title, the plan on a page, a page per indicator with its trend chart, map and a "
+        "short summary, and definitions. Excel and CSV: the tables behind them. Small numbers are shown as <5."
+    )
+    if st.button("Prepare the board pack", type="primary", key="pack-prepare", icon=":material/build:"):
+        built = _build(dataset, request)
+        if built is not None:
+            st.session_state[BUILT_KEY] = (request, *built)
+    stored = st.session_state.get(BUILT_KEY)
+    if stored is None:
+        return
+    built_request, pack, files = stored
+    if built_request != request:
+        st.caption("You have changed the choices since the pack was prepared: prepare it again to download it.")
+        return
+    st.success(f"{pack.title}, {request.period.label()}: ready to download.", icon=":material/check_circle:")
+    for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
+        label, mime = FORMATS[fmt]
+        column.download_button(
+            f"Download {label}",
+            data=files[fmt],
+            file_name=pack.file_name(fmt),
+            mime=mime,
+            key=f"pack-download-{fmt}",
+            on_click="ignore",
+            icon=FORMAT_ICONS[fmt],
+            width="stretch",
+        )
+    _draw_chart_preview(pack)
+
+
+def _draw_chart_preview(pack: BoardPack) -> None:
+    sections = {s.indicator.id: s for s in pack.sections}
+    st.subheader("Charts and maps in the pack", divider="gray")
+    chosen = st.selectbox(
+        "Show the charts of",
+        list(sections),
+        key="pack_preview",
+        bind="query-params",
+        format_func=lambda i: sections[i].indicator.label,
+    )
+    section = sections[chosen]
+    for picture, name in ((section.trend, "trend"), (section.map, "map")):
+        if picture is None:
+            continue
+        st.image(picture.png, caption=picture.description, width="stretch")
+        chart_downloads(picture.chart, f"{section.indicator.short_label} {name} {pack.area_name}")
+    if section.map is None and section.map_note:
+        st.caption(section.map_note)

@@ -1,0 +1,36 @@
+"""Board packs built once per test session and shared by the export tests (drawing one takes seconds)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from saferleeds.analysis import Period
+from saferleeds.dataset import Dataset
+from saferleeds.export.board_pack import BoardPack, PackRequest, assemble, default_indicators, write
+
+PERIOD = Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))
+ARMLEY = "E05011385"
+_packs: dict[tuple, BoardPack] = {}
+_files: dict[tuple, bytes] = {}
+
+
+def pack_for(
+    dataset: Dataset,
+    area: str | None = ARMLEY,
+    indicators: tuple[str, ...] | None = None,
+    period: Period = PERIOD,
+    charts: bool = True,
+) -> BoardPack:
+    indicators = indicators or tuple(default_indicators(dataset))
+    key = (id(dataset), dataset.version, area, indicators, period, charts)
+    if key not in _packs:
+        _packs[key] = assemble(dataset, PackRequest(area, period, indicators), charts=charts)
+    return _packs[key]
+
+
+def file_for(dataset: Dataset, fmt: str, **choices) -> bytes:
+    pack = pack_for(dataset, **choices, charts=fmt in ("pptx", "pdf"))
+    key = (id(pack), fmt)
+    if key not in _files:
+        _files[key] = write(pack, fmt)
+    return _files[key]

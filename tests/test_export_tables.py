@@ -1,0 +1,184 @@
+"""Download tables: disclosure control as on screen, formula injection neutralised, Excel and CSV files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from saferleeds import analysis
+from saferleeds.export import tables
+from tests.packs import PERIOD
+
+HYPERLINK = '=HYPERLINK("http://example.com","Click")'
+
+
+@pytest.mark.parametrize(
+    ("text", "neutralised"),
+    [
+        (HYPERLINK, "'" + HYPERLINK),
+        ("+44 113 222 4444", "'+44 113 222 4444"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("＝1+1", "'＝1+1"),
+        ("Armley", "Armley"),
+        ("no significant change (down 5%)", "no significant change (down 5%)"),
+        ("<5", "<5"),
+        ("", ""),
+    ],
+)
+def test_text_a_spreadsheet_would_run_is_neutralised(text, neutralised):
+    assert tables.neutralise(text) == neutralised
+
+
+@pytest.mark.parametrize("value", [-3, -2.5, 0, None, pd.Timestamp("2025-02-01")])
+def test_numbers_dates_and_blanks_are_left_alone(value):
+    assert tables.neutralise(value) is value
+
+
+def summarised(rows: list[dict]) -> pd.DataFrame:
+    """A table shaped like analysis.summarise's output."""
+    base = {
+        "code": "X",
+        "name": "Area",
+        "population": 1500.0,
+        "count": 10.0,
+        "value": 10.0,
+        "previous_count": 12.0,
+        "change": -0.17,
+        "p_value": 0.6,
+        "change_direction": "none",
+        "change_words": "no significant change (down 17%)",
+        "judgement": "neutral",
+        "verdict": "not significantly different from",
+        "funnel_target": 5.0,
+        "rank": 3.0,
+        "status": "modelled",
+        "suppressed": False,
+        "display": "10",
+    }
+    return pd.DataFrame([base | row for row in rows])
+
+
+def test_suppressed_rows_show_less_than_five_and_withhold_what_would_reveal_the_count():
+    frame = summarised(
+        [
+            {"code": "A", "count": 3.0, "value": 3.0, "previous_count": 20.0, "change": -0.85, "suppressed": True,
+             "display": "<5", "change_words": "down 85%, a significant decrease", "change_direction": "down"},
+            {"code": "B", "count": 0.0, "value": 0.0, "display": "0"},
+            {"code": "C", "count": 40.0, "value": 40.0, "previous_count": 2.0, "change": 19.0,
+             "change_words": "up 1900%, a significant increase"},
+            {"code": "D", "count": 15.0, "value": 15.0},
+        ]
+    )  # fmt: skip
+    safe = tables.protect(frame, applies=True).set_index("code")
+    assert safe.loc["A", "count"] == "<5" and safe.loc["A", "value"] == "<5" and safe.loc["A", "display"] == "<5"
+    assert safe.loc["A", "change"] is None and safe.loc["A", "p_value"] is None and safe.loc["A", "rank"] is None
+    assert safe.loc["A", "change_words"] == tables.WITHHELD
+    assert safe.loc["A", "previous_count"] == 20.0  # a count of 20 reveals nothing
+    assert safe.loc["A", "status"] == "modelled" and safe.loc["A", "population"] == 1500.0
+    assert safe.loc["B", "count"] == 0.0  # zero is not suppressed
+    # a small count in the comparison period is protected too, and so is the change worked from it
+    assert safe.loc["C", "previous_count"] == "<5"
+    assert safe.loc["C", "change"] is None and safe.loc["C", "change_words"] == tables.WITHHELD
+    assert safe.loc["C", "count"] == 40.0
+    assert safe.loc["D", "change_words"] == "no significant change (down 17%)"
+
+
+def test_tables_without_disclosure_control_are_unchanged():
+    frame = summarised([{"previous_count": 2.0}])
+    pd.testing.assert_frame_equal(tables.protect(frame, applies=False), frame)
+    assert tables.protect(frame.drop(columns="suppressed")).equals(frame.drop(columns="suppressed"))
+
+
+def test_the_area_table_matches_the_screen_table_for_every_ward(dataset):
+    table = tables.area_table(dataset, "total_crime", "ward", PERIOD)
+    screen = analysis.summarise(dataset, "total_crime", "ward", PERIOD, "count")
+    rates = analysis.summarise(dataset, "total_crime", "ward", PERIOD, "rate")
+    assert len(table) == len(screen) == 33
+    assert table["Area"].tolist() == screen["name"].tolist()
+    assert table["Number"].tolist() == screen["count"].tolist()
+    np.testing.assert_allclose(table["Rate per 1,000 residents"].astype(float), rates["value"])
+    assert table["Change in words"].tolist() == screen["change_words"].tolist()
+    np.testing.assert_allclose(table["Change (%)"].astype(float), 100 * screen["change"])
+    assert table["Status"].tolist() == screen["status"].tolist()
+    assert table.loc[table["Area"] == "Armley", "Compared with Leeds"].item() == (
+        screen.loc[screen["name"] == "Armley", "verdict"].item() + " the Leeds average"
+    )
+
+
+def test_small_counts_of_a_sensitive_indicator_read_less_than_five_at_lsoa_level(dataset):
+    table = tables.area_table(dataset, "hate_incidents", "lsoa", PERIOD)
+    screen = analysis.summarise(dataset, "hate_incidents", "lsoa", PERIOD, "count")
+    suppressed = screen["suppressed"].to_numpy()
+    assert suppressed.any(), "the default data has small LSOA counts of hate incidents"
+    assert (table.loc[suppressed, "Number"] == "<5").all()
+    assert table.loc[suppressed, "Rate per 1,000 residents"].isna().all()
+    assert (table.loc[suppressed, "Change in words"] == tables.WITHHELD).all()
+    shown = ~suppressed & ~screen["previous_count"].between(1, 4).to_numpy()
+    assert table.loc[shown, "Number"].tolist() == screen.loc[shown, "count"].tolist()
+    # the same indicator for wards is not controlled
+    assert "<5" not in tables.area_table(dataset, "hate_incidents", "ward", PERIOD)["Number"].tolist()
+
+
+def test_monthly_table_protects_small_monthly_counts_where_control_applies(dataset):
+    lsoa = "E01011698"
+    window = analysis.Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))
+    table = tables.monthly_table(dataset, "hate_incidents", [lsoa, "E08000035"], window)
+    small = table[(table["Code"] == lsoa) & (table["Number"] == "<5")]
+    assert len(small), "a small area has months with 1 to 4 hate incidents"
+    assert small["Rate per 1,000 residents"].isna().all()
+    leeds = table[table["Code"] == "E08000035"]
+    assert len(leeds) == 12 and (leeds["Number"].astype(float) > 4).all()
+    assert set(table["Status"]) <= {"modelled", "recorded", "provisional"}
+
+
+def test_sheet_names_are_valid_and_unique():
+    names = tables.sheet_names(["Summary", "Violence/sexual: [all]?", "x" * 40, "x" * 40, "summary", "'quoted'"])
+    assert all(len(n) <= 31 for n in names)
+    assert not any(set(n) & set("[]:*?/\\") for n in names)
+    assert len({n.lower() for n in names}) == len(names)
+    assert names[0] == "Summary" and names[5] == "quoted"
+
+
+def test_the_workbook_writes_formula_like_text_as_text(tmp_path):
+    frame = pd.DataFrame(
+        {"Area": [HYPERLINK, "@cmd", "Armley"], "Number": ["<5", 12, -3], "Change (%)": [None, 10.0, -20.0]}
+    )
+    data = tables.workbook_bytes({"Areas": frame, "Notes": pd.DataFrame({"Note": ["+1"]})}, {"Notes": ["=1+1"]})
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(data)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Areas"]
+    assert [c.value for c in sheet[1]] == ["Area", "Number", "Change (%)"]
+    cell = sheet["A2"]
+    assert cell.value == HYPERLINK and cell.data_type == "s" and cell.quotePrefix
+    assert sheet["A3"].data_type == "s" and sheet["A3"].quotePrefix
+    assert not sheet["A4"].quotePrefix
+    assert sheet["B2"].value == "<5" and sheet["B3"].value == 12 and sheet["B4"].value == -3
+    assert sheet["C2"].value is None and sheet["C3"].number_format == "0.0" and sheet["B3"].number_format == "#,##0"
+    assert book["Notes"]["A2"].data_type == "s" and book["Notes"]["A4"].value == "=1+1"
+    with zipfile.ZipFile(path) as archive:
+        xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml and "<f " not in xml, "no cell may hold a formula"
+
+
+def test_csv_neutralises_formulas_and_opens_in_spreadsheets():
+    frame = pd.DataFrame({"Area": [HYPERLINK, "Armley"], "Month": pd.to_datetime(["2025-02-01", "2025-01-01"])})
+    data = tables.csv_bytes(frame)
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [["Area", "Month"], ["'" + HYPERLINK, "2025-02-01"], ["Armley", "2025-01-01"]]
+
+
+def test_csv_zip_holds_one_file_per_table():
+    data = tables.csv_zip_bytes({"Summary": pd.DataFrame({"a": [1]}), "Recorded crime": pd.DataFrame({"b": [2]})}, "hi")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["summary.csv", "recorded-crime.csv", "README.txt"]
