@@ -139,6 +139,15 @@ def _build(dataset: Dataset, request: PackRequest) -> tuple[BoardPack, dict[str,
     return pack, files
 
 
+PREPARE_KEY = "_pack_prepare_requested"
+
+
+def _ask_for_pack() -> None:
+    # A callback rather than the button's return value: it survives a run that is restarted before
+    # the button is drawn again.
+    st.session_state[PREPARE_KEY] = True
+
+
 def draw_pack_builder(dataset: Dataset, request: PackRequest) -> None:
     """A button that prepares the pack (with progress), then a download button for each format."""
     st.subheader("Download the board pack", divider="gray")
@@ -146,7 +155,10 @@ def draw_pack_builder(dataset: Dataset, request: PackRequest) -> None:
         "PowerPoint and PDF: a title, the plan on a page, a page per indicator with its trend chart, map and a "
         "short summary, and definitions. Excel and CSV: the tables behind them. Small numbers are shown as <5."
     )
-    if st.button("Prepare the board pack", type="primary", key="pack-prepare", icon=":material/build:"):
+    st.button(
+        "Prepare the board pack", type="primary", key="pack-prepare", icon=":material/build:", on_click=_ask_for_pack
+    )
+    if st.session_state.pop(PREPARE_KEY, False):
         built = _build(dataset, request)
         if built is not None:
             st.session_state[BUILT_KEY] = (request, *built)

@@ -31,7 +31,7 @@ def test_upload_report_apply_and_see_the_month_on_trends(browser, chromium_path,
         report = _main_text(page)
         assert "No problems found: the files can be applied." in report
         assert "new months March 2025" in report
-        assert "1 rows lie outside Leeds and were not counted" in report
+        assert "1 row lies outside Leeds; not counted" in report
 
         page.get_by_role("button", name="Apply", exact=True).click()
         page.get_by_text("Applied: police.uk street-level crime for March 2025").wait_for(timeout=60_000)
