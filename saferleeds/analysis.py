@@ -305,12 +305,28 @@ def _add_funnel(
     frame.loc[usable, "beyond_outer"] = result["beyond_outer"].to_numpy()
 
 
+CHANGE_WITHHELD = "not shown (small numbers)"
+
+
 def _add_disclosure(frame: pd.DataFrame, indicator: Indicator, level: str, thresholds: dict) -> None:
+    """Flag counts of 1-4 of sensitive indicators, and withhold whatever would reveal them.
+
+    A suppressed area loses its rank; a change is withheld when either period's count is 1-4,
+    because the change and the other period's count together give the hidden one away.
+    """
     below = thresholds["disclosure_below"]
-    if stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"]):
-        frame["suppressed"] = stats.is_suppressed(frame["count"], below).to_numpy()
-    else:
+    frame["change_withheld"] = False
+    if not stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"]):
         frame["suppressed"] = False
+        return
+    frame["suppressed"] = stats.is_suppressed(frame["count"], below).to_numpy()
+    withheld = frame["suppressed"] | stats.is_suppressed(frame["previous_count"], below)
+    frame["change_withheld"] = withheld.to_numpy()
+    frame.loc[frame["suppressed"], "rank"] = np.nan
+    frame.loc[withheld, ["change", "p_value"]] = np.nan
+    frame.loc[withheld, "change_direction"] = "unknown"
+    frame.loc[withheld, "change_words"] = CHANGE_WITHHELD
+    frame.loc[withheld, "judgement"] = "neutral"
 
 
 def format_number(value: float, decimals: int = 0) -> str:

@@ -253,3 +253,27 @@ def test_modelled_rows_are_labelled(random_counts, dataset):
     assert set(table["status"]) == {"modelled"}
     series = analysis.area_monthly(data, "burglary", dataset.geography.recognise_name("Armley", level="ward")[1])
     assert set(series["status"]) == {"modelled"}
+
+
+def test_disclosure_withholds_rank_and_change_that_would_reveal_a_small_count(dataset):
+    table = analysis.summarise(
+        dataset, "hate_incidents", "lsoa", Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
+    )
+    hidden = table[table["suppressed"]]
+    assert len(hidden) > 0
+    assert hidden["rank"].isna().all()
+    assert (hidden["change_words"] == analysis.CHANGE_WITHHELD).all() and hidden["change"].isna().all()
+    assert (hidden["display"] == "<5").all()
+    previous_small = table[~table["suppressed"] & table["previous_count"].between(1, 4)]
+    assert len(previous_small) > 0
+    assert (previous_small["change_words"] == analysis.CHANGE_WITHHELD).all()
+    shown = table[~table["change_withheld"]]
+    assert (shown["change_words"] != analysis.CHANGE_WITHHELD).all()
+
+
+def test_no_disclosure_control_above_neighbourhood_level(dataset):
+    table = analysis.summarise(
+        dataset, "hate_incidents", "ward", Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
+    )
+    assert not table["suppressed"].any() and not table["change_withheld"].any()
+    assert table["rank"].notna().all()

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 import altair as alt
 import pandas as pd
 
-from saferleeds.analysis import Period, area_row, latest_period, measure_label, summarise
+from saferleeds.analysis import Period, latest_period, measure_label, summarise
 from saferleeds.catalogue import Indicator, Priority
 from saferleeds.dataset import Dataset
 from saferleeds.errors import DataError, Problem
@@ -183,18 +183,6 @@ def check_indicators(dataset: Dataset, indicators: Sequence[str]) -> tuple[str, 
 # --------------------------------------------------------------------------- assembling
 
 
-def _safe_figure(dataset: Dataset, indicator: Indicator, code: str, period: Period, measure: str) -> Figure:
-    """The tile's figure, with the change withheld where it would reveal a count of 1 to 4."""
-    shown = figure(dataset, indicator, code, period, measure)
-    row = area_row(dataset, indicator.id, code, period, measure)
-    level = dataset.geography.level_of(code) or "city"
-    if row is None or not tables.change_withheld(dataset, indicator.id, level, row):
-        return shown
-    if bool(row["suppressed"]):
-        return replace(shown, change_words=tables.WITHHELD, judgement="neutral", target_text=None)
-    return replace(shown, change_words=tables.WITHHELD, judgement="neutral")
-
-
 def _table_level(dataset: Dataset, indicator_id: str, level: str, period: Period) -> str:
     has_data = summarise(dataset, indicator_id, level, period, "count")["months"].gt(0).any()
     return level if has_data else "city"
@@ -268,8 +256,8 @@ def _section(
     dataset: Dataset, request: PackRequest, indicator: Indicator, level: str, charts: bool, step: Callable[[str], None]
 ) -> Section:
     period, measure, code = request.period, request.measure, request.area
-    leeds = _safe_figure(dataset, indicator, CITY_CODE, period, measure)
-    area = _safe_figure(dataset, indicator, code, period, measure) if code else None
+    leeds = figure(dataset, indicator, CITY_CODE, period, measure)
+    area = figure(dataset, indicator, code, period, measure) if code else None
     compared = area is not None and area.available
     table_level = _table_level(dataset, indicator.id, level, period)
     step(f"{indicator.short_label}: figures")

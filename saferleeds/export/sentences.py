@@ -64,7 +64,7 @@ def summary_sentences(
     sentences = [f"{indicator.short_label} in {name}, {period.label()}: {_value_words(indicator, row, measure)}."]
     if row["suppressed"]:
         sentences.append("Numbers this small are not given in detail, and no change is shown, to protect privacy.")
-    elif change_withheld(dataset, indicator_id, dataset.geography.level_of(code) or "city", row):
+    elif change_withheld(row):
         sentences.append(f"No change is shown: the figure for {comparison_words(period)} is too small to give.")
     else:
         change = f"Compared with {comparison_words(period)}: {row['change_words']}."

@@ -22,13 +22,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from saferleeds import stats
-from saferleeds.analysis import Period, area_monthly, effective_measure, summarise
+from saferleeds.analysis import CHANGE_WITHHELD, Period, area_monthly, effective_measure, summarise
 from saferleeds.dataset import Dataset
 from saferleeds.geography import slugify
 
 # Full-width forms are included because some spreadsheet programs read them as the ASCII ones.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-WITHHELD = "not shown (small numbers)"
+WITHHELD = CHANGE_WITHHELD
 SHOWN_AS_SUPPRESSED = ("count", "value", "display")
 KEPT_WHEN_SUPPRESSED = frozenset(
     {
@@ -123,13 +123,9 @@ def disclosure_applies(dataset: Dataset, indicator_id: str, level: str) -> bool:
     return stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"])
 
 
-def change_withheld(dataset: Dataset, indicator_id: str, level: str, row: pd.Series) -> bool:
+def change_withheld(row: pd.Series) -> bool:
     """True when an area's change would reveal a count of 1 to 4, now or in the comparison period."""
-    if not disclosure_applies(dataset, indicator_id, level):
-        return False
-    below = dataset.catalogue.thresholds["disclosure_below"]
-    counts = pd.Series([row["count"], row["previous_count"]], dtype=float)
-    return bool(stats.is_suppressed(counts, below).any())
+    return bool(row.get("change_withheld", False))
 
 
 # --------------------------------------------------------------------------- the tables
