@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import json
 import textwrap
-import warnings
 
 import altair as alt
-import mapclassify
 import numpy as np
 import pandas as pd
 
-from saferleeds import stats
+from saferleeds import maps, stats
 from saferleeds.analysis import Period, area_monthly, city_figures, format_value, measure_label, summarise
 from saferleeds.catalogue import Indicator
 from saferleeds.dataset import Dataset
@@ -187,24 +185,17 @@ def _decimals(values: np.ndarray, measure: str) -> int:
 
 
 def classify(values: np.ndarray, classes: int = MAX_CLASSES, decimals: int = 1) -> tuple[np.ndarray, list[str]]:
-    """Natural-breaks classes (Fisher-Jenks, exact and repeatable) and a label 'low to high' for each.
+    """Natural-breaks classes (as on the Map page) and a label 'low to high' for each.
 
     Returns each value's class number and the labels; fewer classes are used when values repeat
     or would print the same.
     """
     values = np.asarray(values, dtype=float)
-    distinct = np.unique(values)
-    for k in range(min(classes, len(distinct)), 0, -1):
-        if k == 1:
-            bins = np.array([distinct.max()]) if len(distinct) else np.array([0.0])
-        else:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # mapclassify notes that numba would be faster
-                bins = np.asarray(mapclassify.FisherJenks(values, k=k).bins, dtype=float)
-        classes_of = np.searchsorted(bins, values, side="left").clip(0, k - 1)
-        labels = [_class_label(values[classes_of == c], decimals) for c in range(k)]
+    for k in range(min(classes, len(np.unique(values))), 0, -1):
+        found = maps.classify(values, "natural_breaks", k)
+        labels = [_class_label(values[found.index == c], decimals) for c in range(len(found.bins))]
         if len(set(labels)) == len(labels) and all(labels):
-            return classes_of, labels
+            return found.index, labels
     return np.zeros(len(values), dtype=int), []
 
 
@@ -213,11 +204,6 @@ def _class_label(members: np.ndarray, decimals: int) -> str:
         return ""
     low, high = f"{members.min():,.{decimals}f}", f"{members.max():,.{decimals}f}"
     return low if low == high else f"{low} to {high}"
-
-
-def _palette(colours: list[str], k: int) -> list[str]:
-    positions = np.linspace(0, len(colours) - 1, k).round().astype(int) if k > 1 else [len(colours) // 2]
-    return [colours[i] for i in positions]
 
 
 def _map_data(dataset: Dataset, indicator: Indicator, level: str, period: Period, shown: str) -> pd.DataFrame:
@@ -271,7 +257,11 @@ def choropleth(
         return None
     palettes = dataset.catalogue.palettes
     domain = [*labels, SUPPRESSED_LABEL, NO_DATA_LABEL]
-    colours = [*_palette(list(palettes[indicator.polarity]), len(labels)), palettes["suppressed"], palettes["no_data"]]
+    colours = [
+        *maps.spread(maps.value_palette(dataset.catalogue, indicator), len(labels)),
+        palettes["suppressed"],
+        palettes["no_data"],
+    ]
     present = set(data["class"])
     keep = [i for i, name in enumerate(domain) if name in present or i < len(labels)]
     units = measure_label(indicator, shown)
