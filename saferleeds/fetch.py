@@ -37,6 +37,7 @@ from shapely.geometry import Polygon, box
 from saferleeds.boundaries import BRITISH_NATIONAL_GRID, LON_LAT
 from saferleeds.errors import DataError, Problem
 from saferleeds.paths import DatasetPaths
+from saferleeds.policeuk import KNOWN_COLUMNS
 from saferleeds.store import Upload
 from saferleeds.values import write_atomic
 
@@ -71,20 +72,7 @@ CATEGORY_NAMES = {
     "violent-crime": "Violence and sexual offences",
     "other-crime": "Other crime",
 }
-CSV_HEADER = (
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-)
+CSV_HEADER = KNOWN_COLUMNS  # the API answer is written as a police.uk download and read by the same code
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 Progress = Callable[[float, str], None]
 
