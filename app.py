@@ -3,7 +3,7 @@
 import streamlit as st
 
 from saferleeds.ui.navigation import follow_page_request
-from saferleeds.ui.shell import configure_page, draw_shared_filters
+from saferleeds.ui.shell import configure_page, draw_shared_filters, run_page
 
 configure_page()
 follow_page_request()
@@ -25,4 +25,4 @@ pages = st.navigation(
     ]
 )
 draw_shared_filters()
-pages.run()
+run_page(pages)

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from saferleeds.dataset import Dataset, load_dataset
 from saferleeds.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths, dataset_paths
+from saferleeds.ui.shell import PAGE_FAILED
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).parent / "data"
@@ -61,6 +62,7 @@ def run_app(page: str | None = None, query: dict[str, str] | None = None, timeou
     if page:
         app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]
+    assert PAGE_FAILED not in [e.value for e in app.error], "the page failed (see the log)"
     return app
 
 

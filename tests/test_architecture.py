@@ -50,7 +50,7 @@ def test_pages_are_thin_and_hold_no_data_logic(path: Path):
 
 def test_app_is_a_router():
     source = (PROJECT_ROOT / "app.py").read_text(encoding="utf-8")
-    assert "st.navigation" in source and ".run()" in source
+    assert "st.navigation" in source and "run_page(" in source
     pages = {p.name for p in PAGES.glob("*.py")}
     listed = {name.split("/")[-1] for name in re.findall(r'"pages/([a-z_]+\.py)"', source)}
     assert listed == pages, f"app.py lists {sorted(listed)} but pages/ holds {sorted(pages)}"

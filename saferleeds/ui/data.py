@@ -23,11 +23,16 @@ def get_dataset() -> Dataset:
     try:
         return _load(str(paths.root), dataset_version(paths))
     except DataError as exc:
-        st.error("The data could not be loaded, so this page cannot be shown.", icon=":material/error:")
-        for problem in exc.problems:
-            st.markdown(f"- {escape(str(problem))}")
-        st.caption("Nothing has been changed or overwritten. Restore the file, or load a replacement on the Data page.")
+        show_data_problem(exc, "The data could not be loaded, so this page cannot be shown.")
         st.stop()
+
+
+def show_data_problem(error: DataError, headline: str) -> None:
+    """Say plainly which file is wrong and where, and that nothing was overwritten."""
+    st.error(headline, icon=":material/error:")
+    for problem in error.problems:
+        st.markdown(f"- {escape(str(problem))}")
+    st.caption("Nothing has been changed or overwritten. Restore the file, or load a replacement on the Data page.")
 
 
 def escape(text: str) -> str:
@@ -36,11 +41,16 @@ def escape(text: str) -> str:
     return "".join(f"\\{c}" if c in specials else c for c in text)
 
 
-def get_dataset_or_none() -> Dataset | None:
-    """The current dataset, or None when it cannot be loaded (pages that need it say why)."""
+def dataset_or_problem() -> tuple[Dataset | None, DataError | None]:
+    """The current dataset, or why it cannot be loaded."""
     paths = dataset_paths()
     recover(paths)
     try:
-        return _load(str(paths.root), dataset_version(paths))
-    except DataError:
-        return None
+        return _load(str(paths.root), dataset_version(paths)), None
+    except DataError as problem:
+        return None, problem
+
+
+def get_dataset_or_none() -> Dataset | None:
+    """The current dataset, or None when it cannot be loaded (pages that need it say why)."""
+    return dataset_or_problem()[0]

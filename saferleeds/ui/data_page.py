@@ -25,7 +25,7 @@ from saferleeds.provenance import (
     search_catalogue,
     upload_limits,
 )
-from saferleeds.ui.data import escape, get_dataset_or_none
+from saferleeds.ui.data import dataset_or_problem, escape, get_dataset_or_none, show_data_problem
 from saferleeds.validation import ACCEPTED_SUFFIXES, KINDS, Report, apply_report, validate
 
 REPORT_KEY = "_data_upload_report"
@@ -63,10 +63,11 @@ def show_message() -> None:
 
 def draw_restore_if_unloadable() -> None:
     """When the dataset cannot be loaded, still offer to put back an earlier version."""
-    if get_dataset_or_none() is not None:
+    loaded, problem = dataset_or_problem()
+    if loaded is not None:
         return
     st.title("Data")
-    st.error("The data could not be loaded.", icon=":material/error:")
+    show_data_problem(problem, "The data could not be loaded. An earlier version can be put back below.")
     draw_versions(dataset_paths())
     st.stop()
 
