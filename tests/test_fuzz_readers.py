@@ -1,6 +1,9 @@
-"""Fuzzing the readers of user files: any input loads or raises the library's own DataError."""
+"""Fuzzing the readers of user files: any input loads, or is reported with the library's own messages."""
 
 from __future__ import annotations
+
+import csv
+import io
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -8,6 +11,8 @@ from hypothesis import strategies as st
 
 from saferleeds.errors import DataError
 from saferleeds.policeuk import Source, read_police_uk
+from saferleeds.store import Upload
+from saferleeds.validation import validate
 
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
@@ -88,3 +93,88 @@ def test_police_uk_any_header_loads_or_raises_a_data_error(dataset, header):
 def test_known_awkward_inputs(dataset, data):
     with pytest.raises(DataError):
         read(dataset, data)
+
+
+# --------------------------------------------------------------------------- indicator tables
+
+TABLE_HEADERS = [
+    "indicator",
+    "area_code",
+    "period",
+    "value",
+    "denominator",
+    "status",
+    "area",
+    "level",
+    "month",
+    "count",
+    "2025-01",
+    "Feb 2025",
+    "",
+    "x",
+]
+TABLE_CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "feel_safe",
+            "hate_incidents",
+            "E05011385",
+            "Armley",
+            "E01011264",
+            "E99999999",
+            "2025-02",
+            "2025-13",
+            "Mar-25",
+            "12",
+            "-3",
+            "0",
+            "150",
+            "1e400",
+            "nan",
+            "recorded",
+            "modelled",
+            "ward",
+            "=SUM(A1)",
+            "",
+        ]
+    ),
+    st.text(max_size=10),
+)
+
+
+def validate_bytes(dataset, name: str, data: bytes):
+    return validate([Upload(name, data)], dataset)
+
+
+@FUZZ
+@given(
+    header=st.lists(st.sampled_from(TABLE_HEADERS), min_size=1, max_size=8),
+    rows=st.lists(st.lists(TABLE_CELLS, max_size=8), max_size=6),
+)
+def test_indicator_tables_report_problems_never_crash(dataset, header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    try:
+        data = buffer.getvalue().encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    try:
+        report = validate_bytes(dataset, "table.csv", data)
+    except DataError as error:
+        assert str(error)
+        return
+    for problem in report.problems:
+        assert problem.message and problem.file == "table.csv"
+
+
+@FUZZ
+@given(data=st.binary(max_size=300), suffix=st.sampled_from(["csv", "xlsx", "parquet", "zip", "geojson", "gpkg"]))
+def test_any_bytes_under_any_accepted_name_report_problems_never_crash(dataset, data, suffix):
+    try:
+        report = validate_bytes(dataset, f"upload.{suffix}", data)
+    except DataError as error:
+        assert str(error)
+        return
+    assert all(problem.message for problem in report.problems)
