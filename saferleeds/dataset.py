@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,6 +20,7 @@ from saferleeds.policeuk import IngestResult
 from saferleeds.values import read_values, replace_rows, write_values
 
 ANNOTATION_COLUMNS = ("date", "indicators", "note")
+MEMO_LIMIT = 2000  # derived results remembered per dataset version
 
 
 @dataclass
@@ -31,17 +34,31 @@ class Dataset:
     values: pd.DataFrame
     annotations: pd.DataFrame
     by_indicator: dict[str, pd.DataFrame] = field(default_factory=dict)
-    _memo: dict = field(default_factory=dict, repr=False)
+    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _kept: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __repr__(self) -> str:
         return f"Dataset({self.paths.root}, version {self.version}, {len(self.values):,} values)"
 
+    def with_values(self, values: pd.DataFrame, annotations: pd.DataFrame | None = None) -> Dataset:
+        """Another dataset with the same catalogue and geography but these values (and nothing remembered)."""
+        values = values.reset_index(drop=True)
+        return Dataset(
+            paths=self.paths,
+            version=f"{self.version}+{id(values):x}",
+            catalogue=self.catalogue,
+            geography=self.geography,
+            values=values,
+            annotations=self.annotations if annotations is None else annotations,
+            by_indicator=split_by_indicator(values),
+        )
+
     def rows(self, indicator: str) -> pd.DataFrame:
         """Stored rows of one indicator (empty when there are none)."""
         return self.by_indicator.get(indicator, self.values.iloc[0:0])
 
-    @property
+    @cached_property
     def months(self) -> pd.DatetimeIndex:
         return pd.DatetimeIndex(sorted(self.values["period"].unique()))
 
@@ -49,15 +66,26 @@ class Dataset:
     def latest_month(self) -> pd.Timestamp:
         return self.months[-1]
 
-    def memo(self, key: tuple, compute):
-        """Remember a derived result for this dataset version (thread-safe, shared by sessions)."""
+    def memo(self, key: tuple, compute, keep: bool = False):
+        """Remember a derived result for this dataset version (thread-safe, shared by sessions).
+
+        The least recently used results are forgotten beyond MEMO_LIMIT, so memory stays bounded
+        however many combinations people look at; ``keep`` results (boundaries) are never forgotten.
+        """
+        store = self._kept if keep else self._memo
         with self._lock:
-            if key in self._memo:
-                return self._memo[key]
+            if key in store:
+                if not keep:
+                    self._memo.move_to_end(key)
+                return store[key]
         result = compute()
         with self._lock:
-            self._memo.setdefault(key, result)
-            return self._memo[key]
+            store.setdefault(key, result)
+            if not keep:
+                self._memo.move_to_end(key)
+                while len(self._memo) > MEMO_LIMIT:
+                    self._memo.popitem(last=False)
+            return store[key]
 
     def boundaries(self, level: str) -> gpd.GeoDataFrame:
         """Boundaries of one level in lon/lat with ``code`` and ``name`` (read once, then shared)."""
@@ -70,7 +98,7 @@ class Dataset:
                 frame["name"] = frame["code"].map(self.geography.name)
             return frame[["code", "name", "geometry"]]
 
-        return self.memo(("boundaries", level), load)
+        return self.memo(("boundaries", level), load, keep=True)
 
     def lsoa_boundaries(self) -> gpd.GeoDataFrame:
         return self.boundaries("lsoa")
@@ -108,9 +136,6 @@ def load_dataset(paths: DatasetPaths) -> Dataset:
     geography = load_geography(paths)
     values = read_values(paths.values)
     annotations = read_annotations(paths.annotations)
-    by_indicator = {
-        str(key): frame.reset_index(drop=True) for key, frame in values.groupby("indicator", sort=True, observed=True)
-    }
     return Dataset(
         paths=paths,
         version=version,
@@ -118,8 +143,14 @@ def load_dataset(paths: DatasetPaths) -> Dataset:
         geography=geography,
         values=values,
         annotations=annotations,
-        by_indicator=by_indicator,
+        by_indicator=split_by_indicator(values),
     )
+
+
+def split_by_indicator(values: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {
+        str(key): frame.reset_index(drop=True) for key, frame in values.groupby("indicator", sort=True, observed=True)
+    }
 
 
 def apply_police_uk(paths: DatasetPaths, result: IngestResult) -> pd.DataFrame:

@@ -6,9 +6,6 @@ level, code and indicator definition is real while each number is chosen by the 
 
 from __future__ import annotations
 
-import dataclasses
-import threading
-
 import pandas as pd
 
 from saferleeds.dataset import Dataset
@@ -47,16 +44,7 @@ def with_values(base: Dataset, values: pd.DataFrame, annotations: pd.DataFrame |
     """A copy of ``base`` holding only ``values`` (and its own, empty memo)."""
     values = values.reset_index(drop=True)
     values["indicator"] = values["indicator"].astype("str")
-    by_indicator = {str(k): f.reset_index(drop=True) for k, f in values.groupby("indicator", sort=True)}
-    return dataclasses.replace(
-        base,
-        version=f"constructed-{id(values)}",
-        values=values,
-        by_indicator=by_indicator,
-        annotations=base.annotations if annotations is None else annotations,
-        _memo={},
-        _lock=threading.Lock(),
-    )
+    return base.with_values(values, annotations)
 
 
 def every_ward(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import threading
 
 import mapclassify
 import numpy as np
@@ -35,10 +34,7 @@ def without_area(dataset: Dataset, indicator: str, lsoa_codes: list[str]) -> Dat
     values = dataset.values[
         ~((dataset.values["indicator"] == indicator) & dataset.values["area_code"].isin(lsoa_codes))
     ]
-    by_indicator = dict(dataset.by_indicator)
-    rows = by_indicator[indicator]
-    by_indicator[indicator] = rows[~rows["area_code"].isin(lsoa_codes)].reset_index(drop=True)
-    return dataclasses.replace(dataset, values=values, by_indicator=by_indicator, _memo={}, _lock=threading.Lock())
+    return dataset.with_values(values)
 
 
 # ----------------------------------------------------------------------------- classification
