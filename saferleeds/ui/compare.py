@@ -63,7 +63,9 @@ def _picked() -> None:
 def area_picker(comparison: Comparison, chosen: str | None) -> None:
     """The same choice as clicking a point or a row, for keyboard and screen-reader users."""
     names = dict(zip(comparison.codes, comparison.table["Area"], strict=True))
-    st.session_state[PICKER_KEY] = chosen if chosen in names else ALL
+    wanted = chosen if chosen in names else ALL
+    if st.session_state.get(PICKER_KEY) != wanted:  # set only when it changed: setting resets the box as it is used
+        st.session_state[PICKER_KEY] = wanted
     st.selectbox(
         "Area to look at",
         [ALL, *sorted(names, key=names.get)],

@@ -150,7 +150,9 @@ def draw_area_picker(dataset: Dataset, model: maps.MapModel, selection: Selectio
     """The same choice as clicking the map, for keyboard and screen-reader users."""
     names = dict(zip(model.areas["code"], model.areas["name"], strict=True))
     options = [ALL, *sorted(names, key=names.get)]
-    st.session_state[PICKER_KEY] = selection.area if selection.area in names else ALL
+    wanted = selection.area if selection.area in names else ALL
+    if st.session_state.get(PICKER_KEY) != wanted:  # set only when it changed: setting resets the box as it is used
+        st.session_state[PICKER_KEY] = wanted
     st.selectbox(
         f"Area on the map: {model.level_label}",
         options,

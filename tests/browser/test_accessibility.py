@@ -30,11 +30,18 @@ def close_any_dialog(page) -> None:
         dialog.first.wait_for(state="hidden")
 
 
+CHARTS_DRAWN = (
+    "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].every(chart => chart.querySelector('svg g'))"
+)
+
+
 def open_page(page, url: str) -> None:
+    """Open the page and wait until it has finished running and every chart is drawn (charts draw last)."""
     page.goto(url)
     wait_settled(page)
     close_any_dialog(page)
-    page.wait_for_timeout(500)  # charts draw after the script has finished
+    page.wait_for_function(CHARTS_DRAWN, timeout=60_000)
+    wait_settled(page)  # a chart reporting its selection once drawn may run the page again
 
 
 def assert_no_serious_problems(page, where: str) -> None:
@@ -164,14 +171,22 @@ def tab_until(page, found, limit: int = 200) -> int:
     raise AssertionError(f"Tab never reached the control within {limit} presses")
 
 
+def choose_by_keyboard(page, label: str, option: str) -> None:
+    """Tab to the select box labelled ``label``, type to find ``option`` and press Enter."""
+    tab_until(page, lambda tag, aria, text: tag == "INPUT" and aria == label)
+    page.keyboard.press("Control+A")  # the box shows its current choice: type over it
+    page.keyboard.type(option)
+    found = page.get_by_role("option", name=option, exact=True)
+    found.wait_for()
+    if found.get_attribute("data-focused") != "true":
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+
 def test_a_journey_by_keyboard_alone(page, app_url, dataset):
     """Choose Armley in the sidebar and open a tile's trend, with the keyboard and nothing else."""
     open_page(page, f"{app_url}/")
-    tab_until(page, lambda tag, label, text: tag == "INPUT" and label == "Area")
-    page.keyboard.type("Armley")
-    page.get_by_role("option", name="Armley", exact=True).wait_for()
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
+    choose_by_keyboard(page, "Area", "Armley")
     wait_for_location(page, "area=Armley")
     wait_settled(page)
     assert "Figures for Armley beside the Leeds figure" in page.locator('[data-testid="stMain"]').inner_text()
@@ -193,11 +208,7 @@ def test_a_journey_by_keyboard_alone(page, app_url, dataset):
 def test_an_area_can_be_chosen_on_the_map_and_the_funnel_plot_by_keyboard(page, app_url):
     for path, label in (("map", "Area on the map: Ward"), ("compare", "Area to look at")):
         open_page(page, f"{app_url}/{path}")
-        tab_until(page, lambda tag, aria, text, label=label: tag == "INPUT" and aria == label)
-        page.keyboard.type("Armley")
-        page.get_by_role("option", name="Armley", exact=True).wait_for()
-        page.keyboard.press("ArrowDown")
-        page.keyboard.press("Enter")
+        choose_by_keyboard(page, label, "Armley")
         wait_for_location(page, f"/{path}", "area=Armley")
         wait_settled(page)
         assert "Armley" in page.locator('[data-testid="stMain"]').inner_text()
