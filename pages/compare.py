@@ -4,9 +4,10 @@ import streamlit as st
 
 from saferleeds.compare import compare_areas, funnel_plot
 from saferleeds.text import sentence_case
-from saferleeds.ui.compare import FUNNEL_SELECTION, follow_pick, widget_key
+from saferleeds.ui.compare import FUNNEL_SELECTION, area_picker, follow_pick, widget_key
 from saferleeds.ui.data import escape
-from saferleeds.ui.figures import csv_bytes, show_chart
+from saferleeds.ui.downloads import table_download
+from saferleeds.ui.figures import show_chart
 from saferleeds.ui.navigation import request_page
 from saferleeds.ui.page import start_page
 
@@ -22,6 +23,7 @@ if not comparison.available:
     st.stop()
 follow_pick(comparison, selection.area)
 chosen = selection.area if selection.area in comparison.codes else None
+ranked = comparison.table.drop(columns=["code"])
 
 st.markdown(
     f"**{escape(indicator.label)}**, {escape(selection.period.label())}: each of the {len(comparison.codes)} "
@@ -34,7 +36,7 @@ if comparison.hidden:
         f"{comparison.hidden} areas with counts from 1 to 4 are shown as “<5” and left off the plot to protect privacy."
     )
 
-st.subheader("Funnel plot", divider="gray")
+st.header("Funnel plot", divider="gray")
 st.caption(
     "Each point is an area: its rate against its number of residents. Areas inside the funnel are not "
     "significantly different from Leeds; smaller areas vary more by chance, so the funnel is wider for them."
@@ -45,11 +47,15 @@ show_chart(
     lambda: funnel_plot(comparison, FUNNEL_SELECTION, chosen),
     widget_key=widget_key("funnel", comparison),
     on_select="rerun",
+    slot="funnel",
+    numbers=ranked,
+    source=indicator.source,
 )
 
 with st.container(border=True, key="chosen-area"):
+    area_picker(comparison, chosen)
     if chosen is None:
-        st.caption("Click a point on the funnel plot or choose a row of the table to see that area here.")
+        st.caption("Choose an area above, click a point on the funnel plot or choose a row of the table.")
     else:
         name = dataset.geography.name(chosen)
         st.markdown(f"**{escape(name)}**")
@@ -64,24 +70,22 @@ with st.container(border=True, key="chosen-area"):
             kwargs={"level": selection.level, "area": chosen},
         )
 
-st.subheader("Ranked", divider="gray")
+st.header("Ranked", divider="gray")
 st.caption(
     f"Ranked by {escape(comparison.value_column.lower())}, highest first. The rank alone does not say whether an "
     "area differs from Leeds; the next column does. Choose a row to see the area."
 )
 st.dataframe(
-    comparison.table.drop(columns=["code"]),
+    ranked,
     hide_index=True,
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
     key=widget_key("ranked", comparison),
 )
-st.download_button(
-    "Download these numbers (CSV)",
-    csv_bytes(comparison.table.drop(columns=["code"])),
-    file_name=f"compare-{indicator.id}-{selection.level}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    on_click="ignore",
+table_download(
+    ranked,
+    f"compare {indicator.id} {selection.level}",
+    label="Download these numbers (CSV)",
+    key="ranked-csv",
 )

@@ -18,6 +18,7 @@ with map_column:
     st.caption("Select an area to see its figures. Scroll or pinch to zoom, drag to move.")
     mapview.draw_map(dataset, model, selection)
     mapview.draw_view_controls()
+    mapview.draw_map_downloads(dataset, model, selection)
     if options.hex_view and options.outlines:
         st.caption("Outlines are drawn on the real map only, not on the hex map.")
 with side_column:
@@ -27,7 +28,7 @@ with side_column:
 if model.hotspot_note:
     st.caption(model.hotspot_note)
 
-st.subheader("The numbers on the map", divider="gray")
+st.header("The numbers on the map", divider="gray")
 st.caption(
     f"{model.indicator.label}, {model.level_plural}, {model.period.label()}. "
     "Select a column heading to sort; the status column says which figures are modelled."

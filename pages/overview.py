@@ -25,4 +25,4 @@ for column, container in zip(columns, st.columns(len(columns)), strict=True):
         if not column.tiles:
             st.caption("No indicator of this priority has the chosen focus theme.")
         for tile in column.tiles:
-            draw_tile(tile, dataset.catalogue.change_colours)
+            draw_tile(dataset, tile, selection.period)

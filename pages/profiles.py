@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from saferleeds.profiles import build_profile, key_trends_key, locator_chart, trend_chart
+from saferleeds.export.figures import OS_ATTRIBUTION
+from saferleeds.profiles import build_profile, key_trends_key, locator_chart, trend_chart, trend_numbers
 from saferleeds.ui.data import escape
+from saferleeds.ui.downloads import table_download
 from saferleeds.ui.figures import show_chart, table_with_download
 from saferleeds.ui.page import start_page
 from saferleeds.ui.profile import (
@@ -33,7 +35,13 @@ summary_box(profile.summary.headline, profile.summary.points)
 if profile.is_city:
     st.markdown("Choose an area above, or open a community committee area below, to see its own profile.")
 
-show_chart(dataset, ("locator", profile.code), lambda: locator_chart(dataset, profile))
+show_chart(
+    dataset,
+    ("locator", profile.code),
+    lambda: locator_chart(dataset, profile),
+    slot="locator",
+    source=f"Office for National Statistics boundaries. {OS_ATTRIBUTION}",
+)
 
 st.subheader("Key indicators against Leeds", divider="gray")
 st.caption(escape(key_trends_key(profile)))
@@ -42,7 +50,10 @@ for pair in profile.key_figure_pairs():
         with column:
             key_figure_card(dataset, profile, figure)
 with st.expander("Key indicators as a table"):
-    table_with_download(profile.key_table, f"profile-{profile.slug}.csv", key="key-table")
+    st.table(profile.key_table, hide_index=True, alt=f"Key indicators for {profile.name} against Leeds")
+table_download(
+    profile.key_table, f"profile {profile.slug}", label="Download the key indicators (CSV)", key="key-table-csv"
+)
 
 st.subheader("Biggest increases", divider="gray")
 st.markdown("\n".join(f"1. {escape(line)}" for line in profile.increases) or "No indicator went up.")
@@ -57,12 +68,15 @@ show_chart(
     ("profile-trend", profile.code, profile.trend_indicator.id, profile.period),
     lambda: trend_chart(profile),
     profile.trend_notes,
+    slot="profile-trend",
+    numbers=lambda: trend_numbers(profile),
+    source=profile.trend_indicator.source,
 )
 
 if profile.member_links:
     st.subheader(profile.members_title, divider="gray")
     st.caption(f"{escape(profile.trend_indicator.label)}, {escape(profile.period.label())}.")
-    table_with_download(profile.members, f"profile-{profile.slug}-areas.csv", key="members", hidden=("code", "slug"))
+    table_with_download(profile.members, f"profile {profile.slug} areas", key="members", hidden=("code", "slug"))
     area_links(profile.member_links, group_by_kind=False)
 if profile.related:
     st.subheader("Part of, or overlapping", divider="gray")

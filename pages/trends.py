@@ -32,14 +32,14 @@ if view.hidden_months:
         "in the table)."
     )
 
-st.subheader("Month by month", divider="gray")
+st.header("Month by month", divider="gray")
 draw_trend_chart(dataset, view, "monthly")
 
-st.subheader("12-month rolling average", divider="gray")
+st.header("12-month rolling average", divider="gray")
 st.caption("Each point is the average month over the twelve months up to it, which smooths out the seasons.")
 draw_trend_chart(dataset, view, "rolling", with_notes=False)
 
-st.subheader(f"Real change or chance? {view.focus_name}", divider="gray")
+st.header(f"Real change or chance? {view.focus_name}", divider="gray")
 st.caption(
     "A control chart (statistical process control): months outside the control limits, or long runs above or "
     "below the average, signal a real shift rather than chance."
@@ -57,14 +57,14 @@ else:
     st.markdown("**What the control chart shows**")
     st.markdown("\n".join(f"- {escape(line)}" for line in view.spc_findings))
 
-st.subheader(f"Year on year: {view.focus_name}", divider="gray")
+st.header(f"Year on year: {view.focus_name}", divider="gray")
 if view.year_on_year.empty:
     st.info("There is no data for these years.")
 else:
     draw_trend_chart(dataset, view, "year_on_year", with_notes=False)
     show_notes(view.year_notes)
 
-st.subheader(f"Seasons: {view.focus_name}", divider="gray")
+st.header(f"Seasons: {view.focus_name}", divider="gray")
 if view.seasonality.empty:
     st.info("Not shown: there is no data, or some monthly counts are hidden to protect privacy.")
 else:
@@ -74,6 +74,6 @@ else:
     )
     draw_trend_chart(dataset, view, "seasonality", with_notes=False)
 
-st.subheader("The numbers", divider="gray")
+st.header("The numbers", divider="gray")
 show_notes(view.notes)
-table_with_download(view.table, f"trend-{indicator.id}.csv", key="trend-table")
+table_with_download(view.table, f"trend {indicator.id}", key="trend-table")

@@ -23,7 +23,9 @@ NEUTRAL = "#4d4d4d"
 LEEDS_COLOUR = "#505a5f"
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 AREA_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
-NOTE_COLOUR = "#6f777b"
+NOTE_COLOUR = "#505a5f"  # 7:1 on white, still over 4.5:1 on the shaded period
+CHART_TEXT = "#505a5f"
+TITLE_TEXT = "#0b0c0c"
 PERIOD_SHADE = "#1d70b8"
 LIMIT_COLOURS = {"Average": "#505a5f", "Control limits": "#b58840"}
 SIGNAL_SHAPES = {
@@ -43,7 +45,7 @@ VERDICT_SHAPES = {
     "Not significantly different": "circle",
     "Significantly below": "triangle-down",
 }
-FUNNEL_LIMIT_COLOURS = {"95% limits": "#f47738", "99.8% limits": "#6f777b"}
+FUNNEL_LIMIT_COLOURS = {"95% limits": "#d55e00", "99.8% limits": "#6f777b"}  # 3:1 or more on white (lines)
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 HIGHLIGHT = "#1d70b8"
 MODELLED_POINTS = "Includes modelled months (hollow)"
@@ -177,6 +179,16 @@ def _period_shade(period: Period | None) -> list[alt.Chart]:
     ]
 
 
+def _end_labels(points: pd.DataFrame, group: str, order: str, x: alt.X, y: alt.Y) -> alt.Chart:
+    """Each line's name written at its last point, so lines are told apart by words, not colour alone."""
+    last = points.sort_values(order).groupby(group, sort=False).tail(1)
+    return (
+        alt.Chart(last.assign(label=last[group].astype(str)))
+        .mark_text(align="right", baseline="bottom", dx=-4, dy=-6, fontSize=11, fontWeight="bold", color=CHART_TEXT)
+        .encode(x=x, y=y, text="label:N")
+    )
+
+
 def _lines(text: str, width: int = TITLE_WIDTH) -> str | list[str]:
     """Titles do not wrap by themselves; break long ones into lines that fit a phone."""
     lines = textwrap.wrap(text, width)
@@ -193,11 +205,62 @@ def _finish(chart: alt.LayerChart | alt.Chart, title: str, description: str, hei
 
 
 def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart as a Vega-Lite spec, with legends stacked under the plot so narrow screens fit them."""
+    """The chart as a Vega-Lite spec, with legends stacked under the plot so narrow screens fit them,
+    and only the marks that carry numbers exposed to screen readers."""
     spec = chart.to_dict()
     config = spec.setdefault("config", {})
     config.setdefault("legend", {})["layout"] = {"bottom": {"anchor": "start", "direction": "vertical", "margin": 6}}
+    for part, colours in TEXT_COLOURS.items():
+        config[part] = {**colours, **config.get(part, {})}
+    return quiet_decorations(spec)
+
+
+# Words on a chart are text: they need 4.5:1 contrast on white, which the default pale grey lacks.
+TEXT_COLOURS = {
+    "axis": {"labelColor": CHART_TEXT, "titleColor": CHART_TEXT},
+    "legend": {"labelColor": CHART_TEXT, "titleColor": CHART_TEXT},
+    "title": {"color": TITLE_TEXT, "subtitleColor": CHART_TEXT},
+}
+
+
+NESTED_VIEWS = ("layer", "vconcat", "hconcat", "concat")
+
+
+def quiet_decorations(spec: dict) -> dict:
+    """Hide from screen readers every mark that says nothing of its own (``"aria": false``).
+
+    Vega gives each mark a role; a mark whose points have no description (no tooltip), an invisible
+    hover layer, a layer with no data and a line's point overlay would each be read out as an
+    unnamed picture. The chart's ``description`` and its table of numbers say what they show.
+    """
+    _quiet(spec, spec.get("data"), spec.get("datasets", {}))
     return spec
+
+
+def _quiet(view: dict, data: dict | None, datasets: dict) -> None:
+    data = view.get("data", data)
+    for key in NESTED_VIEWS:
+        for child in view.get(key, []):
+            _quiet(child, data, datasets)
+    if "spec" in view:
+        _quiet(view["spec"], data, datasets)
+    if "mark" not in view:
+        return
+    mark = view["mark"] if isinstance(view["mark"], dict) else {"type": view["mark"]}
+    if isinstance(mark.get("point"), dict) or mark.get("point") is True:
+        mark["point"] = {**(mark["point"] if isinstance(mark["point"], dict) else {}), "aria": False}
+    speaks = "tooltip" in view.get("encoding", {}) or mark.get("tooltip") not in (None, False)
+    if not speaks or mark.get("opacity") == 0 or _is_empty(data, datasets):
+        mark["aria"] = False
+    view["mark"] = mark
+
+
+def _is_empty(data: dict | None, datasets: dict) -> bool:
+    if not data:
+        return False
+    if "values" in data:
+        return isinstance(data["values"], list) and not data["values"]
+    return "name" in data and datasets.get(data["name"]) == []
 
 
 def number_format(unit_kind: str) -> str:
@@ -263,7 +326,8 @@ def trend_chart(
         )
     )
     hover = alt.Chart(real).mark_point(size=90, opacity=0).encode(x=x, y=y, tooltip=tooltip)
-    layers = [*_period_shade(shade), lines, points, hover, *_notes_layers(notes)]
+    ends = _end_labels(real, "area", "period", x, y)
+    layers = [*_period_shade(shade), lines, points, hover, ends, *_notes_layers(notes)]
     return _finish(alt.layer(*layers), title, description, height)
 
 
@@ -454,7 +518,8 @@ def year_on_year_chart(
     if notes is not None and not notes.empty:
         notes = notes.assign(month=[MONTH_NAMES[d.month - 1] for d in notes["date"]])
     month_x = alt.X("month:N", sort=list(MONTH_NAMES))
-    return _finish(alt.layer(lines, points, *_notes_layers(notes, month_x)), title, description, height)
+    ends = _end_labels(segments[~segments["bridge"]], "area", "month_number", x, y)
+    return _finish(alt.layer(lines, points, ends, *_notes_layers(notes, month_x)), title, description, height)
 
 
 def seasonality_chart(

@@ -1015,11 +1015,38 @@ def table_hidden(model: MapModel) -> pd.Series:
     return model.areas.sort_values("name", kind="stable")["suppressed"].reset_index(drop=True)
 
 
-def table_csv(model: MapModel) -> bytes:
-    """The table as CSV; a hidden small number is written '<5', never as its value."""
+def table_for_download(model: MapModel) -> pd.DataFrame:
+    """The table as it leaves the page: a hidden small number is written '<5', never as its value."""
     frame = table_frame(model)
     hidden = table_hidden(model)
     frame["Value"] = frame["Value"].astype(object).where(~hidden, frame["Shown as"])
+    return frame
+
+
+def table_csv(model: MapModel) -> bytes:
+    """The table as CSV; a hidden small number is written '<5', never as its value."""
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
+    table_for_download(model).to_csv(buffer, index=False)
     return buffer.getvalue().encode("utf-8")
+
+
+def map_description(model: MapModel) -> str:
+    """What the map shows, in one sentence (its text alternative)."""
+    shape = "equal hexagons, one for each of the" if model.options.hex_view else "a map of the"
+    what = (
+        f"the change in {model.indicator.label.lower()} on the same months a year earlier"
+        if model.options.show == "change"
+        else f"{model.indicator.label.lower()} ({model.legend.unit})"
+    )
+    classes = sum(entry.kind == "class" for entry in model.legend.entries)
+    return (
+        f"Leeds as {shape} {len(model.areas)} {model.level_plural.lower()}, each coloured by {what}, "
+        f"{model.period.label()}, in {classes} colour classes that the legend names with their bounds; "
+        "every area's numbers are in the table below the map."
+    )
+
+
+def can_print(model: MapModel) -> bool:
+    """True when some area has a value that may be shown, so a printable map has something to colour."""
+    areas = model.areas
+    return bool((areas["value"].notna() & ~areas["suppressed"].astype(bool)).any())

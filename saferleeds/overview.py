@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from saferleeds import stats
 from saferleeds.analysis import Period, area_monthly, area_row, format_value, measure_label
 from saferleeds.catalogue import Indicator, Priority
+from saferleeds.charts import STATUS_LABELS
 from saferleeds.dataset import Dataset
 from saferleeds.geography import CITY_CODE
 
@@ -33,7 +35,40 @@ class Tile:
     unit_words: str
     area: Figure | None  # the chosen area, when one is chosen
     leeds: Figure
-    series: pd.DataFrame  # period, shown, status: the sparkline of the chosen area (or Leeds)
+    series: pd.DataFrame  # period, shown, status, suppressed: the sparkline of the chosen area (or Leeds)
+    measure: str = "count"
+    series_name: str = "Leeds"  # the area the sparkline shows
+
+    def sparkline_description(self) -> str:
+        """The sparkline in one sentence (its text alternative)."""
+        return (
+            f"Line chart of {self.indicator.label.lower()} ({self.unit_words}) for {self.series_name} each month, "
+            f"{sparkline_words(self.series)}; dashed where modelled."
+        )
+
+
+def sparkline_words(series: pd.DataFrame) -> str:
+    if series.empty:
+        return "no months"
+    return f"{series['period'].min():%B %Y} to {series['period'].max():%B %Y}"
+
+
+def tile_table(tile: Tile, disclosure_below: int = 5) -> pd.DataFrame:
+    """The numbers of a tile's sparkline, month by month; hidden small counts read "<5"."""
+    series = tile.series
+    hidden = series["suppressed"] if "suppressed" in series.columns else pd.Series(False, index=series.index)
+    value = f"Value ({tile.unit_words})"
+    return pd.DataFrame(
+        {
+            "Area": tile.series_name,
+            "Month": series["period"].dt.strftime("%b %Y").to_numpy(),
+            value: [
+                format_value(v, tile.indicator, tile.measure, bool(h), disclosure_below)
+                for v, h in zip(series["shown"], hidden, strict=True)
+            ],
+            "Data": [STATUS_LABELS.get(s, s) for s in series["status"]],
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -149,6 +184,25 @@ def sparkline_spec(series: pd.DataFrame, colour: str = "#4d4d4d", description: s
     }
 
 
+def sparkline_series(dataset: Dataset, indicator: Indicator, code: str, window: Period, measure: str) -> pd.DataFrame:
+    """An area's months in the window; a small count that disclosure control hides has no value."""
+    series = area_monthly(dataset, indicator.id, code, measure)
+    series = series[window.contains(series["period"]).to_numpy()]
+    thresholds = dataset.catalogue.thresholds
+    level = dataset.geography.level_of(code) or "city"
+    hidden = pd.Series(False, index=series.index)
+    if stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"]):
+        hidden = stats.is_suppressed(series["value"], thresholds["disclosure_below"])
+    return pd.DataFrame(
+        {
+            "period": series["period"].to_numpy(),
+            "shown": series["shown"].where(~hidden).to_numpy(dtype=float),
+            "status": series["status"].to_numpy(),
+            "suppressed": hidden.to_numpy(dtype=bool),
+        }
+    )
+
+
 def sparkline_period(period: Period) -> Period:
     """The sparkline shows the selected period and the one it is compared with."""
     return Period(period.comparison().start, period.end)
@@ -165,9 +219,9 @@ def plan_on_a_page(
             leeds = figure(dataset, indicator, CITY_CODE, period, measure)
             chosen = figure(dataset, indicator, area, period, measure) if area else None
             series_code = area if chosen is not None and chosen.available else CITY_CODE
-            series = area_monthly(dataset, indicator.id, series_code, measure)
-            window = sparkline_period(period)
-            series = series[window.contains(series["period"]).to_numpy()][["period", "shown", "status"]]
-            tiles.append(Tile(indicator, measure_label(indicator, measure), chosen, leeds, series))
+            series = sparkline_series(dataset, indicator, series_code, sparkline_period(period), measure)
+            unit = measure_label(indicator, measure)
+            name = dataset.geography.name(series_code)
+            tiles.append(Tile(indicator, unit, chosen, leeds, series, measure, name))
         columns.append(PriorityColumn(dataset.catalogue.priority(priority_id), tiles))
     return columns

@@ -426,12 +426,28 @@ def key_trend_chart(profile: Profile, indicator_id: str) -> alt.LayerChart:
     unit = measure_label(indicator, "rate")
     return charts.small_trend(
         profile.key_trends[indicator_id],
-        title=sentence_case(unit),
+        title=f"{indicator.short_label}, {unit}",
         description=f"Small line chart of {indicator.label.lower()} ({unit}) each month over the last two years "
         f"for {profile.name}" + ("" if profile.is_city else " and Leeds") + "; dashed where modelled.",
         unit_kind="percent" if indicator.unit == "percent" else "rate",
         palette=profile.palette,
     )
+
+
+def _monthly_numbers(series: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    table = trends.trend_table(series, indicator, "rate")
+    return table[["Area", "Month", table.columns[2], "Data"]]
+
+
+def trend_numbers(profile: Profile) -> pd.DataFrame:
+    """The numbers the profile's trend chart draws, month by month."""
+    return _monthly_numbers(profile.trend, profile.trend_indicator)
+
+
+def key_trend_numbers(profile: Profile, indicator_id: str) -> pd.DataFrame:
+    """The numbers a key indicator's small chart draws, month by month."""
+    figure = next(f for f in profile.key_figures if f.indicator.id == indicator_id)
+    return _monthly_numbers(profile.key_trends[indicator_id], figure.indicator)
 
 
 def key_trends_key(profile: Profile) -> str:

@@ -361,6 +361,68 @@ def trend_table(series: pd.DataFrame, indicator: Indicator, measure: str, disclo
     )
 
 
+def chart_numbers(view: TrendView, kind: str) -> pd.DataFrame:
+    """The numbers behind one of the Trends charts: monthly, rolling, spc, year_on_year or seasonality."""
+    indicator, measure = view.indicator, view.measure
+    value = f"Value ({view.unit})"
+
+    def text(values: pd.Series) -> list[str]:
+        return [format_value(v, indicator, measure) if pd.notna(v) else "" for v in values]
+
+    def data(statuses: pd.Series) -> list[str]:
+        return [STATUS_LABELS.get(s, s) for s in statuses]
+
+    if kind == "monthly":
+        return view.table[["Area", "Month", value, "Data"]]
+    if kind == "rolling":
+        series = view.series
+        return pd.DataFrame(
+            {
+                "Area": series["area"].to_numpy(),
+                "Month": series["period"].dt.strftime("%b %Y").to_numpy(),
+                f"12-month average ({view.unit})": text(series["rolling"]),
+                "Data": data(series["rolling_status"]),
+            }
+        )
+    if kind == "spc":
+        spc = view.spc
+        return pd.DataFrame(
+            {
+                "Month": spc["period"].dt.strftime("%b %Y").to_numpy(),
+                value: text(spc["shown"]),
+                "Average": text(spc["mean"]),
+                "Lower control limit": text(spc["lower"]),
+                "Upper control limit": text(spc["upper"]),
+                "Signal": spc["signal_words"].replace("", "None").to_numpy(),
+                "Data": data(spc["status"]),
+            }
+        )
+    if kind == "year_on_year":
+        years = view.year_on_year
+        return pd.DataFrame(
+            {
+                "Year": years["year"].astype(str).to_numpy(),
+                "Month": years["month"].to_numpy(),
+                value: text(years["shown"]),
+                "Data": data(years["status"]),
+            }
+        )
+    if kind == "seasonality":
+        seasons = view.seasonality
+        return pd.DataFrame(
+            {
+                "Month": seasons["month"].to_numpy(),
+                f"Average ({view.unit})": text(seasons["average"]),
+                "Lowest year": text(seasons["lowest"]),
+                "Highest year": text(seasons["highest"]),
+                "Years of data": seasons["years"].to_numpy(),
+                "Above (+) or below (-) the average month": [f"{i:+.0f}%" for i in seasons["index"]],
+                "Data": data(seasons["status"]),
+            }
+        )
+    raise ValueError(f"unknown trend chart '{kind}'")
+
+
 # ----------------------------------------------------------------------------- everything the page shows
 
 
@@ -445,6 +507,10 @@ class TrendView:
             "seasonality": f"Bar chart of the average of {what} in {self.focus_name} for each calendar month over "
             "every year of data, with the lowest and highest year marked.",
         }[chart]
+
+    def numbers(self, kind: str) -> pd.DataFrame:
+        """The numbers one of the charts draws, as a table people (and screen readers) can read."""
+        return chart_numbers(self, kind)
 
 
 def trend_view(

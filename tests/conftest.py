@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -73,3 +74,23 @@ def page_text(app: AppTest) -> str:
         parts.extend(str(element.value) for element in getattr(app, kind))
     parts.extend(f"{m.label} {m.value}" for m in app.metric)
     return "\n".join(parts).replace("\\", "")
+
+
+def download_keys(app: AppTest) -> set[str]:
+    """Keys of every download button on the page (chart menus included)."""
+    return {button.key for button in app.get("download_button")}
+
+
+def chart_download_keys(slot: str, numbers: bool = True) -> set[str]:
+    """The buttons ``show_chart`` gives the chart in ``slot``: PNG, SVG and, with numbers, CSV."""
+    kinds = ("png", "svg", "csv") if numbers else ("png", "svg")
+    return {f"{slot}-download-{kind}" for kind in kinds}
+
+
+def open_numbers(app: AppTest, key: str) -> pd.DataFrame:
+    """Open a "Numbers behind this chart" expander and return the plain table it shows."""
+    app.session_state[key] = True
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    (table,) = [t for t in app.table if t.proto.alt.startswith("The numbers of")]
+    return table.value

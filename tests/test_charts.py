@@ -177,3 +177,55 @@ def test_year_on_year_chart_places_notes_at_their_month():
     spec = charts.year_on_year_chart(data, y_title="n", title="t", description="d", notes=notes).to_dict()
     rules = [layer for layer in spec["layer"] if layer["mark"] == "rule" or layer["mark"].get("type") == "rule"]
     assert rules and rules[0]["encoding"]["x"]["field"] == "month"
+
+
+def _mark(node: dict) -> dict:
+    return node["mark"] if isinstance(node["mark"], dict) else {"type": node["mark"]}
+
+
+def test_only_marks_that_carry_numbers_are_exposed_to_screen_readers():
+    data = pd.concat([_series(["modelled"] * 3), _series(["modelled"] * 3, "Leeds")], ignore_index=True)
+    spec = charts.vega_lite_spec(charts.trend_chart(data, y_title="n", title="t", description="What it shows."))
+    assert spec["description"] == "What it shows."
+    for node in _marks(spec):
+        mark = _mark(node)
+        speaks = "tooltip" in node.get("encoding", {}) and mark.get("opacity") != 0
+        data_name = node.get("data", {}).get("name")
+        empty = data_name is not None and spec["datasets"][data_name] == []
+        assert mark.get("aria", True) is (speaks and not empty), mark
+    # every month is still read out once, from the visible points (the invisible hover layer is quiet)
+    labelled = [n for n in _marks(spec) if _mark(n)["type"] == "point" and _mark(n).get("aria", True)]
+    assert len(labelled) == 1
+
+
+def test_an_empty_layer_and_a_point_overlay_are_quiet():
+    spec = charts.quiet_decorations(
+        {
+            "datasets": {"none": []},
+            "layer": [
+                {"data": {"name": "none"}, "mark": "point", "encoding": {"tooltip": [{"field": "x"}]}},
+                {"data": {"values": [{"x": 1}]}, "mark": {"type": "line", "point": True}},
+            ],
+        }
+    )
+    empty, line = spec["layer"]
+    assert empty["mark"] == {"type": "point", "aria": False}
+    assert line["mark"] == {"type": "line", "point": {"aria": False}, "aria": False}
+
+
+def test_words_on_charts_are_dark_enough_to_read():
+    spec = charts.vega_lite_spec(charts.trend_chart(_series(["recorded"] * 2), y_title="n", title="t", description="d"))
+    config = spec["config"]
+    for part, key in (("axis", "labelColor"), ("axis", "titleColor"), ("legend", "labelColor"), ("title", "color")):
+        assert config[part][key] in (charts.CHART_TEXT, charts.TITLE_TEXT)
+    assert config["legend"]["layout"]["bottom"]["direction"] == "vertical"  # the legend layout is kept
+
+
+def test_each_line_is_named_at_its_end_so_colour_is_not_the_only_clue():
+    data = pd.concat([_series(["recorded"] * 3), _series(["recorded"] * 3, "Leeds")], ignore_index=True)
+    spec = charts.trend_chart(data, y_title="n", title="t", description="d").to_dict()
+    texts = [n for n in _marks(spec) if _mark(n)["type"] == "text" and n["encoding"].get("text", {}).get("field")]
+    (labels,) = [n for n in texts if n["encoding"]["text"]["field"] == "label"]
+    rows = spec["datasets"][labels["data"]["name"]]
+    assert sorted(row["label"] for row in rows) == ["Armley", "Leeds"]
+    assert all(row["period"].startswith(str(months(3)[-1].date())) for row in rows)

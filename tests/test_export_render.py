@@ -74,3 +74,43 @@ def test_jpeg_copy_for_pdf_keeps_the_size_and_density():
         assert jpeg.format == "JPEG"
         assert jpeg.size == render.png_size(png)
         assert jpeg.info["dpi"] == pytest.approx((144, 144), abs=1)
+
+
+def page_spec() -> dict:
+    """A chart as a page draws it: sized to its column, with a selection and data sets at the top."""
+    chart = (
+        alt.Chart(alt.Data(values=[{"month": f"2024-{m:02d}-01", "value": m, "code": str(m)} for m in range(1, 13)]))
+        .mark_point()
+        .encode(x="month:T", y="value:Q")
+        .add_params(alt.selection_point(name="pick", fields=["code"]))
+    )
+    layered = alt.layer(chart, chart.mark_line().encode(x="month:T", y="value:Q"))
+    spec = layered.properties(description="Crimes each month.", autosize={"type": "fit-x"}).to_dict()
+    assert "width" not in spec
+    return spec
+
+
+def test_a_page_chart_is_given_a_title_and_a_source_line_for_download():
+    document = render.for_download(
+        page_spec(), title="Crimes in Armley", source="Source: police.uk. Crimes each month."
+    )
+    (inner,) = document["vconcat"]
+    assert inner["title"] == {"text": "Crimes in Armley", "anchor": "start"}
+    assert inner["width"] == render.PAPER_SIZE[0] and "autosize" not in inner
+    assert "params" in document and "params" not in inner  # a selection stays valid outside the page
+    svg = render.svg(document).decode()
+    assert "Crimes in Armley" in svg and "Source: police.uk. Crimes each month." in svg
+    width, _ = render.png_size(render.png(document, scale=1))
+    assert width >= render.PAPER_SIZE[0]
+
+
+def test_a_chart_with_a_title_keeps_it_and_without_a_source_is_unchanged():
+    spec = {**page_spec(), "title": "Own title"}
+    assert render.for_download(spec, title="Other") == spec
+    assert render.chart_title({"title": {"text": ["Two", "lines"]}}) == "Two lines"
+
+
+def test_print_settings_are_kept_when_a_chart_sets_its_own_colours():
+    document = render.spec({**page_spec(), "config": {"axis": {"labelColor": "#505a5f"}}})
+    assert document["config"]["axis"]["labelColor"] == "#505a5f"
+    assert document["config"]["axis"]["labelFontSize"] == render.PRINT_CONFIG["axis"]["labelFontSize"]

@@ -103,8 +103,11 @@ def test_preparing_the_pack_offers_every_format_and_the_deck_has_its_slides():
     assert files["pdf"].startswith(b"%PDF") and files["xlsx"][:2] == b"PK" and files["csv"][:2] == b"PK"
     # the charts of the pack can be seen and downloaded one by one
     assert app.selectbox(key="pack_preview").value == "drugs"
-    assert {"PNG", "SVG"} <= set(download_labels(app))
+    keys = {button.key for button in app.get("download_button")}
+    for picture in ("trend", "map"):  # each picture: PNG, SVG and the CSV of its numbers
+        assert {f"pack-{picture}-png", f"pack-{picture}-svg", f"pack-{picture}-csv"} <= keys
     assert len(app.get("image")) == 2  # the trend chart and the map
+    assert all(image.proto.imgs[0].alt for image in app.get("image"))  # screen readers hear what each shows
     # changing a choice makes the prepared pack stale
     app.selectbox(key="pack_area").select("all").run()
     assert "prepare it again" in page_text(app)

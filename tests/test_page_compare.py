@@ -8,8 +8,8 @@ import pytest
 
 from saferleeds.analysis import latest_period
 from saferleeds.compare import compare_areas
-from saferleeds.ui.compare import FUNNEL_SELECTION, widget_key
-from tests.conftest import page_text, run_app
+from saferleeds.ui.compare import FUNNEL_SELECTION, PICKER_KEY, widget_key
+from tests.conftest import chart_download_keys, download_keys, open_numbers, page_text, run_app
 
 LEVELS = [
     ("Ward", 33, "Armley"),
@@ -97,3 +97,22 @@ def test_an_indicator_not_published_for_the_level_says_so():
     app = run_app("pages/compare.py", {"indicator": "Proven re-offending"})
     assert "Proven re-offending is not published for wards" in page_text(app)
     assert not app.dataframe
+
+
+def test_an_area_can_be_chosen_from_a_list_as_well_as_by_clicking(dataset):
+    app = run_app("pages/compare.py")
+    assert app.selectbox(key=PICKER_KEY).value == "all"
+    app.selectbox(key=PICKER_KEY).set_value("E05011385").run()
+    assert app.selectbox(key="area").value == "E05011385"  # the same as clicking Armley's point
+    assert "Armley: " in page_text(app) and app.button(key="open-profile").label == "Open the profile of Armley"
+    assert app.selectbox(key=PICKER_KEY).value == "E05011385"
+
+
+def test_the_funnel_plot_and_the_ranking_can_be_downloaded_and_read_as_a_table():
+    app = run_app("pages/compare.py")
+    assert chart_download_keys("funnel") | {"ranked-csv"} <= download_keys(app)
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    assert spec["description"] in " ".join(c.value.replace("\\", "") for c in app.caption)
+    numbers = open_numbers(app, "funnel-numbers")
+    assert len(numbers) == 33 and VERDICT in numbers.columns
+    assert set(numbers[VERDICT]) <= LABELS

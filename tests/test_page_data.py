@@ -10,7 +10,7 @@ import pytest
 
 from saferleeds import fetch
 from saferleeds.dataset import load_dataset
-from tests.conftest import FIXTURES, page_text, run_app
+from tests.conftest import FIXTURES, download_keys, page_text, run_app
 from tests.fake_police_api import FakePoliceApi, fake_crimes, serving
 
 PAGE = "pages/data.py"
@@ -44,6 +44,7 @@ def test_the_page_explains_what_is_modelled_and_lists_every_indicator(dataset):
     assert burglary["Status"] == "recorded: February 2025; modelled: April 2016 to January 2025"
     assert burglary["Last updated"] == "with the embedded default dataset"
     assert "No earlier versions yet" in text
+    assert "catalogue-csv" in download_keys(app)  # every table downloads
 
 
 def test_the_catalogue_search_is_kept_in_the_url():
@@ -87,6 +88,7 @@ def test_errors_are_listed_and_block_the_apply(home):
     problems = app.dataframe[1].value
     assert list(problems.columns) == ["Severity", "File", "Row", "Column", "Problem"]
     assert problems["Row"].tolist()[:7] == [3, 4, 5, 6, 7, 8, 9]
+    assert "upload-problems-csv" in download_keys(app)
     assert button(app, "apply_upload").disabled
     assert home.values.read_bytes() == before
 

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from saferleeds import maps
-from tests.conftest import page_text, run_app
+from tests.conftest import download_keys, open_numbers, page_text, run_app
 
 MAP_PAGE = "pages/map.py"
 
@@ -137,3 +137,30 @@ def test_an_indicator_with_no_data_at_the_level_says_so():
     app.button(key="map_level_ward").click().run()
     assert app.selectbox(key="level").value == "ward"
     assert area_layer(deck(app))["id"] == "areas-ward"
+
+
+def test_the_map_has_a_title_a_description_a_printable_picture_and_its_numbers(ward_map):
+    text = page_text(ward_map)
+    assert "Recorded crime, number (Mar 2024 to Feb 2025)" in text
+    assert "Leeds as a map of the 33 wards, each coloured by total recorded crime (number)" in text
+    assert "colour classes that the legend names with their bounds" in text
+    keys = download_keys(ward_map)
+    assert {"map-picture-png", "map-picture-svg", "map_download"} <= keys
+
+
+def test_the_numbers_behind_the_map_open_as_a_plain_table():
+    app = run_app(MAP_PAGE, {"area": "Armley"})
+    numbers = open_numbers(app, "map-numbers")
+    assert len(numbers) == 33 and {"Area", "Value", "Map class", "Compared with Leeds", "Status"} <= set(
+        numbers.columns
+    )
+    assert numbers.loc[numbers["Area"] == "Armley", "Rank (1 = highest)"].iloc[0] == 6
+
+
+def test_a_hex_map_of_change_describes_itself_as_such():
+    app = run_app(MAP_PAGE, {"map_hex": "true", "map_show": "Change on the year before"})
+    text = page_text(app)
+    assert (
+        "Leeds as equal hexagons, one for each of the 33 wards, each coloured by the change in total recorded crime"
+        in text
+    )

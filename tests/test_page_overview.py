@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import page_text, run_app
+from tests.conftest import download_keys, open_numbers, page_text, run_app
 
 
 def tile_titles(app) -> list[str]:
@@ -97,3 +97,24 @@ def test_a_tile_opens_the_trends_page_for_its_indicator_with_filters_kept():
     assert app.sidebar.selectbox(key="indicator").value == "drugs"
     assert app.sidebar.selectbox(key="area").value == "E05011385"
     assert "Drug offences recorded for Armley" in page_text(app)
+
+
+def test_every_tile_chart_offers_its_picture_its_numbers_and_a_table_of_them(default_app, dataset):
+    keys = download_keys(default_app)
+    tiles = [i.id for i in dataset.catalogue.key_indicators()]
+    for indicator in tiles:
+        assert {f"tile-{indicator}-download-{kind}" for kind in ("png", "svg", "csv")} <= keys
+    captions = [c.value.replace("\\", "") for c in default_app.caption]
+    assert any(c.startswith("Line chart of total recorded crime (number) for Leeds each month") for c in captions)
+    app = run_app(query={"area": "Armley"})
+    numbers = open_numbers(app, "tile-total_crime-numbers")
+    assert list(numbers.columns) == ["Area", "Month", "Value (number)", "Data"]
+    assert set(numbers["Area"]) == {"Armley"} and len(numbers) == 24
+
+
+def test_a_sensitive_tile_hides_small_monthly_counts_of_a_priority_neighbourhood():
+    app = run_app(query={"level": "Priority neighbourhood", "area": "New Wortley"})
+    numbers = open_numbers(app, "tile-hate_incidents-numbers")
+    values = numbers["Value (number)"]
+    assert "<5" in set(values)
+    assert not any(v in {"1", "2", "3", "4"} for v in values)

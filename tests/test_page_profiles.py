@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from tests.conftest import page_text, run_app
+from tests.conftest import chart_download_keys, download_keys, open_numbers, page_text, run_app
 
 
 def links(app) -> dict[str, str]:
@@ -89,3 +89,25 @@ def test_a_small_area_shows_the_ward_it_is_in():
     app = run_app("pages/profiles.py", {"level": "Small area (LSOA)", "area": "Leeds 071D"})
     assert app.header[0].value == "Armley"
     assert "this is the ward that contains Leeds 071D" in page_text(app)
+
+
+def test_every_chart_and_table_of_a_profile_can_be_downloaded(dataset):
+    app = run_app("pages/profiles.py", {"place": "inner-east"})
+    keys = download_keys(app)
+    assert chart_download_keys("locator", numbers=False) <= keys  # a map of where the area is has no numbers
+    assert chart_download_keys("profile-trend") <= keys
+    for indicator in dataset.catalogue.key_indicators():
+        if indicator.id != "reoffending":  # re-offending is not published for committee areas
+            assert chart_download_keys(f"profile-key-{indicator.id}") <= keys
+    assert {"key-table-csv", "members-csv"} <= keys
+    key_table = next(t for t in app.table if t.proto.alt == "Key indicators for Inner East against Leeds")
+    assert "People who feel safe in their local area" in set(key_table.value["Indicator"])
+
+
+def test_the_numbers_behind_a_profile_chart_open_as_a_plain_table():
+    app = run_app("pages/profiles.py", {"place": "new-wortley"})
+    numbers = open_numbers(app, "profile-key-hate_incidents-numbers")
+    assert list(numbers.columns) == ["Area", "Month", "Value (per 1,000 mid-2015 residents)", "Data"]
+    assert set(numbers["Area"]) == {"New Wortley", "Leeds"}
+    small = numbers.loc[numbers["Area"] == "New Wortley", "Value (per 1,000 mid-2015 residents)"]
+    assert "<5" in set(small)  # hidden counts stay hidden in the table too

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit import dataframe_util
 
-from tests.conftest import page_text, run_app
+from tests.conftest import chart_download_keys, download_keys, open_numbers, page_text, run_app
 
 CITY = "E08000035"
 AREAS = [
@@ -109,3 +109,50 @@ def test_an_indicator_not_published_for_the_area_says_so():
     text = page_text(app)
     assert "Public satisfaction and confidence is not published for Leeds Central" in text
     assert "for Leeds," in text
+
+
+KINDS = ("monthly", "rolling", "spc", "year_on_year", "seasonality")
+
+
+def test_every_chart_says_what_it_shows_and_offers_its_picture_and_numbers():
+    app = run_app("pages/trends.py", {"area": "Armley"})
+    keys = download_keys(app)
+    for kind in KINDS:
+        assert chart_download_keys(f"trend-{kind}") <= keys
+    assert "trend-table-csv" in keys
+    captions = " ".join(c.value.replace("\\", "") for c in app.caption)
+    for spec in charts(app):
+        assert spec["description"] in captions  # the screen reader's sentence is on screen too
+    expanders = [e.label for e in app.expander]
+    assert expanders.count("Numbers behind this chart") == len(KINDS)
+
+
+@pytest.mark.parametrize(
+    ("kind", "columns"),
+    [
+        ("monthly", ["Area", "Month", "Value (number)", "Data"]),
+        ("spc", ["Month", "Value (number)", "Average", "Lower control limit", "Upper control limit", "Signal", "Data"]),
+        ("seasonality", ["Month", "Average (number)", "Lowest year", "Highest year", "Years of data"]),
+    ],
+)
+def test_the_numbers_behind_a_chart_open_as_a_plain_table(kind, columns):
+    app = run_app("pages/trends.py", {"area": "Armley"})
+    numbers = open_numbers(app, f"trend-{kind}-numbers")
+    assert list(numbers.columns[: len(columns)]) == columns
+    if kind == "monthly":
+        assert set(numbers["Area"]) == {"Armley", "Leeds"} and len(numbers) == 72
+    if kind == "seasonality":
+        assert list(numbers["Month"]) == [
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "May",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Dec",
+        ]

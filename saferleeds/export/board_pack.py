@@ -118,6 +118,17 @@ class BoardPack:
     def title(self) -> str:
         return f"Safer Leeds board pack: {self.area_name}"
 
+    def monthly_rows(self, section: Section) -> pd.DataFrame:
+        """The monthly figures of one section (the numbers of its trend chart)."""
+        monthly = self.tables["Monthly"]
+        if monthly.empty:
+            return monthly
+        return monthly[monthly["Indicator"] == section.indicator.label].reset_index(drop=True)
+
+    def area_rows(self, section: Section) -> pd.DataFrame:
+        """Every area's figures for one section (the numbers of its map)."""
+        return self.tables.get(section.indicator.short_label, pd.DataFrame())
+
     @property
     def subtitle(self) -> str:
         return f"{self.request.period.label()}, compared with {comparison_words(self.request.period)}"

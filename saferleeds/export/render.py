@@ -7,6 +7,7 @@ recorded in the file so a 600-point-wide chart prints 8⅓ inches wide at 216 pi
 from __future__ import annotations
 
 import io
+import textwrap
 
 import altair as alt
 import vl_convert
@@ -51,17 +52,75 @@ def with_source(chart: alt.TopLevelMixin, source: str) -> alt.VConcatChart:
     return alt.vconcat(chart).properties(title=footer)
 
 
+TOP_LEVEL_ONLY = ("$schema", "config", "datasets", "params", "usermeta", "background", "padding")
+DROPPED_WHEN_NESTED = ("autosize",)
+SOURCE_WIDTH = 110
+
+
+def _title_text(title: object) -> str:
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        return " ".join(str(line) for line in title)
+    return str(title or "")
+
+
+def chart_title(chart: alt.TopLevelMixin | dict) -> str:
+    """The chart's title as one line of text ('' when it has none)."""
+    document = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    return _title_text(document.get("title"))
+
+
+def for_download(chart: alt.TopLevelMixin | dict, title: str = "", source: str = "") -> dict:
+    """A chart drawn on a page made ready to leave it: a title when it has none, and a source line under it.
+
+    The chart's own top-level settings (data sets, selections, configuration) move to the outer view so
+    the chart can sit inside it unchanged.
+    """
+    document = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    document = dict(document)
+    if title and not document.get("title"):
+        document["title"] = {"text": title, "anchor": "start"}
+    if not source:
+        return document
+    outer = {key: document.pop(key) for key in TOP_LEVEL_ONLY if key in document}
+    for key in DROPPED_WHEN_NESTED:
+        document.pop(key, None)
+    if "width" not in document and ("mark" in document or "layer" in document):
+        document["width"] = PAPER_SIZE[0]
+    footer = {
+        "text": textwrap.wrap(source, SOURCE_WIDTH),
+        "orient": "bottom",
+        "anchor": "start",
+        "fontSize": 10,
+        "fontWeight": "normal",
+        "color": SOURCE_COLOUR,
+        "offset": 12,
+    }
+    return {**outer, "vconcat": [document], "title": footer, "description": document.get("description", "")}
+
+
 def spec(chart: alt.TopLevelMixin | dict) -> dict:
     """The chart's Vega-Lite specification with the print configuration applied."""
     # Altair's schema validation costs more than drawing; vl-convert rejects an invalid chart anyway.
     document = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
-    config = {**PRINT_CONFIG, **document.get("config", {})}
+    config = _merged(PRINT_CONFIG, document.get("config", {}))
     document = {**document, "config": config}
     # A chart sized to its container on screen needs a size of its own on paper.
     for side, size in (("width", PAPER_SIZE[0]), ("height", PAPER_SIZE[1])):
         if document.get(side) == "container":
             document[side] = size
+    if "width" not in document and ("mark" in document or "layer" in document):
+        document["width"] = PAPER_SIZE[0]  # a page chart fills its column; on paper it needs a width
     return document
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    """``extra`` over ``base``, one level deep (a chart's axis colours keep the print font sizes)."""
+    merged = dict(base)
+    for key, value in extra.items():
+        merged[key] = {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return merged
 
 
 def _options() -> dict:

@@ -26,6 +26,8 @@ from saferleeds.provenance import (
     upload_limits,
 )
 from saferleeds.ui.data import dataset_or_problem, escape, get_dataset_or_none, show_data_problem
+from saferleeds.ui.downloads import table_download
+from saferleeds.ui.style import apply_page_style
 from saferleeds.validation import ACCEPTED_SUFFIXES, KINDS, Report, apply_report, validate
 
 REPORT_KEY = "_data_upload_report"
@@ -66,6 +68,7 @@ def draw_restore_if_unloadable() -> None:
     loaded, problem = dataset_or_problem()
     if loaded is not None:
         return
+    apply_page_style()
     st.title("Data")
     show_data_problem(problem, "The data could not be loaded. An earlier version can be put back below.")
     draw_versions(dataset_paths())
@@ -98,13 +101,14 @@ def draw_catalogue(dataset: Dataset) -> None:
             "Status": st.column_config.TextColumn(width="medium"),
         },
     )
+    table_download(table, "indicator catalogue", label="Download the catalogue (CSV)", key="catalogue-csv")
     if query.strip() and 0 < len(table) <= DETAIL_CARDS:
         for record in table.to_dict("records"):
             with st.expander(escape(record["Indicator"]), expanded=True):
                 st.markdown("  \n".join(f"**{name}:** {escape(str(value))}" for name, value in record.items()))
 
 
-def draw_report(report: Report) -> None:
+def draw_report(report: Report, name: str = "upload") -> None:
     """The validation report: headline, every problem, and what applying would do."""
     if report.errors:
         st.error(escape(report.headline()), icon=":material/error:")
@@ -113,7 +117,9 @@ def draw_report(report: Report) -> None:
     else:
         st.info(escape(report.headline()))
     if report.problems:
-        st.dataframe(report.problem_table(), hide_index=True, width="stretch")
+        problems = report.problem_table()
+        st.dataframe(problems, hide_index=True, width="stretch")
+        table_download(problems, "problems found", label="Download the problems (CSV)", key=f"{name}-problems-csv")
     for heading, items in (
         ("Will be added", report.added),
         ("Will be replaced", report.replaced),
@@ -337,7 +343,7 @@ def draw_fetch(dataset: Dataset) -> None:
         st.session_state[FETCH_REPORT_KEY] = report
     report = st.session_state.get(FETCH_REPORT_KEY)
     if report is not None:
-        draw_report(report)
+        draw_report(report, "fetch")
         st.button(
             "Apply the fetched months",
             key="apply_fetch",

@@ -1,70 +1,113 @@
-"""Download buttons for every chart (PNG, SVG) and table (CSV) on a page.
+"""Download buttons for every chart (PNG, SVG) and table (CSV) on a page, and the numbers behind a chart.
 
-Charts are drawn only when a button is pressed (Streamlit calls the function then), so the buttons
-cost nothing on a rerun. Tables leave with the same disclosure control as the screen and with any
-text a spreadsheet would read as a formula written as text.
+Files are made only when a button is pressed (Streamlit calls the function then), so the buttons cost
+nothing on a rerun. Tables leave with the same disclosure control as the screen and with any text a
+spreadsheet would read as a formula written as text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from saferleeds.export import render, tables
 from saferleeds.geography import slugify
+
+Chart = alt.TopLevelMixin | dict
+Table = pd.DataFrame | Callable[[], pd.DataFrame]
+NUMBERS_LABEL = "Numbers behind this chart"
 
 
 def _file_stem(name: str) -> str:
     return slugify(name) or "download"
 
 
-def chart_downloads(chart: alt.TopLevelMixin | dict, name: str, key: str | None = None) -> None:
-    """PNG (print quality) and SVG buttons for one chart; ``name`` names the files."""
+def _table(frame: Table) -> pd.DataFrame:
+    return frame() if callable(frame) else frame
+
+
+def chart_downloads(
+    chart: Chart | Callable[[], Chart],
+    name: str,
+    key: str | None = None,
+    source: str = "",
+    numbers: Table | None = None,
+) -> None:
+    """A "Download" menu for one chart: PNG (print quality), SVG, and a CSV of its ``numbers`` when given.
+
+    ``name`` names the files and is the chart's title when it has none; ``source`` is written under it.
+    ``chart`` may be a function that builds it: it is then built only when a button is pressed.
+    """
     stem = _file_stem(name)
     key = key or f"download-{stem}"
-    row = st.container(horizontal=True, gap="small")
-    row.download_button(
-        "PNG",
-        data=lambda: render.png(chart),
+
+    def document() -> dict:
+        return render.for_download(chart() if callable(chart) else chart, title=name, source=source)
+
+    menu = st.popover("Download", icon=":material/download:", key=f"{key}-menu", help=f"Download {name}")
+    menu.download_button(
+        "Chart as PNG (print quality)",
+        data=lambda: render.png(document()),
         file_name=f"{stem}.png",
         mime="image/png",
         key=f"{key}-png",
         on_click="ignore",
         icon=":material/image:",
-        help=f"Download {name} as a PNG picture (print quality)",
+        width="stretch",
     )
-    row.download_button(
-        "SVG",
-        data=lambda: render.svg(chart),
+    menu.download_button(
+        "Chart as SVG (sharp at any size)",
+        data=lambda: render.svg(document()),
         file_name=f"{stem}.svg",
         mime="image/svg+xml",
         key=f"{key}-svg",
         on_click="ignore",
         icon=":material/draw:",
-        help=f"Download {name} as an SVG drawing (sharp at any size)",
+        width="stretch",
     )
+    if numbers is not None:
+        table_download(numbers, name, label="Numbers as CSV", key=f"{key}-csv", container=menu)
 
 
 def table_download(
-    frame: pd.DataFrame,
+    frame: Table,
     name: str,
     label: str = "Download table (CSV)",
     key: str | None = None,
     disclosure: bool | None = None,
+    container: DeltaGenerator | None = None,
 ) -> None:
-    """A CSV button for a table as shown on screen.
+    """A CSV button for a table as shown on screen (``frame`` may be a function that builds it).
 
     A ``suppressed`` column (as ``analysis.summarise`` gives) marks rows whose counts read "<5";
     ``disclosure`` says whether control applies to the table (default: when any row is suppressed).
     """
-    protected = tables.protect(frame, applies=disclosure)
-    st.download_button(
+    (container or st).download_button(
         label,
-        data=tables.csv_bytes(protected),
+        data=lambda: tables.csv_bytes(tables.protect(_table(frame), applies=disclosure)),
         file_name=f"{_file_stem(name)}.csv",
         mime="text/csv",
         key=key or f"download-{_file_stem(name)}-csv",
         on_click="ignore",
         icon=":material/table_view:",
+        width="stretch" if container is not None else "content",
     )
+
+
+def numbers_table(frame: Table, key: str, name: str, label: str = NUMBERS_LABEL) -> None:
+    """The numbers of a chart or map as a plain table (read well by screen readers), opened on request.
+
+    The expander runs its content only while it is open, so a closed one costs nothing on a rerun.
+    """
+    box = st.expander(label, key=key, on_change="rerun", icon=":material/table:")
+    if box.open:
+        with box:
+            table = _table(frame)
+            if table.empty:
+                st.caption("There are no numbers to show.")
+            else:
+                st.table(table, hide_index=True, alt=f"The numbers of {name}")

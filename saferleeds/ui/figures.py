@@ -1,4 +1,5 @@
-"""Drawing charts and tables the same way on every page: full width, notes and numbers beside them.
+"""Drawing charts and tables the same way on every page: full width, a sentence saying what the chart
+shows, its notes, its numbers as a table, and its downloads.
 
 Building an Altair chart and turning it into a Vega-Lite spec takes tens of milliseconds, so a
 chart's spec is remembered with the dataset (keyed on what it shows) and drawn from there.
@@ -14,7 +15,9 @@ import streamlit as st
 
 from saferleeds.charts import vega_lite_spec
 from saferleeds.dataset import Dataset
+from saferleeds.export.render import chart_title
 from saferleeds.ui.data import escape
+from saferleeds.ui.downloads import Table, chart_downloads, numbers_table, table_download
 
 
 def chart_spec(dataset: Dataset, key: tuple, build: Callable[[], alt.TopLevelMixin]) -> dict:
@@ -29,15 +32,34 @@ def show_chart(
     notes: pd.DataFrame | None = None,
     widget_key: str | None = None,
     on_select: str = "ignore",
+    *,
+    slot: str,
+    numbers: Table | None = None,
+    source: str = "",
 ) -> object:
-    """A chart that resizes with the page, then the dated notes drawn on it, in words.
+    """A chart that resizes with the page, what it shows in one sentence, its dated notes in words,
+    its numbers as a table (when it has numbers) and its PNG, SVG and CSV downloads.
 
-    Returns the chart's selection state when ``on_select`` is "rerun".
+    ``slot`` names the chart's buttons among the page's widgets; ``source`` (where the numbers come
+    from) and the description are written under downloaded pictures. Returns the chart's selection
+    state when ``on_select`` is "rerun".
     """
     spec = chart_spec(dataset, key, build)
     event = st.vega_lite_chart(spec, width="stretch", key=widget_key, on_select=on_select)
+    describe(spec)
     show_notes(notes)
+    name = chart_title(spec) or slot
+    footer = " ".join(part for part in (source_line(source), spec.get("description", "")) if part)
+    chart_downloads(spec, name, key=f"{slot}-download", source=footer, numbers=numbers)
+    if numbers is not None:
+        numbers_table(numbers, f"{slot}-numbers", name)
     return event
+
+
+def describe(spec: dict) -> None:
+    """The chart's one-sentence description (also its text for screen readers), shown under it."""
+    if spec.get("description"):
+        st.caption(escape(spec["description"]))
 
 
 def show_notes(notes: pd.DataFrame | None) -> None:
@@ -47,20 +69,12 @@ def show_notes(notes: pd.DataFrame | None) -> None:
     st.caption(f"**Notes on the chart** (numbered lines):  \n{lines}")
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+def source_line(source: str) -> str:
+    return f"Source: {source.rstrip('.')}." if source else ""
 
 
-def table_with_download(frame: pd.DataFrame, file_name: str, key: str, hidden: tuple[str, ...] = ()) -> None:
-    """A readable table and a button to download the same numbers as CSV."""
+def table_with_download(frame: pd.DataFrame, name: str, key: str, hidden: tuple[str, ...] = ()) -> None:
+    """A readable table and a button to download the same numbers as CSV (protected as on screen)."""
     shown = frame.drop(columns=[c for c in hidden if c in frame.columns])
     st.dataframe(shown, hide_index=True, width="stretch", key=key)
-    st.download_button(
-        "Download these numbers (CSV)",
-        csv_bytes(shown),
-        file_name=file_name,
-        mime="text/csv",
-        key=f"{key}-csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    table_download(shown, name, label="Download these numbers (CSV)", key=f"{key}-csv")

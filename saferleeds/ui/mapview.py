@@ -13,8 +13,10 @@ import streamlit as st
 
 from saferleeds import maps
 from saferleeds.dataset import Dataset
+from saferleeds.export import figures
 from saferleeds.selection import Selection
 from saferleeds.ui.data import escape
+from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 from saferleeds.ui.filters import ALL
 from saferleeds.ui.navigation import request_page
 
@@ -105,7 +107,8 @@ def _reset_view() -> None:
 
 
 def draw_map(dataset: Dataset, model: maps.MapModel, selection: Selection) -> None:
-    """Draw the map, keeping its highlight on the selected area."""
+    """Draw the map under its title, keeping its highlight on the selected area, and say what it shows."""
+    st.markdown(f"**{escape(model.legend.title)}**")
     key = chart_key()
     clicked, position, layer = maps.selected_code(st.session_state.get(key))
     if selection.area is None and clicked is not None and layer == model.layer_id:
@@ -128,9 +131,9 @@ def draw_map(dataset: Dataset, model: maps.MapModel, selection: Selection) -> No
         selection_mode="single-object",
         key=key,
         height=maps.MAP_HEIGHT,
-        alt=f"Map of {model.indicator.label.lower()} by {model.level_label.lower()}, "
-        f"{model.period.label()}. The same numbers are in the table below the map.",
+        alt=maps.map_description(model),
     )
+    st.caption(escape(maps.map_description(model)))
 
 
 def draw_view_controls() -> None:
@@ -147,7 +150,9 @@ def draw_area_picker(dataset: Dataset, model: maps.MapModel, selection: Selectio
     """The same choice as clicking the map, for keyboard and screen-reader users."""
     names = dict(zip(model.areas["code"], model.areas["name"], strict=True))
     options = [ALL, *sorted(names, key=names.get)]
-    st.session_state[PICKER_KEY] = selection.area if selection.area in names else ALL
+    wanted = selection.area if selection.area in names else ALL
+    if st.session_state.get(PICKER_KEY) != wanted:  # set only when it changed: setting resets the box as it is used
+        st.session_state[PICKER_KEY] = wanted
     st.selectbox(
         f"Area on the map: {model.level_label}",
         options,
@@ -170,7 +175,7 @@ def draw_area_panel(model: maps.MapModel, selection: Selection) -> None:
             st.markdown("**Choose an area**")
             st.caption("Click an area on the map, or pick one above, to see its key figures here.")
             return
-        st.markdown(f"#### {escape(panel.name)}")
+        st.markdown(f"## {escape(panel.name)}")
         st.caption(escape(panel.level_label))
         st.markdown(f"**{escape(panel.headline)}**")
         st.markdown("\n".join(f"- **{escape(label)}:** {escape(text)}" for label, text in panel.facts))
@@ -190,16 +195,32 @@ def draw_area_panel(model: maps.MapModel, selection: Selection) -> None:
 
 
 def draw_table(model: maps.MapModel) -> None:
-    """The map's numbers as a sortable table with a CSV download."""
+    """The map's numbers as a sortable table, as a plain table for screen readers, and as CSV."""
     frame = maps.table_frame(model)
     st.dataframe(frame, hide_index=True, width="stretch", height=360, key="map_table")
-    st.download_button(
-        "Download these numbers (CSV)",
-        data=maps.table_csv(model),
-        file_name=f"{model.indicator.id}-{model.level}-{model.period.start:%Y-%m}-{model.period.end:%Y-%m}.csv",
-        mime="text/csv",
-        icon=":material/download:",
+    name = f"{model.indicator.short_label} by {model.level_label.lower()}, {model.period.label()}"
+    table_download(
+        lambda: maps.table_for_download(model),
+        f"{model.indicator.id} {model.level} {model.period.start:%Y-%m} {model.period.end:%Y-%m}",
+        label="Download these numbers (CSV)",
         key="map_download",
+    )
+    numbers_table(lambda: maps.table_frame(model), "map-numbers", name, label="Numbers behind this map")
+
+
+def draw_map_downloads(dataset: Dataset, model: maps.MapModel, selection: Selection) -> None:
+    """A printable map of the values (the real map, natural breaks, with title, legend and source) as PNG or SVG."""
+    if not maps.can_print(model):
+        return
+    indicator, period = model.indicator, model.period
+    chart_downloads(
+        lambda: figures.choropleth(dataset, indicator.id, model.level, period, model.measure, selection.area),
+        f"{indicator.short_label} map, {model.level_plural}, {period.short_label()}",
+        key="map-picture",
+    )
+    st.caption(
+        "The downloaded map shows the values on the real map, in natural-breaks classes, with its legend and "
+        "source; counts are shown per 1,000 residents so areas of different sizes compare."
     )
 
 

@@ -19,7 +19,7 @@ from saferleeds.export.board_pack import (
     write,
 )
 from saferleeds.selection import Selection
-from saferleeds.ui.downloads import chart_downloads, table_download
+from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 
 LOG = logging.getLogger(__name__)
 ALL = "all"
@@ -108,7 +108,7 @@ def choose_pack(dataset: Dataset, selection: Selection) -> PackRequest | None:
 def draw_plan_preview(dataset: Dataset, request: PackRequest) -> None:
     """The plan on a page as it will appear in the pack, with its own CSV download."""
     table = preview_table(dataset, request)
-    st.subheader("The plan on a page", divider="gray")
+    st.header("The plan on a page", divider="gray")
     st.dataframe(table, hide_index=True, width="stretch")
     table_download(table, "plan-on-a-page", label="Download this table (CSV)", key="pack-summary-csv")
 
@@ -150,7 +150,7 @@ def _ask_for_pack() -> None:
 
 def draw_pack_builder(dataset: Dataset, request: PackRequest) -> None:
     """A button that prepares the pack (with progress), then a download button for each format."""
-    st.subheader("Download the board pack", divider="gray")
+    st.header("Download the board pack", divider="gray")
     st.caption(
         "PowerPoint and PDF: a title, the plan on a page, a page per indicator with its trend chart, map and a "
         "short summary, and definitions. Excel and CSV: the tables behind them. Small numbers are shown as <5."
@@ -187,7 +187,7 @@ def draw_pack_builder(dataset: Dataset, request: PackRequest) -> None:
 
 def _draw_chart_preview(pack: BoardPack) -> None:
     sections = {s.indicator.id: s for s in pack.sections}
-    st.subheader("Charts and maps in the pack", divider="gray")
+    st.header("Charts and maps in the pack", divider="gray")
     chosen = st.selectbox(
         "Show the charts of",
         list(sections),
@@ -196,10 +196,13 @@ def _draw_chart_preview(pack: BoardPack) -> None:
         format_func=lambda i: sections[i].indicator.label,
     )
     section = sections[chosen]
+    numbers = {"trend": lambda: pack.monthly_rows(section), "map": lambda: pack.area_rows(section)}
     for picture, name in ((section.trend, "trend"), (section.map, "map")):
         if picture is None:
             continue
-        st.image(picture.png, caption=picture.description, width="stretch")
-        chart_downloads(picture.chart, f"{section.indicator.short_label} {name} {pack.area_name}")
+        title = f"{section.indicator.short_label} {name} {pack.area_name}"
+        st.image(picture.png, caption=picture.description, alt=picture.description, width="stretch")
+        chart_downloads(picture.chart, title, key=f"pack-{name}", numbers=numbers[name])
+        numbers_table(numbers[name], f"pack-{name}-numbers", title, label=f"Numbers behind this {name}")
     if section.map is None and section.map_note:
         st.caption(section.map_note)

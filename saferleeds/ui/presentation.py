@@ -8,7 +8,8 @@ PRESENT_KEY = "present"
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-header [data-testid="stToolbar"], [data-testid="stMain"] .stDownloadButton,
+header [data-testid="stToolbar"], [data-testid="stMain"] .stDownloadButton, [data-testid="stMain"] .stPopover,
+[data-testid="stMain"] [class*="-numbers"],
 [data-testid="stMain"] [data-testid="stFileUploader"], [data-testid="stMain"] .stSelectbox,
 [data-testid="stMain"] .stMultiSelect, [data-testid="stMain"] .stRadio, [data-testid="stMain"] .stCheckbox,
 [data-testid="stMain"] .stSlider, [data-testid="stMain"] .stTextInput,
@@ -19,7 +20,8 @@ header [data-testid="stToolbar"], [data-testid="stMain"] .stDownloadButton,
 [data-testid="stMain"] { font-size: 1.3rem; }
 [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.3rem; }
 [data-testid="stMain"] h1 { font-size: 3rem; }
-[data-testid="stMain"] h3 { font-size: 2.4rem; }
+[data-testid="stMain"] h2 { font-size: 2.6rem; }
+[data-testid="stMain"] h3 { font-size: 2.2rem; }
 [data-testid="stMain"] canvas, [data-testid="stMain"] .vega-embed { min-height: 120px; }
 </style>
 """

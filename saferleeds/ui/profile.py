@@ -5,7 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from saferleeds.dataset import Dataset
-from saferleeds.profiles import AreaLink, KeyFigure, Profile, key_trend_chart, option_label, profile_options
+from saferleeds.profiles import (
+    AreaLink,
+    KeyFigure,
+    Profile,
+    key_trend_chart,
+    key_trend_numbers,
+    option_label,
+    profile_options,
+)
 from saferleeds.selection import Selection
 from saferleeds.text import sentence_case
 from saferleeds.ui.data import escape
@@ -101,6 +109,9 @@ def key_figure_card(dataset: Dataset, profile: Profile, figure: KeyFigure) -> No
             dataset,
             ("profile-key", profile.code, indicator_id, profile.period),
             lambda: key_trend_chart(profile, indicator_id),
+            slot=f"profile-key-{indicator_id}",
+            numbers=lambda: key_trend_numbers(profile, indicator_id),
+            source=figure.indicator.source,
         )
 
 

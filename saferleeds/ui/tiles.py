@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from saferleeds.overview import Figure, Tile, sparkline_spec
+from saferleeds.analysis import Period
+from saferleeds.dataset import Dataset
+from saferleeds.export import figures
+from saferleeds.overview import Figure, Tile, sparkline_spec, tile_table
 from saferleeds.text import sentence_case
 from saferleeds.ui.data import escape
+from saferleeds.ui.downloads import chart_downloads, numbers_table
 from saferleeds.ui.navigation import request_page
 
 JUDGEMENT_ICON = {
@@ -40,7 +44,8 @@ def _figure_block(figure: Figure, heading: str, colours: dict[str, str]) -> None
     st.markdown("  \n".join(line for line in lines if line))
 
 
-def draw_tile(tile: Tile, colours: dict[str, str]) -> None:
+def draw_tile(dataset: Dataset, tile: Tile, period: Period) -> None:
+    colours = dataset.catalogue.change_colours
     indicator = tile.indicator
     with st.container(border=True, key=f"tile-{indicator.id}"):
         st.markdown(f"### {escape(indicator.short_label)}", help=indicator.definition)
@@ -54,8 +59,7 @@ def draw_tile(tile: Tile, colours: dict[str, str]) -> None:
         else:
             _figure_block(tile.leeds, "Leeds", colours)
         if not tile.series.empty:
-            description = f"Monthly {indicator.short_label.lower()}, dashed where modelled"
-            st.vega_lite_chart(sparkline_spec(tile.series, description=description), width="stretch")
+            _draw_sparkline(dataset, tile, period)
         st.button(
             "See the trend",
             key=f"trend-{indicator.id}",
@@ -66,3 +70,21 @@ def draw_tile(tile: Tile, colours: dict[str, str]) -> None:
             kwargs={"indicator": indicator.id},
             help=f"Open the Trends page for {indicator.label}",
         )
+
+
+def _draw_sparkline(dataset: Dataset, tile: Tile, period: Period) -> None:
+    """The tile's small chart, what it shows in words, its numbers, and a printable chart to download."""
+    indicator = tile.indicator
+    description = tile.sparkline_description()
+    st.vega_lite_chart(sparkline_spec(tile.series, description=description), width="stretch")
+    st.caption(escape(description))
+    area = tile.area.area_code if tile.area is not None and tile.area.available else None
+    below = dataset.catalogue.thresholds["disclosure_below"]
+    chart_downloads(
+        lambda: figures.trend_chart(dataset, indicator.id, area, period, tile.measure),
+        f"{indicator.short_label}, {tile.series_name}, {period.label()}",
+        key=f"tile-{indicator.id}-download",
+        numbers=lambda: tile_table(tile, below),
+    )
+    name = f"{indicator.label}, {tile.series_name}"
+    numbers_table(lambda: tile_table(tile, below), f"tile-{indicator.id}-numbers", name)

@@ -67,5 +67,13 @@ def use_rates() -> None:
 
 
 def draw_trend_chart(dataset: Dataset, view: TrendView, kind: str, with_notes: bool = True) -> None:
-    """One of the Trends page's charts (remembered per view), with its notes in words."""
-    show_chart(dataset, ("trend", kind, *view.key), lambda: trend_chart(view, kind), view.notes if with_notes else None)
+    """One of the Trends page's charts (remembered per view), with its notes in words and its numbers."""
+    show_chart(
+        dataset,
+        ("trend", kind, *view.key),
+        lambda: trend_chart(view, kind),
+        view.notes if with_notes else None,
+        slot=f"trend-{kind}",
+        numbers=lambda: view.numbers(kind),
+        source=view.indicator.source,
+    )

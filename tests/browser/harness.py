@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import socket
 import subprocess
@@ -12,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from saferleeds import maps
+from saferleeds.dataset import Dataset
 from saferleeds.paths import HOME_VARIABLE, PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -101,3 +104,54 @@ def sidebar_select(page, label: str, option: str) -> None:
     page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label, exact=True).click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_settled(page)
+
+
+# --------------------------------------------------------------------------- the map
+
+
+def world_pixels(longitude: float, latitude: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel position at a zoom, as deck.gl's map view computes it (512-pixel world at zoom 0)."""
+    size = 512 * 2**zoom
+    x = (longitude + 180) / 360 * size
+    y = (1 - math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2)) / math.pi) / 2 * size
+    return x, y
+
+
+def canvas_box(page) -> dict:
+    box = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.bounding_box()
+    assert box and box["width"] > 200, "the map is drawn"
+    return box
+
+
+def screen_point(page, dataset: Dataset, longitude: float, latitude: float) -> tuple[float, float]:
+    """Where a place is on screen in the map's whole-city view."""
+    view = maps.initial_view(dataset)
+    box = canvas_box(page)
+    centre = world_pixels(view.longitude, view.latitude, view.zoom)
+    point = world_pixels(longitude, latitude, view.zoom)
+    return box["x"] + box["width"] / 2 + point[0] - centre[0], box["y"] + box["height"] / 2 + point[1] - centre[1]
+
+
+def tooltip_at(page, x: float, y: float, attempts: int = 30) -> str:
+    """The map's tooltip at a point (software WebGL can take a moment before it picks)."""
+    tooltip = page.locator(".deck-tooltip")
+    for attempt in range(attempts):
+        page.mouse.move(x + (attempt % 2), y)
+        page.wait_for_timeout(300)
+        if tooltip.is_visible() and tooltip.inner_text().strip():
+            return tooltip.inner_text()
+    raise AssertionError(f"no tooltip at ({x:.0f}, {y:.0f})")
+
+
+def wait_for_location(page, *parts: str) -> None:
+    """Wait until the address bar holds every part (Streamlit rewrites it without a page load)."""
+    page.wait_for_function(
+        "parts => parts.every(part => window.location.href.includes(part))", arg=list(parts), timeout=30_000
+    )
+
+
+def open_map(page, url: str) -> None:
+    page.goto(url)
+    wait_settled(page)
+    canvas_box(page)
+    page.wait_for_timeout(1000)  # software WebGL draws the first frame

@@ -3,6 +3,8 @@ profile is one button away."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.harness import wait_settled
@@ -25,7 +27,7 @@ def test_clicking_a_funnel_point_chooses_the_area_and_opens_its_profile(browser,
     point.click()
     wait_settled(page)
     panel = page.locator(".st-key-chosen-area")
-    panel.get_by_role("button").wait_for()
+    panel.get_by_role("button", name=re.compile("^Open the profile")).wait_for()
     assert "area=Little+London+%26+Woodhouse" in page.url
     assert "significantly above the Leeds average" in panel.inner_text()
 

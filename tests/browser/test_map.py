@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
-from saferleeds import maps
-from saferleeds.dataset import Dataset
-from tests.browser.harness import sidebar_select, wait_settled
+from tests.browser.harness import (
+    canvas_box,
+    open_map,
+    screen_point,
+    sidebar_select,
+    tooltip_at,
+    wait_for_location,
+    wait_settled,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -16,54 +20,6 @@ ARMLEY = "E05011385"
 LSOA_LEVEL = "level=Small+area+%28LSOA%29"
 # Streamlit fetches the page icon (a Material symbol) from Google's font service; that is not map data.
 PAGE_ICON_HOST = "fonts.gstatic.com/s/i/short-term/release/materialsymbols"
-
-
-def world_pixels(longitude: float, latitude: float, zoom: float) -> tuple[float, float]:
-    """Web Mercator pixel position at a zoom, as deck.gl's map view computes it (512-pixel world at zoom 0)."""
-    size = 512 * 2**zoom
-    x = (longitude + 180) / 360 * size
-    y = (1 - math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2)) / math.pi) / 2 * size
-    return x, y
-
-
-def canvas_box(page) -> dict:
-    box = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.bounding_box()
-    assert box and box["width"] > 200, "the map is drawn"
-    return box
-
-
-def screen_point(page, dataset: Dataset, longitude: float, latitude: float) -> tuple[float, float]:
-    """Where a place is on screen in the map's whole-city view."""
-    view = maps.initial_view(dataset)
-    box = canvas_box(page)
-    centre = world_pixels(view.longitude, view.latitude, view.zoom)
-    point = world_pixels(longitude, latitude, view.zoom)
-    return box["x"] + box["width"] / 2 + point[0] - centre[0], box["y"] + box["height"] / 2 + point[1] - centre[1]
-
-
-def tooltip_at(page, x: float, y: float, attempts: int = 30) -> str:
-    """The map's tooltip at a point (software WebGL can take a moment before it picks)."""
-    tooltip = page.locator(".deck-tooltip")
-    for attempt in range(attempts):
-        page.mouse.move(x + (attempt % 2), y)
-        page.wait_for_timeout(300)
-        if tooltip.is_visible() and tooltip.inner_text().strip():
-            return tooltip.inner_text()
-    raise AssertionError(f"no tooltip at ({x:.0f}, {y:.0f})")
-
-
-def wait_for_location(page, *parts: str) -> None:
-    """Wait until the address bar holds every part (Streamlit rewrites it without a page load)."""
-    page.wait_for_function(
-        "parts => parts.every(part => window.location.href.includes(part))", arg=list(parts), timeout=30_000
-    )
-
-
-def open_map(page, url: str) -> None:
-    page.goto(url)
-    wait_settled(page)
-    canvas_box(page)
-    page.wait_for_timeout(1000)  # software WebGL draws the first frame
 
 
 def test_clicking_a_ward_opens_its_panel_and_names_it_in_the_url(page, app_url, dataset):
