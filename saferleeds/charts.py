@@ -114,6 +114,26 @@ def _status_scale(statuses: pd.Series) -> alt.Scale:
     return alt.Scale(domain=[STATUS_LABELS[s] for s in present], range=[STATUS_DASH[s] for s in present])
 
 
+def _status_lines(
+    segments: pd.DataFrame,
+    statuses: pd.Series,
+    x: alt.X,
+    y: alt.Y,
+    *,
+    colour: alt.Color | None = None,
+    width: float = 2,
+    keyed: bool = True,
+    **mark: object,
+) -> alt.Chart:
+    """Lines broken where the status changes: solid where recorded, dashed where modelled."""
+    legend = alt.Legend(**LEGEND) if keyed else None
+    dash = alt.StrokeDash("Data:N", title="Data", scale=_status_scale(statuses), legend=legend)
+    encoding = {"x": x, "y": y, "strokeDash": dash, "detail": "segment:N"}
+    if colour is not None:
+        encoding["color"] = colour
+    return alt.Chart(segments).mark_line(strokeWidth=width, **mark).encode(**encoding)
+
+
 def _status_fill(statuses: pd.Series) -> alt.Scale:
     """Bars: solid blue where recorded, pale where modelled (their outline is dashed too)."""
     fill = {"recorded": "#2171b5", "provisional": "#6baed6", "modelled": "#c6dbef"}
@@ -292,19 +312,7 @@ def trend_chart(
     colour = alt.Color("area:N", title="Area", scale=scale, legend=alt.Legend(**LEGEND))
     x = alt.X("period:T", title=None, axis=MONTH_AXIS)
     y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False))
-    lines = (
-        alt.Chart(segments)
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            strokeDash=alt.StrokeDash(
-                "Data:N", title="Data", scale=_status_scale(frame["status"]), legend=alt.Legend(**LEGEND)
-            ),
-            detail="segment:N",
-        )
-    )
+    lines = _status_lines(segments, frame["status"], x, y, colour=colour)
     real = segments[~segments["bridge"]]
     many_months = real["period"].nunique() > DENSE_MONTHS
     tooltip = [
@@ -356,22 +364,11 @@ def small_trend(
         alt.Tooltip("y:Q", title="Value", format=number_format(unit_kind)),
         alt.Tooltip("Data:N", title="Data"),
     ]
-    lines = (
-        alt.Chart(segments)
-        .mark_line(strokeWidth=1.8)
-        .encode(
-            x=x,
-            y=y,
-            color=alt.Color("area:N", scale=area_colour_scale(areas, palette), legend=None),
-            strokeDash=alt.StrokeDash("Data:N", scale=_status_scale(frame["status"]), legend=None),
-            detail="segment:N",
-        )
-    )
+    colour = alt.Color("area:N", scale=area_colour_scale(areas, palette), legend=None)
+    lines = _status_lines(segments, frame["status"], x, y, colour=colour, width=1.8, keyed=False)
     hover = alt.Chart(real).mark_point(size=60, opacity=0).encode(x=x, y=y, tooltip=tooltip)
     recorded = (
-        alt.Chart(real[real["status"] == "recorded"])
-        .mark_point(size=30, filled=True)
-        .encode(x=x, y=y, color=alt.Color("area:N", scale=area_colour_scale(areas, palette), legend=None))
+        alt.Chart(real[real["status"] == "recorded"]).mark_point(size=30, filled=True).encode(x=x, y=y, color=colour)
     )
     return _finish(alt.layer(lines, recorded, hover), title, description, height)
 
@@ -391,18 +388,7 @@ def spc_chart(
     segments = status_segments(frame[["area", "period", "shown", "status"]], "area")
     x = alt.X("period:T", title=None, axis=MONTH_AXIS)
     y = alt.Y("shown:Q", title=y_title, scale=alt.Scale(zero=False))
-    line = (
-        alt.Chart(segments)
-        .mark_line(color=NEUTRAL, strokeWidth=1.5)
-        .encode(
-            x=x,
-            y=y,
-            strokeDash=alt.StrokeDash(
-                "Data:N", title="Data", scale=_status_scale(frame["status"]), legend=alt.Legend(**LEGEND)
-            ),
-            detail="segment:N",
-        )
-    )
+    line = _status_lines(segments, frame["status"], x, y, width=1.5, color=NEUTRAL)
     first = data.iloc[0]
     limits = pd.DataFrame(
         {
@@ -482,19 +468,7 @@ def year_on_year_chart(
     colour = alt.Color("area:O", title="Year", scale=alt.Scale(domain=years, range=shades), legend=alt.Legend(**LEGEND))
     x = alt.X("month:N", title=None, sort=list(MONTH_NAMES), axis=alt.Axis(labelAngle=0, labelOverlap=True))
     y = alt.Y("shown:Q", title=y_title, scale=alt.Scale(zero=False))
-    lines = (
-        alt.Chart(segments)
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            strokeDash=alt.StrokeDash(
-                "Data:N", title="Data", scale=_status_scale(frame["status"]), legend=alt.Legend(**LEGEND)
-            ),
-            detail="segment:N",
-        )
-    )
+    lines = _status_lines(segments, frame["status"], x, y, colour=colour)
     points = (
         alt.Chart(segments[~segments["bridge"]])
         .mark_point(size=26)

@@ -110,16 +110,20 @@ class Report:
         lines = [self.headline()]
         lines += [f"error: {p}" for p in self.errors]
         lines += [f"warning: {p}" for p in self.warnings]
-        for heading, items in (
+        for heading, items in self.outcome():
+            lines.append(f"{heading}:")
+            lines += [f"  - {item}" for item in items]
+        return lines
+
+    def outcome(self) -> list[tuple[str, list[str]]]:
+        """What applying would do, under headings; headings with nothing under them are left out."""
+        sections = (
             ("Will be added", self.added),
             ("Will be replaced", self.replaced),
             ("Left alone", self.left_alone),
             ("Notes", self.notes),
-        ):
-            if items:
-                lines.append(f"{heading}:")
-                lines += [f"  - {item}" for item in items]
-        return lines
+        )
+        return [(heading, list(items)) for heading, items in sections if items]
 
 
 def apply_report(paths: DatasetPaths, report: Report) -> Version:

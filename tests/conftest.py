@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +19,21 @@ from saferleeds.ui.shell import PAGE_FAILED
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).parent / "data"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def run_cli(*arguments: str, home: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``python -m saferleeds`` as a user would, on ``home`` (or the embedded default when None)."""
+    environment = {k: v for k, v in os.environ.items() if k != HOME_VARIABLE}
+    if home is not None:
+        environment[HOME_VARIABLE] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "saferleeds", *arguments],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def require(condition: bool, reason: str) -> None:

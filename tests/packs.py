@@ -10,6 +10,17 @@ from saferleeds.export.board_pack import BoardPack, PackRequest, assemble, defau
 
 PERIOD = Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))
 ARMLEY = "E05011385"
+KEY_INDICATORS = [  # the nine key indicators of the plan on a page, in the catalogue's order
+    "hate_incidents",
+    "domestic_abuse",
+    "violence_sexual",
+    "drugs",
+    "reoffending",
+    "feel_safe",
+    "satisfaction_confidence",
+    "total_crime",
+    "asb",
+]
 _packs: dict[tuple, BoardPack] = {}
 _files: dict[tuple, bytes] = {}
 

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from saferleeds.paths import PROJECT_ROOT, DatasetPaths
 from saferleeds.values import read_values
-from tests.conftest import FIXTURES
-
-
-def run_cli(*arguments: str, home: Path | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "SAFERLEEDS_HOME"}
-    if home is not None:
-        environment["SAFERLEEDS_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "saferleeds", *arguments],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from tests.conftest import FIXTURES, run_cli
 
 
 @pytest.mark.slow

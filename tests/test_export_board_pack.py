@@ -15,19 +15,8 @@ from saferleeds import analysis
 from saferleeds.dataset import load_dataset
 from saferleeds.errors import DataError
 from saferleeds.export import board_pack, tables
-from tests.packs import ARMLEY, PERIOD, file_for, pack_for
+from tests.packs import ARMLEY, KEY_INDICATORS, PERIOD, file_for, pack_for
 
-KEY_INDICATORS = [
-    "hate_incidents",
-    "domestic_abuse",
-    "violence_sexual",
-    "drugs",
-    "reoffending",
-    "feel_safe",
-    "satisfaction_confidence",
-    "total_crime",
-    "asb",
-]
 HYPERLINK = '=HYPERLINK("http://example.com/steal","New Wortley")'
 
 

@@ -9,6 +9,7 @@ from pptx import Presentation
 
 from saferleeds.ui import pack as pack_ui
 from tests.conftest import page_text, run_app
+from tests.packs import KEY_INDICATORS
 
 PAGE = "pages/board_pack.py"
 KEY_LABELS = [
@@ -36,17 +37,7 @@ def download_labels(app) -> list[str]:
 def test_by_default_the_pack_is_for_leeds_with_the_key_indicators():
     app = run_app(PAGE)
     assert app.selectbox(key="pack_area").value == "all"
-    assert app.multiselect(key="pack_indicators").value == [
-        "hate_incidents",
-        "domestic_abuse",
-        "violence_sexual",
-        "drugs",
-        "reoffending",
-        "feel_safe",
-        "satisfaction_confidence",
-        "total_crime",
-        "asb",
-    ]
+    assert app.multiselect(key="pack_indicators").value == KEY_INDICATORS
     table = plan(app)
     assert table["Indicator"].tolist() == KEY_LABELS
     assert set(table["Area"]) == {"Leeds"} and "Compared with Leeds" not in table.columns

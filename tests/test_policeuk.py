@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,9 +15,9 @@ import pytest
 from saferleeds import policeuk
 from saferleeds.dataset import Dataset, apply_police_uk
 from saferleeds.errors import DataError
-from saferleeds.paths import PROJECT_ROOT, DatasetPaths
+from saferleeds.paths import DatasetPaths
 from saferleeds.values import read_values
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli
 
 POLICE = FIXTURES / "policeuk"
 JANUARY = POLICE / "street-2025-01.csv"
@@ -446,18 +443,6 @@ def test_bad_input_raises_a_located_data_error(case: BadInput, dataset, tmp_path
         assert f"row {case.row}" in message
     if case.column is not None:
         assert f"column '{case.column}'" in message
-
-
-def run_cli(*arguments: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "SAFERLEEDS_HOME"}
-    return subprocess.run(
-        [sys.executable, "-m", "saferleeds", *arguments],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def snapshot(paths: DatasetPaths) -> dict[str, bytes]:

@@ -324,6 +324,31 @@ def summary_lines(pack: BoardPack) -> list[SummaryLine]:
     return lines
 
 
+@dataclass(frozen=True)
+class PlanTable:
+    """The plan on a page as a table: a row is a priority heading (text) or cells, the change as (words, colour)."""
+
+    header: list[str]
+    rows: list
+    with_area: bool
+
+
+def plan_table(pack: BoardPack) -> PlanTable:
+    with_area = bool(pack.sections) and pack.sections[0].area is not None
+    colours = pack.change_colours
+    rows: list = []
+    for line in summary_lines(pack):
+        heading = f"{line.priority.short}: {line.priority.label}"
+        if heading not in rows:
+            rows.append(heading)
+        change = (line.change, colours.get(line.judgement, colours.get("neutral", "#4d4d4d")))
+        rows.append(
+            [line.indicator, line.figure, change, *([line.verdict, line.leeds] if with_area else []), line.status]
+        )
+    header = ["Indicator", pack.area_name, "Change", *(["Compared with Leeds", "Leeds"] if with_area else []), "Status"]
+    return PlanTable(header, rows, with_area)
+
+
 def _level(dataset: Dataset, request: PackRequest) -> str:
     return (dataset.geography.level_of(request.area) if request.area else None) or request.level
 

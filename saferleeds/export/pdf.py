@@ -19,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from saferleeds.export.board_pack import BoardPack, Picture, Section, summary_lines
+from saferleeds.export.board_pack import BoardPack, Picture, Section, plan_table
 from saferleeds.export.render import jpeg_from_png
 from saferleeds.text import sentence_case
 
@@ -123,20 +123,9 @@ def _front_page(pack: BoardPack, styles) -> list:
         Spacer(1, 6 * mm),
         _p("The plan on a page", styles["heading"]),
     ]
-    with_area = bool(pack.sections) and pack.sections[0].area is not None
-    colours = pack.change_colours
-    rows: list = []
-    for line in summary_lines(pack):
-        heading = f"{line.priority.short}: {line.priority.label}"
-        if heading not in rows:
-            rows.append(heading)
-        change = (line.change, colours.get(line.judgement, colours.get("neutral", "#4d4d4d")))
-        rows.append(
-            [line.indicator, line.figure, change, *([line.verdict, line.leeds] if with_area else []), line.status]
-        )
-    header = ["Indicator", pack.area_name, "Change"] + (["Compared with Leeds", "Leeds"] if with_area else [])
-    widths = [40, 19, 37] + ([31, 18] if with_area else [])
-    story.append(_table([*header, "Status"], rows, [*widths, 31], styles))
+    summary = plan_table(pack)
+    widths = [40, 19, 37, *([31, 18] if summary.with_area else []), 31]
+    story.append(_table(summary.header, summary.rows, widths, styles))
     story.append(Spacer(1, 3 * mm))
     story.append(
         _p(

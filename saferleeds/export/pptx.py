@@ -13,7 +13,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from saferleeds.export.board_pack import BoardPack, Picture, Section, summary_lines
+from saferleeds.export.board_pack import BoardPack, Picture, Section, plan_table
 from saferleeds.text import sentence_case
 
 SLIDE_WIDTH = Inches(13.333)
@@ -90,7 +90,7 @@ def _table(slide, top, header: Sequence[str], rows: Sequence, widths: Sequence[f
             _cell(table.cell(row_number, 0), row, size, bold=True, fill=GROUP_FILL)
             continue
         for number, value in enumerate(row):
-            text, colour = value if isinstance(value, tuple) else (value, TEXT)
+            text, colour = (value[0], _rgb(value[1])) if isinstance(value, tuple) else (value, TEXT)
             _cell(table.cell(row_number, number), text, size, colour=colour)
     return table
 
@@ -128,21 +128,11 @@ def _title_slide(deck, pack: BoardPack) -> None:
 
 def _summary_slide(deck, pack: BoardPack) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
-    with_area = bool(pack.sections) and pack.sections[0].area is not None
-    _title(slide, f"The plan on a page: {pack.area_name} beside Leeds" if with_area else "The plan on a page: Leeds")
-    colours = pack.change_colours
-    rows: list = []
-    for line in summary_lines(pack):
-        heading = f"{line.priority.short}: {line.priority.label}"
-        if heading not in rows:
-            rows.append(heading)
-        change = (line.change, _rgb(colours.get(line.judgement, colours.get("neutral", "#4d4d4d"))))
-        rows.append(
-            [line.indicator, line.figure, change, *([line.verdict, line.leeds] if with_area else []), line.status]
-        )
-    header = ["Indicator", pack.area_name, "Change"] + (["Compared with Leeds", "Leeds"] if with_area else [])
-    widths = [3.4, 1.3, 3.0] + ([2.7, 1.1] if with_area else [])
-    _table(slide, Inches(1.15), [*header, "Status"], rows, [*widths, 1.9], 11 if len(rows) <= 13 else 9)
+    summary = plan_table(pack)
+    where = f"{pack.area_name} beside Leeds" if summary.with_area else "Leeds"
+    _title(slide, f"The plan on a page: {where}")
+    widths = [3.4, 1.3, 3.0, *([2.7, 1.1] if summary.with_area else []), 1.9]
+    _table(slide, Inches(1.15), summary.header, summary.rows, widths, 11 if len(summary.rows) <= 13 else 9)
     _text_box(
         slide,
         MARGIN,

@@ -120,15 +120,9 @@ def draw_report(report: Report, name: str = "upload") -> None:
         problems = report.problem_table()
         st.dataframe(problems, hide_index=True, width="stretch")
         table_download(problems, "problems found", label="Download the problems (CSV)", key=f"{name}-problems-csv")
-    for heading, items in (
-        ("Will be added", report.added),
-        ("Will be replaced", report.replaced),
-        ("Left alone", report.left_alone),
-        ("Notes", report.notes),
-    ):
-        if items:
-            st.markdown(f"**{heading}**")
-            st.markdown("\n".join(f"- {escape(item)}" for item in items))
+    for heading, items in report.outcome():
+        st.markdown(f"**{heading}**")
+        st.markdown("\n".join(f"- {escape(item)}" for item in items))
     for name, frame in report.previews.items():
         with st.expander(f"Preview: {escape(name)}"):
             st.dataframe(frame, hide_index=True, width="stretch")

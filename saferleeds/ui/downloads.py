@@ -20,6 +20,10 @@ from saferleeds.geography import slugify
 Chart = alt.TopLevelMixin | dict
 Table = pd.DataFrame | Callable[[], pd.DataFrame]
 NUMBERS_LABEL = "Numbers behind this chart"
+CHART_FORMATS = (  # label, renderer, file suffix, MIME type, icon
+    ("Chart as PNG (print quality)", render.png, "png", "image/png", ":material/image:"),
+    ("Chart as SVG (sharp at any size)", render.svg, "svg", "image/svg+xml", ":material/draw:"),
+)
 
 
 def _file_stem(name: str) -> str:
@@ -49,26 +53,17 @@ def chart_downloads(
         return render.for_download(chart() if callable(chart) else chart, title=name, source=source)
 
     menu = st.popover("Download", icon=":material/download:", key=f"{key}-menu", help=f"Download {name}")
-    menu.download_button(
-        "Chart as PNG (print quality)",
-        data=lambda: render.png(document()),
-        file_name=f"{stem}.png",
-        mime="image/png",
-        key=f"{key}-png",
-        on_click="ignore",
-        icon=":material/image:",
-        width="stretch",
-    )
-    menu.download_button(
-        "Chart as SVG (sharp at any size)",
-        data=lambda: render.svg(document()),
-        file_name=f"{stem}.svg",
-        mime="image/svg+xml",
-        key=f"{key}-svg",
-        on_click="ignore",
-        icon=":material/draw:",
-        width="stretch",
-    )
+    for label, render_to, suffix, mime, icon in CHART_FORMATS:
+        menu.download_button(
+            label,
+            data=lambda render_to=render_to: render_to(document()),
+            file_name=f"{stem}.{suffix}",
+            mime=mime,
+            key=f"{key}-{suffix}",
+            on_click="ignore",
+            icon=icon,
+            width="stretch",
+        )
     if numbers is not None:
         table_download(numbers, name, label="Numbers as CSV", key=f"{key}-csv", container=menu)
 

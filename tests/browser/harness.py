@@ -143,6 +143,16 @@ def tooltip_at(page, x: float, y: float, attempts: int = 30) -> str:
     raise AssertionError(f"no tooltip at ({x:.0f}, {y:.0f})")
 
 
+def click_area_on_map(page, dataset: Dataset, code: str, level: str = "ward") -> str:
+    """Hover over an area in the whole-city view until its tooltip shows, then click it; returns the tooltip."""
+    point = dataset.boundaries(level).set_index("code").geometry[code].representative_point()
+    x, y = screen_point(page, dataset, point.x, point.y)
+    tooltip = tooltip_at(page, x, y)
+    page.wait_for_timeout(500)  # let the hover's picking finish, or the click can be dropped
+    page.mouse.click(x, y)
+    return tooltip
+
+
 def wait_for_location(page, *parts: str) -> None:
     """Wait until the address bar holds every part (Streamlit rewrites it without a page load)."""
     page.wait_for_function(

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.browser.axe import blocking, report, scan
-from tests.browser.harness import open_map, screen_point, tooltip_at, wait_for_location, wait_settled
+from tests.browser.harness import click_area_on_map, open_map, wait_for_location, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -87,11 +87,7 @@ def test_area_profiles_pass_axe(page, app_url, query):
 
 def test_map_with_a_ward_clicked_and_as_hexagons_passes_axe(page, app_url, dataset):
     open_map(page, f"{app_url}/map")
-    point = dataset.boundaries("ward").set_index("code").geometry[ARMLEY].representative_point()
-    x, y = screen_point(page, dataset, point.x, point.y)
-    tooltip_at(page, x, y)
-    page.wait_for_timeout(500)
-    page.mouse.click(x, y)
+    click_area_on_map(page, dataset, ARMLEY)
     wait_for_location(page, "/map", "area=Armley")
     wait_settled(page)
     assert "Armley" in page.locator(".st-key-map_area_panel").inner_text()

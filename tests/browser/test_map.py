@@ -6,8 +6,8 @@ import pytest
 
 from tests.browser.harness import (
     canvas_box,
+    click_area_on_map,
     open_map,
-    screen_point,
     sidebar_select,
     tooltip_at,
     wait_for_location,
@@ -24,11 +24,7 @@ PAGE_ICON_HOST = "fonts.gstatic.com/s/i/short-term/release/materialsymbols"
 
 def test_clicking_a_ward_opens_its_panel_and_names_it_in_the_url(page, app_url, dataset):
     open_map(page, f"{app_url}/map")
-    point = dataset.boundaries("ward").set_index("code").geometry[ARMLEY].representative_point()
-    x, y = screen_point(page, dataset, point.x, point.y)
-    assert tooltip_at(page, x, y).startswith("Armley (ward)")
-    page.wait_for_timeout(500)  # let the hover's picking finish, or the click can be dropped
-    page.mouse.click(x, y)
+    assert click_area_on_map(page, dataset, ARMLEY).startswith("Armley (ward)")
     wait_for_location(page, "/map", "area=Armley")
     wait_settled(page)
     panel = page.locator(".st-key-map_area_panel")
@@ -50,11 +46,7 @@ def pick_on_map_page(page, label: str, option: str) -> None:
 
 def test_choosing_in_the_select_box_after_a_click_is_not_undone_by_the_map(page, app_url, dataset):
     open_map(page, f"{app_url}/map")
-    point = dataset.boundaries("ward").set_index("code").geometry[ARMLEY].representative_point()
-    x, y = screen_point(page, dataset, point.x, point.y)
-    tooltip_at(page, x, y)
-    page.wait_for_timeout(500)
-    page.mouse.click(x, y)
+    click_area_on_map(page, dataset, ARMLEY)
     wait_for_location(page, "area=Armley")
     wait_settled(page)
 
