@@ -1,0 +1,73 @@
+"""The load test's sessions really use the app: a filter chosen over the websocket is taken up by the page,
+carried to the next page, and a short run of several sessions completes changes without errors."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from streamlit.proto.Delta_pb2 import Delta
+from websockets.asyncio.client import connect
+
+from bench.load_test import Run, Session, read_delta, run, websocket_url
+from saferleeds.ui.shell import PAGE_FAILED
+from tests.browser.harness import streamlit_server
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as base:
+        yield base
+
+
+async def journey(base: str) -> list[str]:
+    """Choose Armley and drug offences on the Overview, then open Trends; return each run's status line."""
+    async with connect(websocket_url(base), subprotocols=["streamlit"], origin=base, max_size=None) as websocket:
+        user = Session(websocket)
+        runs = [await user.open("")]
+        runs.append(await user.change_filter("Area", "Armley"))
+        runs.append(await user.change_filter("Indicator", "Drug offences recorded"))
+        runs.append(await user.go_to("trends"))
+        assert user.query_string == "area=Armley&indicator=Drug+offences+recorded"
+        return [next(text for text in r.text if text.startswith(":material/info:")) for r in runs]
+
+
+def test_a_filter_chosen_over_the_websocket_is_taken_up_and_kept_across_pages(server):
+    leeds, armley, drugs, trends = asyncio.run(journey(server))
+    assert "Leeds" in leeds and "Armley" not in leeds
+    assert "Total recorded crime for Armley" in armley
+    assert "Drug offences recorded for Armley" in drugs
+    assert "Drug offences recorded for Armley" in trends
+
+
+def delta_with(kind: str, **fields) -> Delta:
+    delta = Delta()
+    element = getattr(delta.new_element, kind)
+    for name, value in fields.items():
+        setattr(element, name, value)
+    return delta
+
+
+@pytest.mark.parametrize(
+    ("delta", "problem"),
+    [
+        (delta_with("exception", message="division by zero"), "exception shown: division by zero"),
+        (delta_with("alert", body=PAGE_FAILED), "the page failed"),
+        (delta_with("alert", body="No data for this area."), None),
+        (delta_with("markdown", body="Figures for Armley"), None),
+    ],
+    ids=["exception", "page-failed", "ordinary-alert", "markdown"],
+)
+def test_what_a_user_would_see_go_wrong_is_a_problem(delta, problem):
+    run = Run()
+    read_delta(delta, run)
+    assert run.problems == ([problem] if problem else [])
+
+
+def test_several_sessions_change_filters_without_errors(server):
+    timings, errors, sent = run(server, sessions=3, seconds=8)
+    assert errors == []
+    assert len(timings) >= 3 and all(t > 0 for t in timings)
+    assert min(sent) > 1_000  # every change brought back the page
