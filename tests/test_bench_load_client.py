@@ -4,6 +4,7 @@ carried to the next page, and a short run of several sessions completes changes 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from streamlit.proto.Delta_pb2 import Delta
@@ -14,6 +15,12 @@ from saferleeds.ui.shell import PAGE_FAILED
 from tests.browser.harness import streamlit_server
 
 pytestmark = pytest.mark.slow
+
+
+def in_own_thread(function, *args):
+    """Run ``function`` on a thread of its own: the browser tests' Playwright keeps an event loop on this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +42,7 @@ async def journey(base: str) -> list[str]:
 
 
 def test_a_filter_chosen_over_the_websocket_is_taken_up_and_kept_across_pages(server):
-    leeds, armley, drugs, trends = asyncio.run(journey(server))
+    leeds, armley, drugs, trends = in_own_thread(asyncio.run, journey(server))
     assert "Leeds" in leeds and "Armley" not in leeds
     assert "Total recorded crime for Armley" in armley
     assert "Drug offences recorded for Armley" in drugs
@@ -67,7 +74,7 @@ def test_what_a_user_would_see_go_wrong_is_a_problem(delta, problem):
 
 
 def test_several_sessions_change_filters_without_errors(server):
-    timings, errors, sent = run(server, sessions=3, seconds=8)
+    timings, errors, sent = in_own_thread(run, server, 3, 8)
     assert errors == []
     assert len(timings) >= 3 and all(t > 0 for t in timings)
     assert min(sent) > 1_000  # every change brought back the page

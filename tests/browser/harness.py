@@ -143,6 +143,17 @@ def tooltip_at(page, x: float, y: float, attempts: int = 30) -> str:
     raise AssertionError(f"no tooltip at ({x:.0f}, {y:.0f})")
 
 
+CHARTS_DRAWN = (
+    "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].every(chart => chart.querySelector('svg g'))"
+)
+
+
+def wait_for_charts(page) -> None:
+    """Wait until every chart on the page is drawn (charts draw after the script has finished)."""
+    page.wait_for_function(CHARTS_DRAWN, timeout=60_000)
+    wait_settled(page)  # a chart reporting its selection once drawn may run the page again
+
+
 def click_area_on_map(page, dataset: Dataset, code: str, level: str = "ward") -> str:
     """Hover over an area in the whole-city view until its tooltip shows, then click it; returns the tooltip."""
     point = dataset.boundaries(level).set_index("code").geometry[code].representative_point()

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.browser.axe import blocking, report, scan
-from tests.browser.harness import click_area_on_map, open_map, wait_for_location, wait_settled
+from tests.browser.harness import click_area_on_map, open_map, wait_for_charts, wait_for_location, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -30,18 +30,12 @@ def close_any_dialog(page) -> None:
         dialog.first.wait_for(state="hidden")
 
 
-CHARTS_DRAWN = (
-    "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].every(chart => chart.querySelector('svg g'))"
-)
-
-
 def open_page(page, url: str) -> None:
     """Open the page and wait until it has finished running and every chart is drawn (charts draw last)."""
     page.goto(url)
     wait_settled(page)
     close_any_dialog(page)
-    page.wait_for_function(CHARTS_DRAWN, timeout=60_000)
-    wait_settled(page)  # a chart reporting its selection once drawn may run the page again
+    wait_for_charts(page)
 
 
 def assert_no_serious_problems(page, where: str) -> None:

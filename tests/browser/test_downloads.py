@@ -8,16 +8,18 @@ import io
 import pytest
 
 from saferleeds.export import render
-from tests.browser.harness import wait_settled
+from tests.browser.harness import wait_for_charts, wait_settled
 
 pytestmark = pytest.mark.browser
 
 
 def download(page, menu, label: str):
     """Open a chart's Download menu and press one of its buttons; return the file Chromium saved."""
+    menu.scroll_into_view_if_needed()
     menu.click()
     button = page.get_by_role("button", name=label)
     button.wait_for()
+    button.scroll_into_view_if_needed()
     with page.expect_download(timeout=60_000) as started:
         button.click()
     return started.value
@@ -26,6 +28,7 @@ def download(page, menu, label: str):
 def test_a_chart_downloads_as_a_print_quality_png_and_its_numbers_as_csv(page, app_url, tmp_path):
     page.goto(f"{app_url}/trends?area=Armley")
     wait_settled(page)
+    wait_for_charts(page)  # the menu must not move while it opens
     menu = page.locator(".st-key-trend-monthly-download-menu button").first
     picture = download(page, menu, "Chart as PNG (print quality)")
     assert picture.suggested_filename == "recorded-crime-month-by-month.png"
