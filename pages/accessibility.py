@@ -7,10 +7,8 @@ from saferleeds.catalogue import load_catalogue
 from saferleeds.errors import DataError
 from saferleeds.paths import PROJECT_ROOT, dataset_paths
 from saferleeds.ui.navigation import ensure_router
-from saferleeds.ui.style import apply_page_style
 
 ensure_router()
-apply_page_style()
 st.title("Accessibility statement for Safer Leeds Insight")
 try:
     catalogue = load_catalogue(dataset_paths().catalogue)

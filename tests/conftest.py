@@ -71,6 +71,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DatasetPaths:
     return paths
 
 
+DATA_PAGES = [  # the pages that show indicator values
+    "pages/overview.py",
+    "pages/map.py",
+    "pages/trends.py",
+    "pages/profiles.py",
+    "pages/compare.py",
+    "pages/board_pack.py",
+]
+ALL_PAGES = [*DATA_PAGES, "pages/data.py", "pages/accessibility.py"]
+
+
 def run_app(page: str | None = None, query: dict[str, str] | None = None, timeout: float = 90) -> AppTest:
     """Run the app with AppTest, optionally with URL query parameters, then switch to ``page``."""
     app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=timeout)

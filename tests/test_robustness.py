@@ -8,17 +8,7 @@ from pathlib import Path
 import pytest
 
 from saferleeds.paths import DatasetPaths
-from tests.conftest import page_text, run_app
-
-DATA_PAGES = [
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/trends.py",
-    "pages/profiles.py",
-    "pages/compare.py",
-    "pages/board_pack.py",
-]
-ALL_PAGES = [*DATA_PAGES, "pages/data.py", "pages/accessibility.py"]
+from tests.conftest import ALL_PAGES, DATA_PAGES, page_text, run_app
 
 
 def truncate_values(home: DatasetPaths) -> Path:

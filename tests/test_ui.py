@@ -6,17 +6,9 @@ import pytest
 
 from saferleeds import dataset as dataset_module
 from saferleeds.ui import data as ui_data
-from tests.conftest import page_text, run_app
+from tests.conftest import DATA_PAGES, page_text, run_app
 
-PAGES = [
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/trends.py",
-    "pages/profiles.py",
-    "pages/compare.py",
-    "pages/board_pack.py",
-    "pages/data.py",
-]
+PAGES = [*DATA_PAGES, "pages/data.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from saferleeds.ui.presentation import PRESENTATION_CSS
-from tests.conftest import run_app
+from saferleeds.ui.style import PAGE_CSS
+from tests.conftest import ALL_PAGES, run_app
 
 
 def injected_styles(app) -> list[str]:
@@ -33,3 +36,9 @@ def test_kept_when_moving_between_pages():
     app.switch_page("pages/trends.py").run()
     assert app.sidebar.toggle(key="present").value
     assert injected_styles(app)
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_carries_the_focus_outline_once(page):
+    styles = injected_styles(run_app(page))
+    assert sum(css.strip() == PAGE_CSS.strip() for css in styles) == 1

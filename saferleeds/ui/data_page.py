@@ -27,7 +27,6 @@ from saferleeds.provenance import (
 )
 from saferleeds.ui.data import dataset_or_problem, escape, get_dataset_or_none, show_data_problem
 from saferleeds.ui.downloads import table_download
-from saferleeds.ui.style import apply_page_style
 from saferleeds.validation import ACCEPTED_SUFFIXES, KINDS, Report, apply_report, validate
 
 REPORT_KEY = "_data_upload_report"
@@ -68,7 +67,6 @@ def draw_restore_if_unloadable() -> None:
     loaded, problem = dataset_or_problem()
     if loaded is not None:
         return
-    apply_page_style()
     st.title("Data")
     show_data_problem(problem, "The data could not be loaded. An earlier version can be put back below.")
     draw_versions(dataset_paths())

@@ -8,7 +8,6 @@ from saferleeds.dataset import Dataset
 from saferleeds.selection import Selection, default_selection, status_line
 from saferleeds.ui.data import escape, get_dataset
 from saferleeds.ui.navigation import PAGES, ensure_router
-from saferleeds.ui.style import apply_page_style
 
 SELECTION_KEY = "_selection"
 
@@ -20,7 +19,6 @@ def remember_selection(selection: Selection) -> None:
 def start_page(title: str, intro: str | None = None) -> tuple[Dataset, Selection]:
     """Heading, status line and the shared selection for a page that shows data."""
     ensure_router()
-    apply_page_style()
     dataset = get_dataset()
     selection = st.session_state.get(SELECTION_KEY) or default_selection(dataset)
     st.title(title)

@@ -12,6 +12,7 @@ from saferleeds.ui.data import get_dataset_or_none, show_data_problem
 from saferleeds.ui.filters import shared_filters
 from saferleeds.ui.page import remember_selection
 from saferleeds.ui.presentation import presentation_toggle
+from saferleeds.ui.style import apply_page_style
 
 TITLE = "Safer Leeds Insight"
 PAGE_FAILED = "Something went wrong while drawing this page. The other pages still work; the problem has been logged."
@@ -26,6 +27,7 @@ def configure_page() -> None:
         initial_sidebar_state="auto",
         menu_items={"About": f"{TITLE}: community safety insight for the Safer Leeds partnership."},
     )
+    apply_page_style()
 
 
 def draw_shared_filters() -> Dataset | None:

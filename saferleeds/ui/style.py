@@ -31,5 +31,5 @@ input:focus-visible, textarea:focus-visible {{
 
 
 def apply_page_style() -> None:
-    """Add the shared styles to the page (once per run; the tag takes no space)."""
+    """Add the shared styles; the router calls this once per run, before any page (the tag takes no space)."""
     st.html(PAGE_CSS)
