@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from saferleeds.compare import Comparison
-from saferleeds.ui.filters import ALL
+from saferleeds.ui import filters
 from saferleeds.ui.navigation import request_filters
 
 FUNNEL_SELECTION = "funnel_pick"
@@ -56,21 +56,13 @@ def follow_pick(comparison: Comparison, current: str | None) -> None:
         request_filters(area=picked)
 
 
-def _picked() -> None:
-    st.session_state["area"] = st.session_state[PICKER_KEY]
-
-
 def area_picker(comparison: Comparison, chosen: str | None) -> None:
     """The same choice as clicking a point or a row, for keyboard and screen-reader users."""
     names = dict(zip(comparison.codes, comparison.table["Area"], strict=True))
-    wanted = chosen if chosen in names else ALL
-    if st.session_state.get(PICKER_KEY) != wanted:  # set only when it changed: setting resets the box as it is used
-        st.session_state[PICKER_KEY] = wanted
-    st.selectbox(
+    filters.area_picker(
         "Area to look at",
-        [ALL, *sorted(names, key=names.get)],
-        key=PICKER_KEY,
-        format_func=lambda code: "None chosen" if code == ALL else names.get(code, code),
-        on_change=_picked,
-        help="Choosing an area here is the same as clicking its point on the funnel plot or its row in the table.",
+        PICKER_KEY,
+        names,
+        chosen,
+        "Choosing an area here is the same as clicking its point on the funnel plot or its row in the table.",
     )

@@ -121,3 +121,24 @@ def current_query(**overrides: str) -> list[tuple[str, str]]:
             continue
         params.extend((key, value) for value in st.query_params.get_all(key))
     return params
+
+
+def _choose_area(picker_key: str) -> None:
+    st.session_state["area"] = st.session_state[picker_key]
+
+
+def area_picker(label: str, key: str, names: dict[str, str], chosen: str | None, help: str) -> None:
+    """A list of ``names`` (code: name) that mirrors the shared Area filter, for keyboard and screen-reader
+    users: it shows ``chosen`` and choosing in it sets the shared filter, as clicking a map or chart does."""
+    wanted = chosen if chosen in names else ALL
+    if st.session_state.get(key) != wanted:  # set only when it changed: setting resets the box as it is used
+        st.session_state[key] = wanted
+    st.selectbox(
+        label,
+        [ALL, *sorted(names, key=names.get)],
+        key=key,
+        format_func=lambda code: "None chosen" if code == ALL else names.get(code, code),
+        on_change=_choose_area,
+        args=(key,),
+        help=help,
+    )

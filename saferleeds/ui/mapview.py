@@ -17,7 +17,7 @@ from saferleeds.export import figures
 from saferleeds.selection import Selection
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
-from saferleeds.ui.filters import ALL
+from saferleeds.ui.filters import ALL, area_picker
 from saferleeds.ui.navigation import request_page
 
 CHART_KEY = "map_chart"
@@ -149,22 +149,13 @@ def draw_view_controls() -> None:
 def draw_area_picker(dataset: Dataset, model: maps.MapModel, selection: Selection) -> None:
     """The same choice as clicking the map, for keyboard and screen-reader users."""
     names = dict(zip(model.areas["code"], model.areas["name"], strict=True))
-    options = [ALL, *sorted(names, key=names.get)]
-    wanted = selection.area if selection.area in names else ALL
-    if st.session_state.get(PICKER_KEY) != wanted:  # set only when it changed: setting resets the box as it is used
-        st.session_state[PICKER_KEY] = wanted
-    st.selectbox(
+    area_picker(
         f"Area on the map: {model.level_label}",
-        options,
-        key=PICKER_KEY,
-        format_func=lambda code: "None chosen" if code == ALL else names.get(code, code),
-        on_change=_picked,
-        help="Choosing an area here is the same as clicking it on the map.",
+        PICKER_KEY,
+        names,
+        selection.area,
+        "Choosing an area here is the same as clicking it on the map.",
     )
-
-
-def _picked() -> None:
-    st.session_state["area"] = st.session_state[PICKER_KEY]
 
 
 def draw_area_panel(model: maps.MapModel, selection: Selection) -> None:
