@@ -9,7 +9,6 @@ their own grey classes and say so, and are never coloured as zero.
 from __future__ import annotations
 
 import html
-import io
 import json
 import math
 import os
@@ -1021,13 +1020,6 @@ def table_for_download(model: MapModel) -> pd.DataFrame:
     hidden = table_hidden(model)
     frame["Value"] = frame["Value"].astype(object).where(~hidden, frame["Shown as"])
     return frame
-
-
-def table_csv(model: MapModel) -> bytes:
-    """The table as CSV; a hidden small number is written '<5', never as its value."""
-    buffer = io.StringIO()
-    table_for_download(model).to_csv(buffer, index=False)
-    return buffer.getvalue().encode("utf-8")
 
 
 def map_description(model: MapModel) -> str:

@@ -117,6 +117,7 @@ def draw_map(dataset: Dataset, model: maps.MapModel, selection: Selection) -> No
         st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
         key, position, layer = chart_key(), None, None
     st.session_state[SEEN_KEY] = (layer, position, model.layer_id)
+    description = maps.map_description(model)
     deck = maps.build_deck(
         dataset,
         model,
@@ -131,9 +132,9 @@ def draw_map(dataset: Dataset, model: maps.MapModel, selection: Selection) -> No
         selection_mode="single-object",
         key=key,
         height=maps.MAP_HEIGHT,
-        alt=maps.map_description(model),
+        alt=description,
     )
-    st.caption(escape(maps.map_description(model)))
+    st.caption(escape(description))
 
 
 def draw_view_controls() -> None:
