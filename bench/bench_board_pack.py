@@ -27,9 +27,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from saferleeds.dataset import load_dataset  # noqa: E402
-from saferleeds.export import board_pack, figures, render  # noqa: E402
-from saferleeds.paths import dataset_paths  # noqa: E402
+from saferleeds.core.dataset import load_dataset  # noqa: E402
+from saferleeds.core.paths import dataset_paths  # noqa: E402
+from saferleeds.present.export import board_pack, figures, render  # noqa: E402
 
 WARD = "armley"
 REPEATS = 3

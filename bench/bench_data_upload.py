@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from saferleeds import policeuk, store
-from saferleeds.dataset import apply_police_uk, load_dataset
-from saferleeds.paths import PROJECT_ROOT, dataset_paths
-from saferleeds.validation import validate
+from saferleeds.core.dataset import apply_police_uk, load_dataset
+from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
+from saferleeds.ingest import police_uk, store
+from saferleeds.ingest.validation import validate
 
 POLICE = PROJECT_ROOT.parent / "shared" / "data" / "police_uk_leeds_2025-02_street.csv"
 
@@ -60,8 +60,8 @@ def main() -> None:
     table = store.Upload("hate.csv", grid.to_csv(index=False).encode())
 
     def baseline(paths, dataset):
-        result = policeuk.read_police_uk(
-            policeuk.sources_from_bytes(police.name, police.data),
+        result = police_uk.read_police_uk(
+            police_uk.sources_from_bytes(police.name, police.data),
             dataset.geography,
             dataset.catalogue,
             dataset.lsoa_boundaries,

@@ -9,7 +9,7 @@ real rows without a code.
 Timed in the same process, median of 5 rounds (each round runs both, one after the other):
 
 * baseline: ``pandas.read_csv`` on every CSV (parsing only);
-* ingest: ``saferleeds.policeuk.read_police_uk`` from the files to the complete grid of monthly
+* ingest: ``saferleeds.ingest.police_uk.read_police_uk`` from the files to the complete grid of monthly
   counts per LSOA and indicator, including reading the LSOA boundaries for point-in-polygon.
 
 Run from the project root: ``python bench/bench_ingest.py`` (``--rows`` and ``--runs`` to change the
@@ -32,10 +32,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from saferleeds import policeuk
-from saferleeds.boundaries import read_boundary
-from saferleeds.dataset import load_dataset
-from saferleeds.paths import PROJECT_ROOT, dataset_paths
+from saferleeds.core.boundaries import read_boundary
+from saferleeds.core.dataset import load_dataset
+from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
+from saferleeds.ingest import police_uk
 
 REAL_MONTH_FILE = PROJECT_ROOT.parent / "shared" / "data" / "police_uk_leeds_2025-02_street.csv"
 JITTER_DEGREES = 0.0005  # about 35 m east-west and 55 m north-south at Leeds
@@ -102,9 +102,9 @@ def main() -> None:
         def parse() -> list[pd.DataFrame]:
             return [pd.read_csv(p) for p in paths]
 
-        def ingest() -> policeuk.IngestResult:
-            return policeuk.read_police_uk(
-                policeuk.sources_from_paths(paths),
+        def ingest() -> police_uk.IngestResult:
+            return police_uk.read_police_uk(
+                police_uk.sources_from_paths(paths),
                 dataset.geography,
                 dataset.catalogue,
                 lambda: read_boundary(dataset.paths.boundary("lsoa")),

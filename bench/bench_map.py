@@ -24,10 +24,10 @@ sys.path.insert(0, str(ROOT))
 import pydeck as pdk  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from saferleeds import maps  # noqa: E402
-from saferleeds.analysis import latest_period, summarise  # noqa: E402
-from saferleeds.dataset import Dataset, load_dataset  # noqa: E402
-from saferleeds.paths import dataset_paths  # noqa: E402
+from saferleeds.analysis.aggregate import latest_period, summarise  # noqa: E402
+from saferleeds.core.dataset import Dataset, load_dataset  # noqa: E402
+from saferleeds.core.paths import dataset_paths  # noqa: E402
+from saferleeds.present import maps  # noqa: E402
 
 WARD_LIMIT = 200 * 1024
 LSOA_LIMIT = int(1.2 * 1024 * 1024)

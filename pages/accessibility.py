@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from saferleeds.accessibility import accessibility_statement
-from saferleeds.catalogue import load_catalogue
-from saferleeds.errors import DataError
-from saferleeds.paths import PROJECT_ROOT, dataset_paths
+from saferleeds.core.catalogue import load_catalogue
+from saferleeds.core.errors import DataError
+from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
+from saferleeds.present.accessibility import accessibility_statement
 from saferleeds.ui.navigation import ensure_router
 
 ensure_router()

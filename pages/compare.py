@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from saferleeds.compare import compare_areas, funnel_plot
-from saferleeds.text import sentence_case
+from saferleeds.analysis.compare import compare_areas, funnel_plot
+from saferleeds.core.text import sentence_case
 from saferleeds.ui.compare import FUNNEL_SELECTION, area_picker, follow_pick, widget_key
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import table_download

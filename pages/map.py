@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from saferleeds.maps import legend_html, map_model
+from saferleeds.present.maps import legend_html, map_model
 from saferleeds.ui import mapview
 from saferleeds.ui.page import start_page
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from saferleeds.overview import plan_on_a_page
+from saferleeds.analysis.overview import plan_on_a_page
 from saferleeds.ui.page import start_page
 from saferleeds.ui.tiles import draw_tile
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from saferleeds.export.figures import OS_ATTRIBUTION
-from saferleeds.profiles import build_profile, key_trends_key, locator_chart, trend_chart, trend_numbers
+from saferleeds.analysis.profiles import build_profile, key_trends_key, locator_chart, trend_chart, trend_numbers
+from saferleeds.present.export.figures import OS_ATTRIBUTION
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import table_download
 from saferleeds.ui.figures import show_chart, table_with_download

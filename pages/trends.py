@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from saferleeds.text import join_words
-from saferleeds.trends import trend_view
+from saferleeds.analysis.trends import trend_view
+from saferleeds.core.text import join_words
 from saferleeds.ui.data import escape
 from saferleeds.ui.figures import show_notes, table_with_download
 from saferleeds.ui.page import start_page

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from saferleeds import cli
-from saferleeds.errors import DataError
+from saferleeds.core.errors import DataError
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "build-default": (

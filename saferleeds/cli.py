@@ -7,8 +7,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from saferleeds import dataset, fetch, store, validation
-from saferleeds.paths import PROJECT_ROOT, dataset_paths
+from saferleeds.core import dataset
+from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
+from saferleeds.ingest import police_uk_api, store, validation
 
 
 def _add_home(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +29,7 @@ def add_build_default_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_default_command(arguments: argparse.Namespace) -> int:
-    from saferleeds.build_default import build_default
+    from saferleeds.ingest.build_default import build_default
 
     out = dataset_paths(arguments.out)
     out.data.mkdir(parents=True, exist_ok=True)
@@ -136,8 +137,8 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="end", required=True, metavar="YYYY-MM", help="last month to fetch")
     parser.add_argument(
         "--api-url",
-        default=fetch.api_url(),
-        help=f"police.uk API address (default: ${fetch.API_VARIABLE} or %(default)s)",
+        default=police_uk_api.api_url(),
+        help=f"police.uk API address (default: ${police_uk_api.API_VARIABLE} or %(default)s)",
     )
     parser.add_argument(
         "--cache", help="folder keeping fetched areas, so a stopped fetch resumes (default: data/fetch-cache)"
@@ -147,14 +148,14 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def fetch_command(arguments: argparse.Namespace) -> int:
-    months = fetch.months_between(arguments.start, arguments.end)
+    months = police_uk_api.months_between(arguments.start, arguments.end)
     paths = dataset_paths(arguments.home)
     store.recover(paths)
     loaded = dataset.load_dataset(paths)
-    client = fetch.Client(base_url=arguments.api_url, log=lambda text: print(f"\n{text}", file=sys.stderr))
-    cache = Path(arguments.cache) if arguments.cache else fetch.default_cache(paths)
+    client = police_uk_api.Client(base_url=arguments.api_url, log=lambda text: print(f"\n{text}", file=sys.stderr))
+    cache = Path(arguments.cache) if arguments.cache else police_uk_api.default_cache(paths)
     progress = StderrProgress()
-    uploads, lines = fetch.fetch_police_uk(months, loaded.boundaries("city"), cache, client, progress)
+    uploads, lines = police_uk_api.fetch_police_uk(months, loaded.boundaries("city"), cache, client, progress)
     for line in lines:
         print(line)
     if not uploads:
@@ -236,7 +237,7 @@ class ProgressBar:
 
 
 def _pack_format(arguments: argparse.Namespace) -> str:
-    from saferleeds.errors import DataError, Problem
+    from saferleeds.core.errors import DataError, Problem
 
     if arguments.format:
         return arguments.format
@@ -248,8 +249,8 @@ def _pack_format(arguments: argparse.Namespace) -> str:
 
 
 def board_pack_command(arguments: argparse.Namespace) -> int:
-    from saferleeds.export import board_pack
-    from saferleeds.values import write_atomic
+    from saferleeds.core.values import write_atomic
+    from saferleeds.present.export import board_pack
 
     fmt = _pack_format(arguments)
     loaded = dataset.load_dataset(dataset_paths(arguments.home))

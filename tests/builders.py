@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from saferleeds.dataset import Dataset
+from saferleeds.core.dataset import Dataset
 
 FIRST_MONTH = pd.Timestamp("2022-03-01")
 

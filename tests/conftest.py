@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from saferleeds.dataset import Dataset, load_dataset
-from saferleeds.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths, dataset_paths
+from saferleeds.core.dataset import Dataset, load_dataset
+from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths, dataset_paths
 from saferleeds.ui.shell import PAGE_FAILED
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"

@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 from shapely.geometry import Point, Polygon
 
-from saferleeds import fetch
+from saferleeds.ingest import police_uk_api
 
-CATEGORIES = list(fetch.CATEGORY_NAMES)
+CATEGORIES = list(police_uk_api.CATEGORY_NAMES)
 
 
 def fake_crimes(dataset, month: str, count: int = 160, seed: int = 7) -> list[dict]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from saferleeds.analysis import Period
-from saferleeds.dataset import Dataset
-from saferleeds.export.board_pack import BoardPack, PackRequest, assemble, default_indicators, write
+from saferleeds.analysis.aggregate import Period
+from saferleeds.core.dataset import Dataset
+from saferleeds.present.export.board_pack import BoardPack, PackRequest, assemble, default_indicators, write
 
 PERIOD = Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))
 ARMLEY = "E05011385"

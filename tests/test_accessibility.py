@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from saferleeds.accessibility import KNOWN_ISSUES, accessibility_statement, contact_words
+from saferleeds.present.accessibility import KNOWN_ISSUES, accessibility_statement, contact_words
 from tests.conftest import page_text, run_app
 
 SECTIONS = [

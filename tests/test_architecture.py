@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from saferleeds.paths import PROJECT_ROOT
+from saferleeds.core.paths import PROJECT_ROOT
 
 LIBRARY = PROJECT_ROOT / "saferleeds"
 BRIDGE = LIBRARY / "ui"

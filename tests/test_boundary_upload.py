@@ -11,9 +11,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from saferleeds.boundary_upload import boundary_changes, read_boundary_upload
-from saferleeds.errors import DataError
-from saferleeds.store import Upload
+from saferleeds.core.errors import DataError
+from saferleeds.ingest.boundary_upload import boundary_changes, read_boundary_upload
+from saferleeds.ingest.store import Upload
 from tests.conftest import FIXTURES
 
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from saferleeds.boundaries import BRITISH_NATIONAL_GRID
-from saferleeds.build_default import SOURCE_FILES, build_default
-from saferleeds.errors import DataError
-from saferleeds.paths import PROJECT_ROOT, DatasetPaths, dataset_paths
+from saferleeds.core.boundaries import BRITISH_NATIONAL_GRID
+from saferleeds.core.errors import DataError
+from saferleeds.core.paths import PROJECT_ROOT, DatasetPaths, dataset_paths
+from saferleeds.ingest.build_default import SOURCE_FILES, build_default
 
 pytestmark = pytest.mark.slow
 

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from saferleeds.catalogue import (
+from saferleeds.core.catalogue import (
     POLARITIES,
     REQUIRED_INDICATOR_FIELDS,
     UNITS,
     indicator_problems,
     load_catalogue,
 )
-from saferleeds.errors import DataError
-from saferleeds.paths import PROJECT_ROOT
+from saferleeds.core.errors import DataError
+from saferleeds.core.paths import PROJECT_ROOT
 
 CATALOGUE = PROJECT_ROOT / "data" / "catalogue.toml"
 RAW = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from saferleeds import charts
-from saferleeds.analysis import Period
+from saferleeds.analysis.aggregate import Period
+from saferleeds.present import charts
 from tests.builders import months
 
 

@@ -7,8 +7,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from saferleeds.paths import PROJECT_ROOT, DatasetPaths
-from saferleeds.values import read_values
+from saferleeds.core.paths import PROJECT_ROOT, DatasetPaths
+from saferleeds.core.values import read_values
 from tests.conftest import FIXTURES, run_cli
 
 

@@ -13,7 +13,7 @@ from pptx import Presentation
 
 from saferleeds.__main__ import main
 from saferleeds.cli import ProgressBar
-from saferleeds.paths import PROJECT_ROOT
+from saferleeds.core.paths import PROJECT_ROOT
 from tests.packs import pack_for
 
 

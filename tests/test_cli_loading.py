@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from saferleeds.__main__ import main
-from saferleeds.dataset import load_dataset
-from saferleeds.paths import DatasetPaths
-from saferleeds.store import Upload
-from saferleeds.validation import validate
+from saferleeds.core.dataset import load_dataset
+from saferleeds.core.paths import DatasetPaths
+from saferleeds.ingest.store import Upload
+from saferleeds.ingest.validation import validate
 from tests.conftest import FIXTURES
 
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from saferleeds import stats
-from saferleeds.analysis import Period
-from saferleeds.compare import VERDICT_LABELS, compare_areas, funnel_curves, ranked_table, verdict_label
+from saferleeds.analysis import stats
+from saferleeds.analysis.aggregate import Period
+from saferleeds.analysis.compare import VERDICT_LABELS, compare_areas, funnel_curves, ranked_table, verdict_label
 from tests.builders import every_ward, rows, with_values
 
 ARMLEY = "E05011385"

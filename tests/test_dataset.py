@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from saferleeds import dataset as dataset_module
+from saferleeds.core import dataset as dataset_module
 
 
 def test_memo_computes_once_and_then_remembers(dataset):

@@ -9,7 +9,7 @@ import altair as alt
 import pytest
 from PIL import Image
 
-from saferleeds.export import render
+from saferleeds.present.export import render
 
 
 def small_chart() -> alt.Chart:

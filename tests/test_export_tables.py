@@ -11,8 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from saferleeds import analysis
-from saferleeds.export import tables
+from saferleeds.analysis import aggregate
+from saferleeds.present.export import tables
 from tests.packs import PERIOD
 
 HYPERLINK = '=HYPERLINK("http://example.com","Click")'
@@ -44,7 +44,7 @@ def test_numbers_dates_and_blanks_are_left_alone(value):
 
 
 def summarised(rows: list[dict]) -> pd.DataFrame:
-    """A table shaped like analysis.summarise's output."""
+    """A table shaped like aggregate.summarise's output."""
     base = {
         "code": "X",
         "name": "Area",
@@ -100,8 +100,8 @@ def test_tables_without_disclosure_control_are_unchanged():
 
 def test_the_area_table_matches_the_screen_table_for_every_ward(dataset):
     table = tables.area_table(dataset, "total_crime", "ward", PERIOD)
-    screen = analysis.summarise(dataset, "total_crime", "ward", PERIOD, "count")
-    rates = analysis.summarise(dataset, "total_crime", "ward", PERIOD, "rate")
+    screen = aggregate.summarise(dataset, "total_crime", "ward", PERIOD, "count")
+    rates = aggregate.summarise(dataset, "total_crime", "ward", PERIOD, "rate")
     assert len(table) == len(screen) == 33
     assert table["Area"].tolist() == screen["name"].tolist()
     assert table["Number"].tolist() == screen["count"].tolist()
@@ -116,7 +116,7 @@ def test_the_area_table_matches_the_screen_table_for_every_ward(dataset):
 
 def test_small_counts_of_a_sensitive_indicator_read_less_than_five_at_lsoa_level(dataset):
     table = tables.area_table(dataset, "hate_incidents", "lsoa", PERIOD)
-    screen = analysis.summarise(dataset, "hate_incidents", "lsoa", PERIOD, "count")
+    screen = aggregate.summarise(dataset, "hate_incidents", "lsoa", PERIOD, "count")
     suppressed = screen["suppressed"].to_numpy()
     assert suppressed.any(), "the default data has small LSOA counts of hate incidents"
     assert (table.loc[suppressed, "Number"] == "<5").all()
@@ -130,7 +130,7 @@ def test_small_counts_of_a_sensitive_indicator_read_less_than_five_at_lsoa_level
 
 def test_monthly_table_protects_small_monthly_counts_where_control_applies(dataset):
     lsoa = "E01011698"
-    window = analysis.Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))
+    window = aggregate.Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))
     table = tables.monthly_table(dataset, "hate_incidents", [lsoa, "E08000035"], window)
     small = table[(table["Code"] == lsoa) & (table["Number"] == "<5")]
     assert len(small), "a small area has months with 1 to 4 hate incidents"

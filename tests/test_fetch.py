@@ -12,11 +12,11 @@ import pytest
 import shapely
 from shapely.geometry import Polygon
 
-from saferleeds import fetch, policeuk
-from saferleeds.dataset import load_dataset
-from saferleeds.errors import DataError
-from saferleeds.paths import PROJECT_ROOT
-from saferleeds.store import Upload
+from saferleeds.core.dataset import load_dataset
+from saferleeds.core.errors import DataError
+from saferleeds.core.paths import PROJECT_ROOT
+from saferleeds.ingest import police_uk, police_uk_api
+from saferleeds.ingest.store import Upload
 from tests.fake_police_api import CATEGORIES, FakePoliceApi, fake_crimes, serving
 
 
@@ -30,18 +30,18 @@ def api(dataset):
         yield state
 
 
-def client_for(api: FakePoliceApi, **kwargs) -> fetch.Client:
+def client_for(api: FakePoliceApi, **kwargs) -> police_uk_api.Client:
     waits: list[float] = []
-    client = fetch.Client(base_url=api.url, sleep=waits.append, backoff=0.01, timeout=10, **kwargs)
+    client = police_uk_api.Client(base_url=api.url, sleep=waits.append, backoff=0.01, timeout=10, **kwargs)
     client.waits = waits
     return client
 
 
 def test_months_between_checks_its_input():
-    assert fetch.months_between("2024-11", "2025-02") == ["2024-11", "2024-12", "2025-01", "2025-02"]
+    assert police_uk_api.months_between("2024-11", "2025-02") == ["2024-11", "2024-12", "2025-01", "2025-02"]
     for start, end in (("2025-13", "2025-14"), ("March", "2025-03"), ("2025-04", "2025-03")):
         with pytest.raises(DataError):
-            fetch.months_between(start, end)
+            police_uk_api.months_between(start, end)
 
 
 def test_the_rate_limiter_allows_a_burst_then_15_a_second():
@@ -52,7 +52,7 @@ def test_the_rate_limiter_allows_a_burst_then_15_a_second():
         slept.append(seconds)
         now[0] += seconds
 
-    limiter = fetch.RateLimiter(clock=lambda: now[0], sleep=sleep)
+    limiter = police_uk_api.RateLimiter(clock=lambda: now[0], sleep=sleep)
     for _ in range(30):
         limiter.acquire()
     assert not slept  # a burst of 30 goes at once
@@ -63,20 +63,23 @@ def test_the_rate_limiter_allows_a_burst_then_15_a_second():
 
 def test_poly_parameter_is_lat_lng_pairs():
     square = Polygon([(-1.6, 53.7), (-1.5, 53.7), (-1.5, 53.8), (-1.6, 53.8)])
-    assert fetch.poly_parameter(square) == "53.70000,-1.60000:53.70000,-1.50000:53.80000,-1.50000:53.80000,-1.60000"
+    assert (
+        police_uk_api.poly_parameter(square)
+        == "53.70000,-1.60000:53.70000,-1.50000:53.80000,-1.50000:53.80000,-1.60000"
+    )
 
 
 def test_split_polygon_covers_the_whole(dataset):
-    leeds = fetch.leeds_polygons(dataset.boundaries("city"))[0]
-    parts = fetch.split_polygon(leeds)
+    leeds = police_uk_api.leeds_polygons(dataset.boundaries("city"))[0]
+    parts = police_uk_api.split_polygon(leeds)
     assert len(parts) >= 4
     assert shapely.union_all(parts).symmetric_difference(leeds).area < leeds.area * 1e-9
 
 
 def test_a_month_is_fetched_by_splitting_areas_with_too_many_crimes(dataset, api, tmp_path):
     client = client_for(api)
-    polygons = fetch.leeds_polygons(dataset.boundaries("city"))
-    result = fetch.fetch_month(client, "2025-03", polygons, tmp_path)
+    polygons = police_uk_api.leeds_polygons(dataset.boundaries("city"))
+    result = police_uk_api.fetch_month(client, "2025-03", polygons, tmp_path)
     assert result.splits >= 1  # 160 crimes > the fake's limit of 60: the API answered 503
     assert len(result.crimes) == 160  # every crime, each once
     assert client.requests == len(api.requests)
@@ -85,8 +88,8 @@ def test_a_month_is_fetched_by_splitting_areas_with_too_many_crimes(dataset, api
 def test_429_and_5xx_are_retried_with_back_off(dataset, api, tmp_path):
     api.plan = [429, 500, 502, 504]
     client = client_for(api)
-    polygons = fetch.leeds_polygons(dataset.boundaries("city"))
-    result = fetch.fetch_month(client, "2025-04", polygons, tmp_path)
+    polygons = police_uk_api.leeds_polygons(dataset.boundaries("city"))
+    result = police_uk_api.fetch_month(client, "2025-04", polygons, tmp_path)
     assert len(result.crimes) == 90
     assert client.retries == 4
     assert client.waits[0] == 0  # Retry-After: 0 from the 429 is honoured
@@ -97,22 +100,22 @@ def test_a_lasting_failure_stops_with_a_clear_message(dataset, api, tmp_path):
     api.fail_after = 0
     client = client_for(api, max_attempts=3)
     with pytest.raises(DataError, match="answered 500"):
-        fetch.fetch_month(client, "2025-03", fetch.leeds_polygons(dataset.boundaries("city")), tmp_path)
+        police_uk_api.fetch_month(client, "2025-03", police_uk_api.leeds_polygons(dataset.boundaries("city")), tmp_path)
     assert len(api.requests) == 3
 
 
 def test_a_stopped_fetch_resumes_where_it_stopped(dataset, api, tmp_path):
-    polygons = fetch.leeds_polygons(dataset.boundaries("city"))
+    polygons = police_uk_api.leeds_polygons(dataset.boundaries("city"))
     api.fail_after = 4
     with pytest.raises(DataError):
-        fetch.fetch_month(client_for(api, max_attempts=1), "2025-03", polygons, tmp_path)
+        police_uk_api.fetch_month(client_for(api, max_attempts=1), "2025-03", polygons, tmp_path)
     asked_before = len(api.requests)
     api.fail_after = None
     api.requests.clear()
-    resumed = fetch.fetch_month(client_for(api), "2025-03", polygons, tmp_path)
+    resumed = police_uk_api.fetch_month(client_for(api), "2025-03", polygons, tmp_path)
     assert resumed.from_cache >= 1
     fresh_api_requests = len(api.requests)
-    fresh = fetch.fetch_month(client_for(api), "2025-03", polygons, tmp_path / "fresh")
+    fresh = police_uk_api.fetch_month(client_for(api), "2025-03", polygons, tmp_path / "fresh")
     assert fresh_api_requests < len(api.requests) - fresh_api_requests  # resuming asked for less
     assert asked_before > 0
     ids = lambda crimes: sorted(c["id"] for c in crimes)  # noqa: E731
@@ -120,10 +123,10 @@ def test_a_stopped_fetch_resumes_where_it_stopped(dataset, api, tmp_path):
 
 
 def test_api_crimes_give_the_same_counts_as_the_csv_download(dataset, api, tmp_path):
-    uploads, lines = fetch.fetch_police_uk(["2025-03"], dataset.boundaries("city"), tmp_path, client_for(api))
+    uploads, lines = police_uk_api.fetch_police_uk(["2025-03"], dataset.boundaries("city"), tmp_path, client_for(api))
     assert "2025-03: 160 crimes" in lines[0]
-    from_api = policeuk.read_police_uk(
-        policeuk.sources_from_bytes(uploads[0].name, uploads[0].data),
+    from_api = police_uk.read_police_uk(
+        police_uk.sources_from_bytes(uploads[0].name, uploads[0].data),
         dataset.geography,
         dataset.catalogue,
         dataset.lsoa_boundaries,
@@ -139,15 +142,15 @@ def test_api_crimes_give_the_same_counts_as_the_csv_download(dataset, api, tmp_p
             "Location": "",
             "LSOA code": c["_lsoa"],
             "LSOA name": "",
-            "Crime type": fetch.CATEGORY_NAMES[c["category"]],
+            "Crime type": police_uk_api.CATEGORY_NAMES[c["category"]],
             "Last outcome category": "",
             "Context": "",
         }
         for c in api.crimes["2025-03"]
     ]
     download = Upload("download.csv", pd.DataFrame(rows).to_csv(index=False).encode())
-    from_csv = policeuk.read_police_uk(
-        policeuk.sources_from_bytes(download.name, download.data),
+    from_csv = police_uk.read_police_uk(
+        police_uk.sources_from_bytes(download.name, download.data),
         dataset.geography,
         dataset.catalogue,
         dataset.lsoa_boundaries,
@@ -209,12 +212,12 @@ def test_bad_months_on_the_command_line_exit_non_zero(home):
 
 def test_no_request_leaves_the_machine(api):
     assert urllib.parse.urlparse(api.url).hostname == "127.0.0.1"
-    assert Path(fetch.__file__).exists()
+    assert Path(police_uk_api.__file__).exists()
 
 
 def test_an_api_that_always_answers_503_is_taken_as_unavailable(dataset, api, tmp_path):
     api.plan = [503] * 1000
     client = client_for(api)
     with pytest.raises(DataError, match="may be unavailable"):
-        fetch.fetch_month(client, "2025-03", fetch.leeds_polygons(dataset.boundaries("city")), tmp_path)
-    assert len(api.requests) < 4 ** (fetch.MAX_SPLIT_DEPTH + 1)  # bounded, however long the outage
+        police_uk_api.fetch_month(client, "2025-03", police_uk_api.leeds_polygons(dataset.boundaries("city")), tmp_path)
+    assert len(api.requests) < 4 ** (police_uk_api.MAX_SPLIT_DEPTH + 1)  # bounded, however long the outage

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from saferleeds.errors import DataError
-from saferleeds.policeuk import Source, read_police_uk
-from saferleeds.store import Upload
-from saferleeds.validation import validate
+from saferleeds.core.errors import DataError
+from saferleeds.ingest.police_uk import Source, read_police_uk
+from saferleeds.ingest.store import Upload
+from saferleeds.ingest.validation import validate
 
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"

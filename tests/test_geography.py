@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds.errors import DataError
-from saferleeds.geography import CITY_CODE, load_geography, normalise_name, slugify
-from saferleeds.paths import PROJECT_ROOT, DatasetPaths
+from saferleeds.core.errors import DataError
+from saferleeds.core.geography import CITY_CODE, load_geography, normalise_name, slugify
+from saferleeds.core.paths import PROJECT_ROOT, DatasetPaths
 
 WARDS = pd.read_csv(PROJECT_ROOT / "geo" / "wards.csv", dtype=str)
 LEEDS_POPULATION_MID_2015 = 771_857

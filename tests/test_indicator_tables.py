@@ -8,15 +8,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from saferleeds.area_keys import AreaMatcher
-from saferleeds.indicator_tables import (
+from saferleeds.ingest.area_matching import AreaMatcher
+from saferleeds.ingest.indicator_tables import (
     catalogue_additions,
     catalogue_entries,
     entry_from_fields,
     read_tables,
     table_values,
 )
-from saferleeds.store import Upload
+from saferleeds.ingest.store import Upload
 from tests.conftest import FIXTURES
 
 
@@ -220,7 +220,7 @@ def test_excel_dates_and_text_months_are_both_month_columns():
 
 
 def test_a_file_that_is_not_a_workbook_is_explained():
-    from saferleeds.errors import DataError
+    from saferleeds.core.errors import DataError
 
     with pytest.raises(DataError, match="not a readable Excel workbook"):
         read_tables(Upload("fake.xlsx", b"PK\x03\x04 not really a workbook"))

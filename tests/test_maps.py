@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from libpysal.weights import lat2W
 
-from saferleeds import maps
-from saferleeds.analysis import Period, latest_period
-from saferleeds.dataset import Dataset
-from saferleeds.export import tables
+from saferleeds.analysis.aggregate import Period, latest_period
+from saferleeds.core.dataset import Dataset
+from saferleeds.present import maps
+from saferleeds.present.export import tables
 
 WARD_LIMIT = 200 * 1024
 LSOA_LIMIT = int(1.2 * 1024 * 1024)

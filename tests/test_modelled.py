@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds import modelled
-from saferleeds.geography import CITY_CODE
+from saferleeds.core.geography import CITY_CODE
+from saferleeds.ingest import modelled
 
 REAL_MONTH = pd.Timestamp("2025-02-01")
 REAL_FILE = "police_uk_leeds_2025-02_street.csv"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from saferleeds.analysis import latest_period
-from saferleeds.overview import plan_on_a_page, sparkline_spec, tile_table
+from saferleeds.analysis.aggregate import latest_period
+from saferleeds.analysis.overview import plan_on_a_page, sparkline_spec, tile_table
 
 
 def tile(dataset, area: str | None, indicator: str, measure: str = "count"):

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from saferleeds.analysis import latest_period
-from saferleeds.compare import compare_areas
+from saferleeds.analysis.aggregate import latest_period
+from saferleeds.analysis.compare import compare_areas
 from saferleeds.ui.compare import FUNNEL_SELECTION, PICKER_KEY, widget_key
 from tests.conftest import chart_download_keys, download_keys, open_numbers, page_text, run_app
 

@@ -1,4 +1,4 @@
-"""The Data page: catalogue, what is modelled, upload with report, apply and restore, fetch."""
+"""The Data page: catalogue, what is modelled, upload with report, apply and restore, police_uk_api."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import re
 import openpyxl
 import pytest
 
-from saferleeds import fetch
-from saferleeds.dataset import load_dataset
+from saferleeds.core.dataset import load_dataset
+from saferleeds.ingest import police_uk_api
 from tests.conftest import FIXTURES, download_keys, page_text, run_app
 from tests.fake_police_api import FakePoliceApi, fake_crimes, serving
 
@@ -131,7 +131,7 @@ def test_an_unknown_indicator_gets_a_catalogue_form(home):
 def fake_api(dataset, monkeypatch):
     state = FakePoliceApi({"2025-03": fake_crimes(dataset, "2025-03", 80)})
     with serving(state) as url:
-        monkeypatch.setenv(fetch.API_VARIABLE, url)
+        monkeypatch.setenv(police_uk_api.API_VARIABLE, url)
         yield state
 
 
@@ -150,9 +150,9 @@ def test_the_fetch_button_fetches_checks_and_applies(home, fake_api):
 
 
 def test_a_damaged_dataset_can_still_be_restored_from_the_page(home):
-    from saferleeds import store
-    from saferleeds.store import Changes
-    from saferleeds.values import read_values
+    from saferleeds.core.values import read_values
+    from saferleeds.ingest import store
+    from saferleeds.ingest.store import Changes
 
     values = read_values(home.values)
     store.apply_changes(home, Changes("a test change", values[values["indicator"] == "burglary"].head(10)))

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from saferleeds import maps
+from saferleeds.present import maps
 from tests.conftest import download_keys, open_numbers, page_text, run_app
 
 MAP_PAGE = "pages/map.py"

@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from saferleeds import policeuk
-from saferleeds.dataset import Dataset, apply_police_uk
-from saferleeds.errors import DataError
-from saferleeds.paths import DatasetPaths
-from saferleeds.values import read_values
+from saferleeds.core.dataset import Dataset, apply_police_uk
+from saferleeds.core.errors import DataError
+from saferleeds.core.paths import DatasetPaths
+from saferleeds.core.values import read_values
+from saferleeds.ingest import police_uk
 from tests.conftest import FIXTURES, run_cli
 
 POLICE = FIXTURES / "policeuk"
@@ -44,18 +44,18 @@ JANUARY_COUNTS = {
 }
 
 
-def ingest(dataset: Dataset, paths: list[Path]) -> policeuk.IngestResult:
-    return policeuk.read_police_uk(
-        policeuk.sources_from_paths(paths), dataset.geography, dataset.catalogue, dataset.lsoa_boundaries
+def ingest(dataset: Dataset, paths: list[Path]) -> police_uk.IngestResult:
+    return police_uk.read_police_uk(
+        police_uk.sources_from_paths(paths), dataset.geography, dataset.catalogue, dataset.lsoa_boundaries
     )
 
 
-def counts_of(result: policeuk.IngestResult, month: str) -> dict[tuple[str, str], float]:
+def counts_of(result: police_uk.IngestResult, month: str) -> dict[tuple[str, str], float]:
     rows = result.counts[(result.counts["period"] == pd.Timestamp(month)) & (result.counts["value"] > 0)]
     return {(a, i): v for a, i, v in zip(rows["area_code"], rows["indicator"], rows["value"], strict=True)}
 
 
-def city_totals(result: policeuk.IngestResult) -> pd.Series:
+def city_totals(result: police_uk.IngestResult) -> pd.Series:
     return result.counts.groupby(["period", "indicator"])["value"].sum()
 
 
@@ -187,7 +187,7 @@ def test_a_corrected_month_replaces_the_first_version(dataset, home: DatasetPath
 
 
 @pytest.fixture(scope="module")
-def real_month(shared_data, dataset) -> tuple[pd.DataFrame, policeuk.IngestResult]:
+def real_month(shared_data, dataset) -> tuple[pd.DataFrame, police_uk.IngestResult]:
     path = shared_data / REAL_MONTH
     return pd.read_csv(path, dtype=str, keep_default_na=False), ingest(dataset, [path])
 
@@ -207,7 +207,7 @@ def test_real_month_city_count_per_crime_type_equals_the_files_rows(real_month, 
     leeds = raw[raw["LSOA code"].isin(dataset.geography.lsoa.index)]
     city = result.counts.groupby("indicator")["value"].sum()
     for indicator in dataset.catalogue.police_uk_indicators():
-        if indicator.police_uk_crime_type == policeuk.ALL_EXCEPT_ASB:
+        if indicator.police_uk_crime_type == police_uk.ALL_EXCEPT_ASB:
             expected = (leeds["Crime type"] != "Anti-social behaviour").sum()
         else:
             expected = (leeds["Crime type"] == indicator.police_uk_crime_type).sum()
@@ -489,7 +489,7 @@ def test_a_file_that_does_not_exist_is_reported(dataset, tmp_path):
     ],
 )
 def test_parse_month(text: str, month: str | None):
-    assert policeuk.parse_month(text) == (pd.Timestamp(month) if month else None)
+    assert police_uk.parse_month(text) == (pd.Timestamp(month) if month else None)
 
 
 @pytest.mark.parametrize(
@@ -504,4 +504,4 @@ def test_parse_month(text: str, month: str | None):
     ],
 )
 def test_normalise_header(header: str, expected: str):
-    assert policeuk.normalise_header(header) == expected
+    assert police_uk.normalise_header(header) == expected

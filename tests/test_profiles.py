@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds import profiles
-from saferleeds.analysis import latest_period
-from saferleeds.geography import CITY_CODE
+from saferleeds.analysis import profiles
+from saferleeds.analysis.aggregate import latest_period
+from saferleeds.core.geography import CITY_CODE
 
 ARMLEY = "E05011385"
 INNER_EAST = "CC-INNER-EAST"

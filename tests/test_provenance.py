@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from saferleeds.provenance import (
+from saferleeds.present.provenance import (
     CATALOGUE_COLUMNS,
     catalogue_table,
     modelled_explanation,

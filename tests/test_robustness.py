@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from saferleeds.paths import DatasetPaths
+from saferleeds.core.paths import DatasetPaths
 from tests.conftest import ALL_PAGES, DATA_PAGES, page_text, run_app
 
 

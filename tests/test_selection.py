@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds.analysis import Period
-from saferleeds.selection import Selection, default_indicator, indicator_options, status_line
+from saferleeds.analysis.aggregate import Period
+from saferleeds.analysis.selection import Selection, default_indicator, indicator_options, status_line
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from saferleeds import stats
+from saferleeds.analysis import stats
 
 # ----------------------------------------------------------------------------- change
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from saferleeds import store
-from saferleeds.dataset import load_dataset
-from saferleeds.errors import DataError
-from saferleeds.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths
-from saferleeds.store import Changes, Upload
-from saferleeds.values import read_values
+from saferleeds.core.dataset import load_dataset
+from saferleeds.core.errors import DataError
+from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths
+from saferleeds.core.values import read_values
+from saferleeds.ingest import store
+from saferleeds.ingest.store import Changes, Upload
 from tests.conftest import FIXTURES, SHARED_DATA, copy_default, require
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds import stats, trends
-from saferleeds.analysis import Period
-from saferleeds.geography import CITY_CODE
+from saferleeds.analysis import stats, trends
+from saferleeds.analysis.aggregate import Period
+from saferleeds.core.geography import CITY_CODE
 from tests.builders import FIRST_MONTH, months, rows, with_values
 
 ARMLEY = "E05011385"

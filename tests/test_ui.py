@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from saferleeds import dataset as dataset_module
+from saferleeds.core import dataset as dataset_module
 from saferleeds.ui import data as ui_data
 from tests.conftest import DATA_PAGES, page_text, run_app
 

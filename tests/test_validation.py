@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds import store
-from saferleeds.dataset import load_dataset
-from saferleeds.errors import DataError
-from saferleeds.store import Upload
-from saferleeds.validation import apply_report, detect_kind, month_ranges, validate
+from saferleeds.core.dataset import load_dataset
+from saferleeds.core.errors import DataError
+from saferleeds.ingest import store
+from saferleeds.ingest.store import Upload
+from saferleeds.ingest.validation import apply_report, detect_kind, month_ranges, validate
 from tests.conftest import FIXTURES
 
 

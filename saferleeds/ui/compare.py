@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from saferleeds.compare import Comparison
+from saferleeds.analysis.compare import Comparison
 from saferleeds.ui import filters
 from saferleeds.ui.navigation import request_filters
 

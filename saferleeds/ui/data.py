@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from saferleeds.dataset import Dataset, load_dataset
-from saferleeds.errors import DataError
-from saferleeds.paths import dataset_paths, dataset_version
-from saferleeds.store import recover
+from saferleeds.core.dataset import Dataset, load_dataset
+from saferleeds.core.errors import DataError
+from saferleeds.core.paths import dataset_paths, dataset_version
+from saferleeds.ingest.store import recover
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=2)

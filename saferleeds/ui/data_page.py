@@ -12,13 +12,14 @@ import json
 
 import streamlit as st
 
-from saferleeds import fetch, store
-from saferleeds.analysis import latest_period
-from saferleeds.catalogue import POLARITIES, UNITS
-from saferleeds.dataset import Dataset
-from saferleeds.errors import DataError
-from saferleeds.paths import DatasetPaths, dataset_paths
-from saferleeds.provenance import (
+from saferleeds.analysis.aggregate import latest_period
+from saferleeds.core.catalogue import POLARITIES, UNITS
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.errors import DataError
+from saferleeds.core.paths import DatasetPaths, dataset_paths
+from saferleeds.ingest import police_uk_api, store
+from saferleeds.ingest.validation import ACCEPTED_SUFFIXES, KINDS, Report, apply_report, validate
+from saferleeds.present.provenance import (
     catalogue_table,
     modelled_explanation,
     next_police_uk_month,
@@ -27,7 +28,6 @@ from saferleeds.provenance import (
 )
 from saferleeds.ui.data import dataset_or_problem, escape, get_dataset_or_none, show_data_problem
 from saferleeds.ui.downloads import table_download
-from saferleeds.validation import ACCEPTED_SUFFIXES, KINDS, Report, apply_report, validate
 
 REPORT_KEY = "_data_upload_report"
 REPORT_FINGERPRINT = "_data_upload_fingerprint"
@@ -316,12 +316,12 @@ def draw_fetch(dataset: Dataset) -> None:
     if _asked("fetch"):
         bar = st.progress(0.0, text="Fetching…")
         try:
-            months = fetch.months_between(start, end)
-            client = fetch.Client(base_url=fetch.api_url())
-            uploads, lines = fetch.fetch_police_uk(
+            months = police_uk_api.months_between(start, end)
+            client = police_uk_api.Client(base_url=police_uk_api.api_url())
+            uploads, lines = police_uk_api.fetch_police_uk(
                 months,
                 dataset.boundaries("city"),
-                fetch.default_cache(dataset.paths),
+                police_uk_api.default_cache(dataset.paths),
                 client,
                 lambda fraction, text: bar.progress(fraction, text=escape(text)),
             )

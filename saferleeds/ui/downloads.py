@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from saferleeds.export import render, tables
-from saferleeds.geography import slugify
+from saferleeds.core.geography import slugify
+from saferleeds.present.export import render, tables
 
 Chart = alt.TopLevelMixin | dict
 Table = pd.DataFrame | Callable[[], pd.DataFrame]

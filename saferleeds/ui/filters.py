@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from saferleeds.analysis import Period
-from saferleeds.dataset import Dataset
-from saferleeds.selection import (
+from saferleeds.analysis.aggregate import Period
+from saferleeds.analysis.selection import (
     DEFAULT_LEVEL,
     MAP_LEVELS,
     MEASURE_LABELS,
@@ -15,6 +14,7 @@ from saferleeds.selection import (
     default_indicator,
     indicator_options,
 )
+from saferleeds.core.dataset import Dataset
 
 FILTER_KEYS = ("priority", "theme", "indicator", "level", "area", "period", "measure")
 ALL = "all"

@@ -11,10 +11,10 @@ from functools import partial
 
 import streamlit as st
 
-from saferleeds import maps
-from saferleeds.dataset import Dataset
-from saferleeds.export import figures
-from saferleeds.selection import Selection
+from saferleeds.analysis.selection import Selection
+from saferleeds.core.dataset import Dataset
+from saferleeds.present import maps
+from saferleeds.present.export import figures
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 from saferleeds.ui.filters import ALL, area_picker

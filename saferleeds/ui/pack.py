@@ -7,9 +7,10 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from saferleeds.analysis import Period
-from saferleeds.dataset import Dataset
-from saferleeds.export.board_pack import (
+from saferleeds.analysis.aggregate import Period
+from saferleeds.analysis.selection import Selection
+from saferleeds.core.dataset import Dataset
+from saferleeds.present.export.board_pack import (
     FORMATS,
     BoardPack,
     PackRequest,
@@ -18,7 +19,6 @@ from saferleeds.export.board_pack import (
     preview_table,
     write,
 )
-from saferleeds.selection import Selection
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 
 LOG = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from saferleeds.dataset import Dataset
-from saferleeds.selection import Selection, default_selection, status_line
+from saferleeds.analysis.selection import Selection, default_selection, status_line
+from saferleeds.core.dataset import Dataset
 from saferleeds.ui.data import escape, get_dataset
 from saferleeds.ui.navigation import PAGES, ensure_router
 

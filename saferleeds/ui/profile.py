@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from saferleeds.dataset import Dataset
-from saferleeds.profiles import (
+from saferleeds.analysis.profiles import (
     AreaLink,
     KeyFigure,
     Profile,
@@ -14,8 +13,9 @@ from saferleeds.profiles import (
     option_label,
     profile_options,
 )
-from saferleeds.selection import Selection
-from saferleeds.text import sentence_case
+from saferleeds.analysis.selection import Selection
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.text import sentence_case
 from saferleeds.ui.data import escape
 from saferleeds.ui.figures import show_chart
 from saferleeds.ui.navigation import PAGES, request_filters

@@ -6,8 +6,8 @@ import logging
 
 import streamlit as st
 
-from saferleeds.dataset import Dataset
-from saferleeds.errors import DataError
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.errors import DataError
 from saferleeds.ui.data import get_dataset_or_none, show_data_problem
 from saferleeds.ui.filters import shared_filters
 from saferleeds.ui.page import remember_selection

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from saferleeds.analysis import Period
-from saferleeds.dataset import Dataset
-from saferleeds.export import figures
-from saferleeds.overview import Figure, Tile, sparkline_spec, tile_table
-from saferleeds.text import sentence_case
+from saferleeds.analysis.aggregate import Period
+from saferleeds.analysis.overview import Figure, Tile, sparkline_spec, tile_table
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.text import sentence_case
+from saferleeds.present.export import figures
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table
 from saferleeds.ui.navigation import request_page

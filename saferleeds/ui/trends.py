@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from saferleeds.dataset import Dataset
-from saferleeds.geography import CITY_CODE
-from saferleeds.selection import Selection
-from saferleeds.trends import (
+from saferleeds.analysis.selection import Selection
+from saferleeds.analysis.trends import (
     DEFAULT_SPAN,
     MAX_AREAS,
     SPANS,
@@ -17,6 +15,8 @@ from saferleeds.trends import (
     areas_to_show,
     trend_chart,
 )
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.geography import CITY_CODE
 from saferleeds.ui.figures import show_chart
 
 

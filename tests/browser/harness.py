@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from saferleeds import maps
-from saferleeds.dataset import Dataset
-from saferleeds.paths import HOME_VARIABLE, PROJECT_ROOT
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT
+from saferleeds.present import maps
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from saferleeds.export import render
+from saferleeds.present.export import render
 from tests.browser.harness import wait_for_charts, wait_settled
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,292 @@
+"""The plain-English summary of an area, written from its numbers (never typed per area).
+
+``facts_for_area`` reads one area's figures for every indicator; ``write_summary`` turns them into
+a few short points a councillor can read in thirty seconds: what is up, what is down, what is
+different from the Leeds average and what is modelled. ``biggest_changes`` lists the top increases
+and decreases in words.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from saferleeds.analysis.aggregate import Period, area_row, format_value, monthly
+from saferleeds.analysis.stats import is_suppressed, needs_disclosure_control
+from saferleeds.core.catalogue import Indicator
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.text import join_words, sentence_case
+
+LISTED = 3  # how many indicators a point names before saying "and N more"
+CONTEXT_NOTE = "more reports can mean more people feel confident to report"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One indicator's figures for one area over a period."""
+
+    indicator_id: str
+    name: str  # short name as it reads inside a sentence
+    polarity: str  # higher_is_worse, higher_is_better or context
+    available: bool
+    direction: str  # up, down, none (no significant change) or unknown (not enough data)
+    change: float | None  # relative change (counts) or percentage points (percentages)
+    change_unit: str  # relative or points
+    change_words: str  # e.g. "up 14%, a significant increase"
+    comparison: str  # above, below, within or none (not compared with Leeds)
+    status: str  # recorded, provisional, modelled, partly modelled (n of m months) or no data
+    months: int = 0
+    modelled_months: int = 0
+    current_text: str = ""
+    previous_text: str = ""
+    relative_change: float | None = None  # the change as a share of the earlier figure, for ordering
+
+    @property
+    def significant(self) -> bool:
+        return self.direction in ("up", "down")
+
+    @property
+    def fully_modelled(self) -> bool:
+        return self.months > 0 and self.modelled_months == self.months
+
+    @property
+    def partly_modelled(self) -> bool:
+        return 0 < self.modelled_months < self.months
+
+    def size_words(self) -> str:
+        """'up 14%' or 'down 2.1 percentage points' (empty when there is no number to give)."""
+        if self.change is None or (isinstance(self.change, float) and math.isnan(self.change)):
+            return ""
+        word = "up" if self.change > 0 else "down"
+        if self.change_unit == "points":
+            return f"{word} {abs(self.change):.1f} percentage points"
+        return f"{word} {abs(self.change) * 100:.0f}%"
+
+    def judgement(self) -> str:
+        """'better', 'worse' or '' (context indicators and changes that are not significant)."""
+        if not self.significant or self.polarity == "context":
+            return ""
+        rising_is_bad = self.polarity == "higher_is_worse"
+        return "worse" if (self.direction == "up") == rising_is_bad else "better"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A headline and a few labelled points, e.g. ("Up", "shoplifting (up 23%, worse).")."""
+
+    headline: str
+    points: tuple[tuple[str, str], ...]
+
+    def text(self) -> str:
+        lines = [self.headline, *(f"{label}: {words}" for label, words in self.points)]
+        return "\n".join(lines)
+
+    def point(self, label: str) -> str:
+        return next((words for name, words in self.points if name == label), "")
+
+
+def fact_name(indicator: Indicator) -> str:
+    """An indicator's short label as it reads inside a sentence ('Drug offences' -> 'drug offences')."""
+    label = indicator.short_label
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def _listed(names: list[str], limit: int = LISTED) -> str:
+    if len(names) <= limit:
+        return join_words(names)
+    return f"{', '.join(names[:limit])} and {len(names) - limit} more"
+
+
+def _changed(fact: Fact) -> str:
+    details = [fact.size_words(), fact.judgement()]
+    if fact.polarity == "context" and fact.direction == "up":
+        details.append(CONTEXT_NOTE)
+    inside = ", ".join(d for d in details if d)
+    return f"{fact.name} ({inside})" if inside else fact.name
+
+
+def _size(fact: Fact) -> float:
+    if fact.relative_change is not None:
+        return abs(fact.relative_change)
+    return abs(fact.change or 0.0) / (100 if fact.change_unit == "points" else 1)
+
+
+def _ordered(facts: list[Fact]) -> list[Fact]:
+    """Largest change first, measured as a share of the earlier figure."""
+    return sorted(facts, key=lambda f: -_size(f))
+
+
+def write_summary(area_name: str, period_label: str, facts: list[Fact], compared_with_leeds: bool = True) -> Summary:
+    """A few short points from the facts: up, down, no significant change, against Leeds, modelled."""
+    available = [f for f in facts if f.available and f.months > 0]
+    if not available:
+        return Summary(
+            f"There is no data for {area_name} for {period_label}.",
+            (("Data", "choose another period or area."),),
+        )
+    headline = f"{area_name}, {period_label}, compared with the same months a year earlier"
+    headline += " and with the Leeds average." if compared_with_leeds else "."
+    points: list[tuple[str, str]] = []
+    rises = _ordered([f for f in available if f.direction == "up"])
+    falls = _ordered([f for f in available if f.direction == "down"])
+    steady = [f for f in available if f.direction == "none"]
+    unknown = [f for f in available if f.direction == "unknown"]
+    comparable = len(available) - len(unknown)
+    if comparable == 0:
+        points.append(("Change", "there is not enough data to say what has gone up or down."))
+    else:
+        points.append(("Up", _changes_point(rises, "rose")))
+        points.append(("Down", _changes_point(falls, "fell")))
+        if steady:
+            points.append(("No significant change", _steady_point(steady, comparable)))
+    if unknown and comparable:
+        names = [f.name for f in unknown]
+        points.append(("Not enough data", f"to compare {_listed(names)} with a year earlier."))
+    if compared_with_leeds:
+        points.append(("Against Leeds", _leeds_point(available)))
+    points.append(("Modelled", _modelled_point(available)))
+    return Summary(headline, tuple(points))
+
+
+def _changes_point(changed: list[Fact], verb: str) -> str:
+    if not changed:
+        return f"nothing {verb} significantly."
+    return f"{_listed([_changed(f) for f in changed])} {verb} significantly."
+
+
+def _steady_point(steady: list[Fact], comparable: int) -> str:
+    if len(steady) == comparable:
+        return f"in any of the {comparable} indicators." if comparable > 1 else "in the one indicator."
+    if len(steady) <= LISTED:
+        return f"{join_words([f.name for f in steady])}."
+    return f"the other {len(steady)} indicators."
+
+
+def _leeds_point(facts: list[Fact]) -> str:
+    above = [f.name for f in facts if f.comparison == "above"]
+    below = [f.name for f in facts if f.comparison == "below"]
+    compared = [f for f in facts if f.comparison in ("above", "below", "within")]
+    if not compared:
+        return "not compared with the Leeds average (not enough data)."
+    if not above and not below:
+        return "not significantly different from the Leeds average on any indicator."
+    parts = []
+    if above:
+        parts.append(f"significantly above the Leeds average for {_listed(above)}")
+    if below:
+        parts.append(f"significantly below it for {_listed(below)}")
+    within = len(compared) - len(above) - len(below)
+    sentence = "; ".join(parts)
+    if within:
+        sentence += f"; not significantly different for the other {within}"
+    return sentence + " (crimes and incidents compared per resident)."
+
+
+def _modelled_point(facts: list[Fact]) -> str:
+    fully = [f.name for f in facts if f.fully_modelled]
+    partly = [f for f in facts if f.partly_modelled]
+    if not fully and not partly:
+        return "none: every figure here is recorded data."
+    parts = []
+    if len(fully) == len(facts):
+        return "every figure here is a modelled estimate, not recorded data."
+    if fully:
+        what = "is a modelled estimate" if len(fully) == 1 else "are modelled estimates"
+        parts.append(f"{_listed(fully, limit=6)} {what}, not recorded data")
+    if partly:
+        shares = {(f.modelled_months, f.months) for f in partly}
+        if len(shares) == 1:
+            modelled, months = next(iter(shares))
+            whom = "the other indicators" if fully else "these figures"
+            if len(partly) < len(facts) - len(fully):
+                whom = _listed([f.name for f in partly])
+            parts.append(f"for {whom}, {modelled} of the {months} months are modelled")
+        else:
+            parts.append(f"{_listed([f.name for f in partly], limit=6)} are partly modelled")
+    return "; ".join(parts) + "."
+
+
+def biggest_changes(facts: list[Fact], direction: str, count: int = 3) -> list[str]:
+    """The largest increases (direction 'up') or decreases ('down'), in words; significant ones first."""
+    sign = 1 if direction == "up" else -1
+    moved = [f for f in facts if f.available and f.change is not None and sign * f.change > 0]
+    moved = sorted(moved, key=lambda f: (not f.significant, -_size(f)))
+    lines = []
+    for fact in moved[:count]:
+        verb = "rose" if direction == "up" else "fell"
+        amount = fact.size_words().split(" ", 1)[1]
+        what = sentence_case(f"{fact.name} {verb} {amount}")
+        if fact.previous_text and fact.current_text:
+            what += f", from {fact.previous_text} to {fact.current_text}"
+        verdict = (
+            f"a significant {'increase' if direction == 'up' else 'decrease'}"
+            if fact.significant
+            else "not a significant change"
+        )
+        judgement = fact.judgement()
+        verdict += f" ({judgement})" if judgement else ""
+        lines.append(f"{what}: {verdict}.")
+    return lines
+
+
+def facts_for_area(dataset: Dataset, code: str, period: Period) -> list[Fact]:
+    """The figures of every indicator available at the area's level, in catalogue order."""
+    found = dataset.geography.recognise(code)
+    if not found:
+        return []
+    level, canonical = found
+    return dataset.memo(("facts", canonical, period), lambda: _facts(dataset, level, canonical, period))
+
+
+def _facts(dataset: Dataset, level: str, code: str, period: Period) -> list[Fact]:
+    facts = []
+    thresholds = dataset.catalogue.thresholds
+    for indicator in dataset.catalogue.indicators:
+        if monthly(dataset, indicator.id, level).empty:
+            continue
+        row = area_row(dataset, indicator.id, code, period, "count")
+        if row is None:
+            continue
+        controlled = needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"])
+        facts.append(_fact(indicator, row, thresholds["disclosure_below"], controlled))
+    return facts
+
+
+def _number_text(value: float, indicator: Indicator, suppressed: bool, below: int) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return format_value(value, indicator, "count", suppressed, below)
+
+
+def _fact(indicator: Indicator, row: pd.Series, disclosure_below: int, controlled: bool) -> Fact:
+    change = row["change"]
+    change = None if change is None or pd.isna(change) else float(change)
+    if row["change_unit"] == "points":
+        previous_value = row["value"] - change if change is not None else math.nan
+        relative = change / previous_value if change is not None and previous_value else None
+    else:
+        previous_value = row["previous_count"]
+        relative = change
+    suppressed = bool(row["suppressed"])
+    previous_suppressed = controlled and bool(is_suppressed(pd.Series([previous_value]), disclosure_below).iloc[0])
+    return Fact(
+        indicator_id=indicator.id,
+        name=fact_name(indicator),
+        polarity=indicator.polarity,
+        available=int(row["months"]) > 0,
+        direction=str(row["change_direction"]),
+        change=change,
+        change_unit=str(row["change_unit"]),
+        change_words=str(row["change_words"]),
+        comparison=str(row["funnel_position"]),
+        status=str(row["status"]),
+        months=int(row["months"]),
+        modelled_months=int(row["modelled_months"]),
+        current_text=_number_text(row["value"], indicator, suppressed, disclosure_below),
+        previous_text=_number_text(previous_value, indicator, previous_suppressed, disclosure_below),
+        relative_change=relative,
+    )

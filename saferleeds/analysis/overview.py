@@ -1,0 +1,227 @@
+"""The plan on a page: key indicators per shared priority, as tiles for an area and for Leeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from saferleeds.analysis import stats
+from saferleeds.analysis.aggregate import Period, area_monthly, area_row, format_value, measure_label
+from saferleeds.core.catalogue import Indicator, Priority
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.geography import CITY_CODE
+from saferleeds.present.charts import STATUS_LABELS
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator's numbers for one area over the selected period."""
+
+    area_code: str
+    area_name: str
+    available: bool
+    value_text: str
+    change_words: str
+    judgement: str  # worse, better or neutral (context indicators are always neutral)
+    status: str
+    target_text: str | None
+    verdict: str | None  # funnel verdict against Leeds, for areas below the city
+
+
+@dataclass(frozen=True)
+class Tile:
+    indicator: Indicator
+    unit_words: str
+    area: Figure | None  # the chosen area, when one is chosen
+    leeds: Figure
+    series: pd.DataFrame  # period, shown, status, suppressed: the sparkline of the chosen area (or Leeds)
+    measure: str = "count"
+    series_name: str = "Leeds"  # the area the sparkline shows
+
+    def sparkline_description(self) -> str:
+        """The sparkline in one sentence (its text alternative)."""
+        return (
+            f"Line chart of {self.indicator.label.lower()} ({self.unit_words}) for {self.series_name} each month, "
+            f"{sparkline_words(self.series)}; dashed where modelled."
+        )
+
+
+def sparkline_words(series: pd.DataFrame) -> str:
+    if series.empty:
+        return "no months"
+    return f"{series['period'].min():%B %Y} to {series['period'].max():%B %Y}"
+
+
+def tile_table(tile: Tile, disclosure_below: int = 5) -> pd.DataFrame:
+    """The numbers of a tile's sparkline, month by month; hidden small counts read "<5"."""
+    series = tile.series
+    hidden = series["suppressed"] if "suppressed" in series.columns else pd.Series(False, index=series.index)
+    value = f"Value ({tile.unit_words})"
+    return pd.DataFrame(
+        {
+            "Area": tile.series_name,
+            "Month": series["period"].dt.strftime("%b %Y").to_numpy(),
+            value: [
+                format_value(v, tile.indicator, tile.measure, bool(h), disclosure_below)
+                for v, h in zip(series["shown"], hidden, strict=True)
+            ],
+            "Data": [STATUS_LABELS.get(s, s) for s in series["status"]],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class PriorityColumn:
+    priority: Priority
+    tiles: list[Tile]
+
+
+def tile_indicators(dataset: Dataset, priority: str | None, theme: str | None) -> dict[str, list[Indicator]]:
+    """Indicators to show per priority column.
+
+    With no theme: the key indicators, each under its primary priority. With a theme: every
+    indicator tagged with that theme. A chosen priority keeps only its own column.
+    """
+    columns: dict[str, list[Indicator]] = {}
+    for item in dataset.catalogue.priorities:
+        if priority and item.id != priority:
+            continue
+        chosen = [
+            i
+            for i in dataset.catalogue.indicators
+            if i.primary_priority == item.id and ((theme in i.themes) if theme else i.key)
+        ]
+        columns[item.id] = chosen
+    return columns
+
+
+def _target_text(indicator: Indicator, value: float) -> str | None:
+    target = indicator.target
+    if target is None:
+        return None
+    if pd.isna(value):
+        return target.label
+    met = "met" if target.is_met(value) else "not met"
+    return f"{target.label}: {met}"
+
+
+def figure(dataset: Dataset, indicator: Indicator, code: str, period: Period, measure: str) -> Figure:
+    row = area_row(dataset, indicator.id, code, period, measure)
+    name = dataset.geography.name(code)
+    if row is None or row["months"] == 0:
+        level = dataset.geography.level_of(code) or "city"
+        plural = dataset.catalogue.level(level).plural
+        return Figure(code, name, False, f"Not available for {plural}", "", "neutral", "no data", None, None)
+    verdict = None if row["verdict"] == "not compared" else f"{row['verdict']} the Leeds average"
+    return Figure(
+        area_code=code,
+        area_name=name,
+        available=True,
+        value_text=format_value(
+            row["value"], indicator, measure, bool(row["suppressed"]), dataset.catalogue.thresholds["disclosure_below"]
+        ),
+        change_words=row["change_words"],
+        judgement=row["judgement"],
+        status=row["status"],
+        target_text=_target_text(indicator, row["value"]),
+        verdict=verdict,
+    )
+
+
+SPARKLINE_DASH = {"modelled": [3, 3]}
+
+
+def sparkline_spec(series: pd.DataFrame, colour: str = "#4d4d4d", description: str = "") -> dict:
+    """A small Vega-Lite line of a monthly series: dashed where modelled, solid with dots where recorded.
+
+    Written as a plain specification (not through Altair) because the plan on a page draws many of
+    them on every rerun and validating each through Altair costs more than the rest of the page.
+    """
+    values = [
+        {"month": p.strftime("%Y-%m-%d"), "label": p.strftime("%b %Y"), "value": round(float(v), 3), "status": str(s)}
+        for p, v, s in zip(series["period"], series["shown"], series["status"], strict=True)
+        if pd.notna(v)
+    ]
+    encoding = {
+        "x": {"field": "month", "type": "temporal", "axis": None},
+        "y": {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": False}},
+        "tooltip": [
+            {"field": "label", "title": "Month"},
+            {"field": "value", "title": "Value", "format": ",.1f"},
+            {"field": "status", "title": "Status"},
+        ],
+    }
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": description,
+        "data": {"values": values},
+        "height": 48,
+        "view": {"stroke": None},
+        "layer": [
+            {
+                "transform": [{"filter": "datum.status == 'modelled'"}],
+                "mark": {
+                    "type": "line",
+                    "strokeDash": SPARKLINE_DASH["modelled"],
+                    "color": colour,
+                    "opacity": 0.7,
+                    "aria": False,
+                },
+                "encoding": encoding,
+            },
+            {
+                "transform": [{"filter": "datum.status != 'modelled'"}],
+                "mark": {
+                    "type": "line",
+                    "color": colour,
+                    "point": {"size": 18, "color": colour, "aria": False},
+                    "aria": False,
+                },
+                "encoding": encoding,
+            },
+        ],
+    }
+
+
+def sparkline_series(dataset: Dataset, indicator: Indicator, code: str, window: Period, measure: str) -> pd.DataFrame:
+    """An area's months in the window; a small count that disclosure control hides has no value."""
+    series = area_monthly(dataset, indicator.id, code, measure)
+    series = series[window.contains(series["period"]).to_numpy()]
+    thresholds = dataset.catalogue.thresholds
+    level = dataset.geography.level_of(code) or "city"
+    hidden = pd.Series(False, index=series.index)
+    if stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"]):
+        hidden = stats.is_suppressed(series["value"], thresholds["disclosure_below"])
+    return pd.DataFrame(
+        {
+            "period": series["period"].to_numpy(),
+            "shown": series["shown"].where(~hidden).to_numpy(dtype=float),
+            "status": series["status"].to_numpy(),
+            "suppressed": hidden.to_numpy(dtype=bool),
+        }
+    )
+
+
+def sparkline_period(period: Period) -> Period:
+    """The sparkline shows the selected period and the one it is compared with."""
+    return Period(period.comparison().start, period.end)
+
+
+def plan_on_a_page(
+    dataset: Dataset, priority: str | None, theme: str | None, area: str | None, period: Period, measure: str
+) -> list[PriorityColumn]:
+    """Tiles for every priority column, for the chosen area (if any) beside Leeds."""
+    columns = []
+    for priority_id, indicators in tile_indicators(dataset, priority, theme).items():
+        tiles = []
+        for indicator in indicators:
+            leeds = figure(dataset, indicator, CITY_CODE, period, measure)
+            chosen = figure(dataset, indicator, area, period, measure) if area else None
+            series_code = area if chosen is not None and chosen.available else CITY_CODE
+            series = sparkline_series(dataset, indicator, series_code, sparkline_period(period), measure)
+            unit = measure_label(indicator, measure)
+            name = dataset.geography.name(series_code)
+            tiles.append(Tile(indicator, unit, chosen, leeds, series, measure, name))
+        columns.append(PriorityColumn(dataset.catalogue.priority(priority_id), tiles))
+    return columns

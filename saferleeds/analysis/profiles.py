@@ -1,0 +1,461 @@
+"""One page about one area: a ward, community committee area, constituency or priority neighbourhood.
+
+``build_profile`` gathers everything the profile shows: the plain-English summary, the key
+indicators against Leeds, the biggest increases and decreases, the area's trend, its wards and
+the other areas it is part of or overlaps, and the shapes for a locator map.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from saferleeds.analysis import trends
+from saferleeds.analysis.aggregate import Period, area_row, format_value, measure_label, monthly, summarise
+from saferleeds.analysis.compare import verdict_label
+from saferleeds.analysis.narrative import Summary, biggest_changes, facts_for_area, write_summary
+from saferleeds.core.catalogue import Indicator
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.geography import CITY_CODE, Geography
+from saferleeds.core.text import join_words, sentence_case
+from saferleeds.present import charts
+
+PROFILE_LEVELS = ("committee", "ward", "constituency", "neighbourhood")
+MEMBER_LEVEL = {"committee": "ward", "constituency": "ward", "city": "committee"}
+RELATED_LEVELS = {
+    "ward": ("committee", "constituency", "neighbourhood"),
+    "committee": ("constituency", "neighbourhood"),
+    "constituency": ("committee", "neighbourhood"),
+    "neighbourhood": ("ward", "committee", "constituency"),
+    "city": (),
+}
+MAP_BACKGROUND = {"ward": "ward", "committee": "committee", "constituency": "constituency", "neighbourhood": "ward"}
+TREND_MONTHS = 36
+KEY_TREND_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class AreaLink:
+    """Another area to link to, and how it relates to this one ('all of Armley', '40% of its residents')."""
+
+    code: str
+    name: str
+    slug: str
+    level_label: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One key indicator for the area beside Leeds, as words for a narrow screen."""
+
+    indicator: Indicator
+    value_text: str  # in the chosen measure
+    rate_text: str  # rate per 1,000 residents, or the percentage
+    leeds_text: str
+    change_words: str
+    judgement: str
+    verdict: str
+    status: str
+
+    def words(self) -> str:
+        """'4,515 (212.5 per 1,000; Leeds 134.3 per 1,000) · no significant change · significantly above ...'."""
+        if self.status == "no data":
+            return "no data for this period"
+        figures = [self.value_text]
+        detail = "; ".join(p for p in (self.rate_text, f"Leeds {self.leeds_text}" if self.leeds_text else "") if p)
+        if detail:
+            figures.append(f"({detail})")
+        parts = [" ".join(figures), self.change_words]
+        if self.verdict:
+            parts.append(self.verdict[0].lower() + self.verdict[1:])
+        parts.append(self.status)
+        return " · ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    name: str
+    level: str
+    level_label: str
+    slug: str
+    population: float
+    period: Period
+    note: str  # why a different area is shown (an LSOA shows its ward), or ""
+    summary: Summary
+    key_figures: list[KeyFigure]
+    key_table: pd.DataFrame
+    increases: list[str]
+    decreases: list[str]
+    trend_indicator: Indicator
+    trend_note: str
+    trend: pd.DataFrame  # this area and Leeds, monthly, comparable rate or percentage
+    trend_unit: str
+    trend_notes: pd.DataFrame
+    trend_window: Period
+    palette: charts.Palette
+    key_trends: dict[str, pd.DataFrame]  # key indicator id -> this area and Leeds, monthly rates, last two years
+    members: pd.DataFrame  # wards (or committee areas for Leeds), with the chosen indicator
+    members_title: str
+    member_links: list[AreaLink]
+    related: list[AreaLink]
+
+    @property
+    def is_city(self) -> bool:
+        return self.level == "city"
+
+    def key_figure_pairs(self) -> list[list[KeyFigure]]:
+        """Key figures two by two, for rows of two cards (one above the other on a phone)."""
+        return [self.key_figures[i : i + 2] for i in range(0, len(self.key_figures), 2)]
+
+
+# ----------------------------------------------------------------------------- finding the area
+
+
+def profile_area(geography: Geography, code: str | None) -> tuple[str, str, str] | None:
+    """(level, code, note) of the area to profile. A small area (LSOA) shows the ward it is in;
+    no area shows Leeds; an unknown code gives None."""
+    if not code:
+        return "city", CITY_CODE, ""
+    found = geography.recognise(code)
+    if not found:
+        return None
+    level, canonical = found
+    if level == "lsoa":
+        ward = str(geography.lsoa.at[canonical, "ward_code"])
+        note = f"Profiles are for wards and larger areas; this is the ward that contains {geography.name(canonical)}."
+        return "ward", ward, note
+    return level, canonical, ""
+
+
+def profile_options(geography: Geography) -> list[str]:
+    """Every area with a profile: committee areas, wards, constituencies, priority neighbourhoods."""
+    return [code for level in PROFILE_LEVELS for code in geography.level_areas(level)["code"]]
+
+
+def option_label(geography: Geography, level_labels: dict[str, str], code: str) -> str:
+    """'Inner East (community committee area)'."""
+    level = geography.level_of(code) or "city"
+    return f"{geography.name(code)} ({level_labels.get(level, level).lower()})"
+
+
+def overlap_share(geography: Geography, code: str, other: str) -> float:
+    """Share of this area's residents who also live in the other area (0 to 1)."""
+    mine = set(geography.members(code, "lsoa"))
+    theirs = set(geography.members(other, "lsoa"))
+    population = geography.lsoa["population"]
+    total = population.loc[list(mine)].sum()
+    return float(population.loc[list(mine & theirs)].sum() / total) if total else 0.0
+
+
+def _relation(geography: Geography, code: str, other: str) -> str:
+    mine, theirs = overlap_share(geography, code, other), overlap_share(geography, other, code)
+    name = geography.name(code)
+    if mine >= 0.995:
+        return f"all of {name} is in it" if theirs < 0.995 else "the same area"
+    if theirs >= 0.995:
+        return f"all of it is in {name}"
+    return f"{mine:.0%} of {name}'s residents live in it"
+
+
+def related_areas(dataset: Dataset, level: str, code: str) -> list[AreaLink]:
+    """The areas of other levels this one is part of or overlaps, largest overlap first."""
+    geography = dataset.geography
+    links = []
+    for other_level in RELATED_LEVELS.get(level, ()):
+        label = dataset.catalogue.level(other_level).label
+        for other in geography.touching(code, other_level):
+            relation = _relation(geography, code, other)
+            links.append(AreaLink(other, geography.name(other), geography.slug(other), label, relation))
+    return links
+
+
+def member_codes(geography: Geography, level: str, code: str) -> list[str]:
+    """Wards of a committee area or constituency (those it overlaps), committee areas of Leeds."""
+    member_level = MEMBER_LEVEL.get(level)
+    if member_level is None:
+        return []
+    if level == "constituency":
+        return sorted(geography.touching(code, "ward"), key=geography.name)
+    return geography.members(code, member_level)
+
+
+# ----------------------------------------------------------------------------- the profile
+
+
+def build_profile(
+    dataset: Dataset, code: str | None, period: Period, measure: str, indicator_id: str
+) -> Profile | None:
+    """Everything the profile page shows for an area (None for a code that is not recognised)."""
+    found = profile_area(dataset.geography, code)
+    if found is None:
+        return None
+    level, canonical, note = found
+    key = ("profile", canonical, period, measure, indicator_id)
+    profile = dataset.memo(key, lambda: _build(dataset, level, canonical, period, measure, indicator_id))
+    return dataclasses.replace(profile, note=note) if note else profile
+
+
+def _build(dataset: Dataset, level: str, code: str, period: Period, measure: str, indicator_id: str) -> Profile:
+    geography = dataset.geography
+    name = geography.name(code)
+    facts = facts_for_area(dataset, code, period)
+    key_figures = [_key_figure(dataset, i, code, period, measure) for i in _key_indicators(dataset, level)]
+    trend_indicator, trend_note = _trend_indicator(dataset, level, indicator_id)
+    window = Period(max(period.end - pd.DateOffset(months=TREND_MONTHS - 1), dataset.months[0]), period.end)
+    trend_measure = "rate"
+    codes = [code] if code == CITY_CODE else [code, CITY_CODE]
+    trend = trends.series_for(dataset, trend_indicator.id, codes, trend_measure, window)
+    members_level = MEMBER_LEVEL.get(level)
+    members = member_codes(geography, level, code)
+    level_label = dataset.catalogue.level(level).label
+    return Profile(
+        code=code,
+        name=name,
+        level=level,
+        level_label=level_label,
+        slug=geography.slug(code),
+        population=float(geography.population(level).get(code, float("nan"))),
+        period=period,
+        note="",
+        summary=write_summary(name, period.label(), facts, compared_with_leeds=level != "city"),
+        key_figures=key_figures,
+        key_table=key_table(key_figures, name, is_city=level == "city"),
+        increases=biggest_changes(facts, "up"),
+        decreases=biggest_changes(facts, "down"),
+        trend_indicator=trend_indicator,
+        trend_note=trend_note,
+        trend=trend,
+        trend_unit=measure_label(trend_indicator, trend_measure),
+        trend_notes=trends.notes_for(dataset.annotations, trend_indicator.id, window),
+        trend_window=window,
+        palette=charts.Palette.from_catalogue(dataset.catalogue.palettes),
+        key_trends={f.indicator.id: _recent(dataset, f.indicator.id, codes, period) for f in key_figures},
+        members=member_table(dataset, members_level, members, trend_indicator, period, code)
+        if members
+        else _no_members(),
+        members_title=_members_title(dataset, level, name),
+        member_links=[_member_link(dataset, level, code, m) for m in members],
+        related=related_areas(dataset, level, code),
+    )
+
+
+def _recent(dataset: Dataset, indicator_id: str, codes: list[str], period: Period) -> pd.DataFrame:
+    window = Period(max(period.end - pd.DateOffset(months=KEY_TREND_MONTHS - 1), dataset.months[0]), period.end)
+    return trends.series_for(dataset, indicator_id, codes, "rate", window)
+
+
+def _key_indicators(dataset: Dataset, level: str) -> list[Indicator]:
+    return [i for i in dataset.catalogue.key_indicators() if not monthly(dataset, i.id, level).empty]
+
+
+def _trend_indicator(dataset: Dataset, level: str, indicator_id: str) -> tuple[Indicator, str]:
+    """The chosen indicator, or the first key indicator published for this kind of area."""
+    chosen = dataset.catalogue.indicator(indicator_id)
+    if not monthly(dataset, indicator_id, level).empty:
+        return chosen, ""
+    fallback = _key_indicators(dataset, level)[0]
+    plural = dataset.catalogue.level(level).plural
+    return fallback, f"{chosen.label} is not published for {plural}, so this shows {fallback.label.lower()}."
+
+
+def _key_figure(dataset: Dataset, indicator: Indicator, code: str, period: Period, measure: str) -> KeyFigure:
+    row = area_row(dataset, indicator.id, code, period, measure)
+    rate_row = area_row(dataset, indicator.id, code, period, "rate")
+    leeds = area_row(dataset, indicator.id, CITY_CODE, period, "rate")
+    if row is None or row["months"] == 0:
+        return KeyFigure(indicator, "no data", "", "", "", "neutral", "", "no data")
+    rate_text = ""
+    if indicator.is_count:
+        rate_text = "not shown" if row["suppressed"] else format_value(rate_row["value"], indicator, "rate")
+    verdict = "" if row["verdict"] == "not compared" else verdict_label(str(row["funnel_position"]))
+    return KeyFigure(
+        indicator=indicator,
+        value_text=str(row["display"]),
+        rate_text=rate_text,
+        leeds_text=format_value(leeds["value"], indicator, "rate") if leeds is not None else "",
+        change_words=str(row["change_words"]),
+        judgement=str(row["judgement"]),
+        verdict=verdict,
+        status=str(row["status"]),
+    )
+
+
+def key_table(figures: list[KeyFigure], area_name: str, is_city: bool = False) -> pd.DataFrame:
+    """The key indicators as a table for people (and CSV)."""
+    columns = {
+        "Indicator": [f.indicator.label for f in figures],
+        area_name: [f.value_text for f in figures],
+        "Rate per 1,000 residents": [f.rate_text for f in figures],
+        "Leeds (rate or %)": [f.leeds_text for f in figures],
+        "Change on a year earlier": [sentence_case(f.change_words) for f in figures],
+        "Compared with the Leeds average": [f.verdict or "Not compared" for f in figures],
+        "Data": [sentence_case(f.status) for f in figures],
+    }
+    if is_city:
+        del columns["Leeds (rate or %)"], columns["Compared with the Leeds average"]
+    return pd.DataFrame(columns)
+
+
+def _no_members() -> pd.DataFrame:
+    return pd.DataFrame(columns=["code", "slug", "Area"])
+
+
+def _members_title(dataset: Dataset, level: str, name: str) -> str:
+    member_level = MEMBER_LEVEL.get(level)
+    if member_level is None:
+        return ""
+    plural = dataset.catalogue.level(member_level).plural
+    if level == "constituency":
+        return f"Wards in or partly in {name}"
+    return f"{sentence_case(plural)} in {name}"
+
+
+def _member_link(dataset: Dataset, level: str, code: str, member: str) -> AreaLink:
+    geography = dataset.geography
+    member_level = geography.level_of(member) or "ward"
+    relation = _relation(geography, member, code) if level == "constituency" else ""
+    return AreaLink(
+        member, geography.name(member), geography.slug(member), dataset.catalogue.level(member_level).label, relation
+    )
+
+
+def member_table(
+    dataset: Dataset, member_level: str, members: list[str], indicator: Indicator, period: Period, parent: str
+) -> pd.DataFrame:
+    """The member areas with the chosen indicator's rate, verdict against Leeds and change."""
+    table = summarise(dataset, indicator.id, member_level, period, "rate")
+    table = table.set_index("code").loc[members].reset_index()
+    geography = dataset.geography
+    value_title = sentence_case(measure_label(indicator, "rate"))
+    if indicator.is_count:
+        value_title = "Rate per 1,000 residents"
+    frame = pd.DataFrame(
+        {
+            "code": table["code"].to_numpy(),
+            "slug": [geography.slug(c) for c in table["code"]],
+            "Area": table["name"].to_numpy(),
+            value_title: [
+                "not shown" if s else format_value(v, indicator, "rate")
+                for v, s in zip(table["value"], table["suppressed"], strict=True)
+            ],
+            "Compared with the Leeds average": [verdict_label(p) for p in table["funnel_position"]],
+            "Change on a year earlier": [sentence_case(w) for w in table["change_words"]],
+            "Data": [sentence_case(s) for s in table["status"]],
+        }
+    )
+    if geography.level_of(parent) == "constituency":
+        shares = [f"{overlap_share(geography, m, parent):.0%}" for m in members]
+        frame.insert(3, "Share of the ward's residents in the constituency", shares)
+    return frame
+
+
+# ----------------------------------------------------------------------------- locator map shapes
+
+
+def locator_shapes(dataset: Dataset, level: str, code: str) -> tuple[list[dict], list[dict] | None, tuple | None]:
+    """GeoJSON features for the locator map: the background areas, the area's own outline when it
+    is not one of them, and a marker (longitude, latitude) when the area is small."""
+    return dataset.memo(("locator", level, code), lambda: _locator_shapes(dataset, level, code))
+
+
+def _features(frame) -> list[dict]:
+    return [
+        {"type": "Feature", "code": code, "name": name, "geometry": geometry.__geo_interface__}
+        for code, name, geometry in zip(frame["code"], frame["name"], frame.geometry, strict=True)
+    ]
+
+
+def _locator_shapes(dataset: Dataset, level: str, code: str) -> tuple[list[dict], list[dict] | None, tuple | None]:
+    background_level = MAP_BACKGROUND.get(level, "committee")
+    background = _features(dataset.boundaries(background_level))
+    if level in (background_level, "city"):
+        return background, None, None
+    own = dataset.boundaries(level)
+    own = own[own["code"] == code]
+    if own.empty:
+        return background, None, None
+    point = own.geometry.union_all().representative_point()
+    return background, _features(own), (float(point.x), float(point.y))
+
+
+# ----------------------------------------------------------------------------- charts
+
+
+def trend_chart(profile: Profile) -> alt.LayerChart:
+    """The area's monthly trend beside Leeds, as rates (or percentages) so the two compare."""
+    indicator = profile.trend_indicator
+    names = join_words(list(dict.fromkeys(profile.trend["area"])))
+    return charts.trend_chart(
+        profile.trend,
+        y_title=sentence_case(profile.trend_unit),
+        title=f"{indicator.short_label}: {names}",
+        description=f"Line chart of {indicator.label.lower()} ({profile.trend_unit}) each month, "
+        f"{profile.trend_window.label()}, for {names}; dashed lines and hollow points are modelled estimates.",
+        notes=profile.trend_notes,
+        shade=profile.period,
+        unit_kind="percent" if indicator.unit == "percent" else "rate",
+        height=260,
+        palette=profile.palette,
+    )
+
+
+def locator_chart(dataset: Dataset, profile: Profile) -> alt.LayerChart:
+    """A small map of Leeds with the area picked out."""
+    background, outline, marker = locator_shapes(dataset, profile.level, profile.code)
+    where = "Leeds and its community committee areas" if profile.is_city else f"{profile.name} within Leeds"
+    return charts.locator_map(
+        background,
+        profile.code,
+        title=f"Where: {where}",
+        description=f"Map of Leeds showing where {profile.name} is, shaded blue"
+        + (", with a red circle around it" if marker else "")
+        + ".",
+        outline=outline,
+        marker=marker,
+    )
+
+
+def key_trend_chart(profile: Profile, indicator_id: str) -> alt.LayerChart:
+    """A small chart of one key indicator for the area beside Leeds, last two years."""
+    figure = next(f for f in profile.key_figures if f.indicator.id == indicator_id)
+    indicator = figure.indicator
+    unit = measure_label(indicator, "rate")
+    return charts.small_trend(
+        profile.key_trends[indicator_id],
+        title=f"{indicator.short_label}, {unit}",
+        description=f"Small line chart of {indicator.label.lower()} ({unit}) each month over the last two years "
+        f"for {profile.name}" + ("" if profile.is_city else " and Leeds") + "; dashed where modelled.",
+        unit_kind="percent" if indicator.unit == "percent" else "rate",
+        palette=profile.palette,
+    )
+
+
+def _monthly_numbers(series: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    table = trends.trend_table(series, indicator, "rate")
+    return table[["Area", "Month", table.columns[2], "Data"]]
+
+
+def trend_numbers(profile: Profile) -> pd.DataFrame:
+    """The numbers the profile's trend chart draws, month by month."""
+    return _monthly_numbers(profile.trend, profile.trend_indicator)
+
+
+def key_trend_numbers(profile: Profile, indicator_id: str) -> pd.DataFrame:
+    """The numbers a key indicator's small chart draws, month by month."""
+    figure = next(f for f in profile.key_figures if f.indicator.id == indicator_id)
+    return _monthly_numbers(profile.key_trends[indicator_id], figure.indicator)
+
+
+def key_trends_key(profile: Profile) -> str:
+    """The words that explain the small charts' colours and dashes."""
+    if profile.is_city:
+        return "Small charts: the last two years month by month; dashed where modelled, dots where recorded."
+    return (
+        f"Small charts: the last two years month by month for {profile.name} (blue) and Leeds (grey); "
+        "dashed where modelled, dots where recorded. Crimes and incidents per 1,000 residents."
+    )

@@ -1,0 +1,599 @@
+"""Monthly trends of one indicator for a few areas.
+
+For each area: the monthly value (count, rate or percentage), a 12-month rolling average, the same
+month a year earlier, and small counts hidden where disclosure control applies. For the chosen
+area: year-on-year lines, the average by calendar month (seasonality) and statistical process
+control. Dated notes from ``data/annotations.csv`` are matched to the indicators they concern.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from saferleeds.analysis import stats
+from saferleeds.analysis.aggregate import Period, display_value, effective_measure, format_value, measure_label, monthly
+from saferleeds.core.catalogue import Indicator
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.geography import CITY_CODE, Geography
+from saferleeds.core.text import join_words, sentence_case
+from saferleeds.present import charts
+from saferleeds.present.charts import STATUS_LABELS
+
+MAX_AREAS = 6
+ROLLING_MONTHS = 12
+YEARS_COMPARED = 3
+SPANS = {
+    "period": "Chosen period and the year before",
+    "3y": "Last 3 years",
+    "5y": "Last 5 years",
+    "all": "All months",
+}
+SPAN_MONTHS = {"3y": 36, "5y": 60}
+DEFAULT_SPAN = "3y"
+CHOOSABLE_LEVELS = ("ward", "committee", "constituency", "neighbourhood", "lsoa")
+MONTH_NAMES = charts.MONTH_NAMES
+
+
+# ----------------------------------------------------------------------------- choosing areas
+
+
+def area_options(geography: Geography, level: str) -> list[str]:
+    """Codes offered for comparison: Leeds, then areas of the chosen level, then the other levels."""
+    levels = [level] + [lv for lv in CHOOSABLE_LEVELS if lv not in (level, "lsoa")]
+    codes = [CITY_CODE]
+    for lv in levels:
+        codes.extend(geography.level_areas(lv)["code"])
+    return list(dict.fromkeys(codes))
+
+
+def area_label(geography: Geography, code: str, level_labels: dict[str, str] | None = None) -> str:
+    """The area's name, with its kind of area added when another area has the same name (Pudsey)."""
+    name = geography.name(code)
+    found = geography.recognise(code)
+    if not found:
+        return name
+    level = found[0]
+    same_name = geography.areas[geography.areas["name"] == name]
+    if len(same_name) > 1 or (level == "lsoa" and name in set(geography.areas["name"])):
+        label = (level_labels or {}).get(level, level)
+        return f"{name} ({label.lower()})"
+    return name
+
+
+def areas_to_show(focus: str | None, others: list[str], limit: int = MAX_AREAS) -> list[str]:
+    """The chosen area first (Leeds when none is chosen), then the others, without repeats."""
+    codes = [focus or CITY_CODE, *others]
+    return list(dict.fromkeys(codes))[:limit]
+
+
+def shown_window(months: pd.DatetimeIndex, period: Period, span: str) -> Period:
+    """Months the charts show: they end with the chosen period and go back as far as ``span`` says."""
+    end = period.end
+    if span == "period":
+        start = period.comparison().start
+    elif span in SPAN_MONTHS:
+        start = end - pd.DateOffset(months=SPAN_MONTHS[span] - 1)
+        start = min(start, period.start)
+    else:
+        start = months[0]
+    return Period(max(pd.Timestamp(start), months[0]), end)
+
+
+# ----------------------------------------------------------------------------- series
+
+
+def _empty_series() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "area_code": pd.Series(dtype="str"),
+            "area": pd.Series(dtype="str"),
+            "period": pd.Series(dtype="datetime64[ms]"),
+            "value": pd.Series(dtype=float),
+            "shown": pd.Series(dtype=float),
+            "status": pd.Series(dtype="str"),
+            "suppressed": pd.Series(dtype=bool),
+            "rolling": pd.Series(dtype=float),
+            "rolling_status": pd.Series(dtype="str"),
+            "year_ago": pd.Series(dtype=float),
+            "year_on_year": pd.Series(dtype=float),
+            "year_on_year_status": pd.Series(dtype="str"),
+        }
+    )
+
+
+def area_series(dataset: Dataset, indicator_id: str, code: str, measure: str) -> pd.DataFrame:
+    """Every month of one area: shown value, rolling average, same month a year earlier, statuses.
+
+    ``shown`` and ``rolling`` are NaN where disclosure control hides a small count. Months missing
+    from the data are missing rows; the rolling average needs twelve months in a row.
+    """
+    found = dataset.geography.recognise(code)
+    if not found:
+        return _empty_series()
+    level, canonical = found
+    key = ("area_series", indicator_id, canonical, measure)
+    return dataset.memo(key, lambda: _area_series(dataset, indicator_id, level, canonical, measure))
+
+
+def _status(modelled: pd.Series, provisional: pd.Series) -> np.ndarray:
+    return np.where(modelled, "modelled", np.where(provisional, "provisional", "recorded"))
+
+
+def _area_series(dataset: Dataset, indicator_id: str, level: str, code: str, measure: str) -> pd.DataFrame:
+    indicator = dataset.catalogue.indicator(indicator_id)
+    rows = monthly(dataset, indicator_id, level)
+    rows = rows[rows["area_code"] == code]
+    if rows.empty:
+        return _empty_series()
+    months = pd.date_range(rows["period"].min(), rows["period"].max(), freq="MS").astype("datetime64[ms]")
+    frame = rows.set_index("period").reindex(months)
+    present = frame["value"].notna()
+    population = dataset.geography.population(level).get(code, np.nan)
+    thresholds = dataset.catalogue.thresholds
+    controlled = stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"])
+    below = thresholds["disclosure_below"]
+
+    def shown(values: pd.Series, denominators: pd.Series) -> np.ndarray:
+        return np.array(
+            [display_value(indicator, v, d, population, measure) for v, d in zip(values, denominators, strict=True)],
+            dtype=float,
+        )
+
+    modelled = frame["modelled"].astype("boolean").fillna(False).astype(bool)
+    provisional = frame["provisional"].astype("boolean").fillna(False).astype(bool)
+    result = pd.DataFrame(index=months)
+    result["value"] = frame["value"]
+    result["shown"] = shown(frame["value"], frame["denominator"])
+    result["status"] = _status(modelled, provisional)
+    result["suppressed"] = (stats.is_suppressed(frame["value"], below) & controlled).to_numpy()
+    window = ROLLING_MONTHS
+    rolling_value = frame["value"].rolling(window, min_periods=window).sum()
+    rolling_denominator = frame["denominator"].rolling(window, min_periods=window).sum()
+    result["rolling"] = shown(rolling_value / window, rolling_denominator / window)
+    rolling_modelled = modelled.astype(float).rolling(window, min_periods=1).max().astype(bool)
+    rolling_provisional = provisional.astype(float).rolling(window, min_periods=1).max().astype(bool)
+    result["rolling_status"] = _status(rolling_modelled, rolling_provisional)
+    hide_rolling = (stats.is_suppressed(rolling_value, below) & controlled).to_numpy()
+    result.loc[hide_rolling, "rolling"] = np.nan
+    result.loc[result["suppressed"].to_numpy(), "shown"] = np.nan
+    result["year_ago"] = result["shown"].shift(12)
+    result["year_on_year"] = _year_on_year(result["shown"], result["year_ago"], effective_measure(indicator, measure))
+    year_ago_status = result["status"].shift(12)
+    result["year_on_year_status"] = np.where(
+        (result["status"] == "modelled") | (year_ago_status == "modelled"), "modelled", result["status"]
+    )
+    result = result[present.to_numpy()]
+    result.insert(0, "area", dataset.geography.name(code))
+    result.insert(0, "area_code", code)
+    return result.rename_axis("period").reset_index()
+
+
+def _year_on_year(current: pd.Series, year_ago: pd.Series, unit: str) -> pd.Series:
+    """Change on the same month a year earlier: percentage points for percentages, else relative."""
+    if unit == "percent":
+        return current - year_ago
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (current / year_ago - 1).where(year_ago > 0)
+
+
+def series_for(
+    dataset: Dataset, indicator_id: str, codes: list[str], measure: str, window: Period | None = None
+) -> pd.DataFrame:
+    """``area_series`` of several areas, stacked, optionally cut to a window; ``area`` labels are unique."""
+    pieces = []
+    level_labels = {lv.id: lv.label for lv in dataset.catalogue.levels}
+    for code in codes:
+        frame = area_series(dataset, indicator_id, code, measure)
+        if window is not None:
+            frame = frame[window.contains(frame["period"]).to_numpy()]
+        if not frame.empty:
+            pieces.append(frame.assign(area=area_label(dataset.geography, code, level_labels)))
+    return pd.concat(pieces, ignore_index=True) if pieces else _empty_series()
+
+
+def missing_areas(dataset: Dataset, indicator_id: str, codes: list[str]) -> list[str]:
+    """Names of the chosen areas that have no data for the indicator (not published at their level)."""
+    return [dataset.geography.name(code) for code in codes if area_series(dataset, indicator_id, code, "count").empty]
+
+
+def year_span(end: pd.Timestamp, years: int = YEARS_COMPARED) -> Period:
+    """The calendar years the year-on-year chart shows, up to ``end``."""
+    return Period(pd.Timestamp(year=end.year - years + 1, month=1, day=1), end)
+
+
+def year_on_year(series: pd.DataFrame, end: pd.Timestamp, years: int = YEARS_COMPARED) -> pd.DataFrame:
+    """One area's months of the last ``years`` calendar years, by month of the year."""
+    first_year = end.year - years + 1
+    frame = series[(series["period"].dt.year >= first_year) & (series["period"] <= end)]
+    return pd.DataFrame(
+        {
+            "year": frame["period"].dt.year.astype(str).to_numpy(),
+            "month_number": frame["period"].dt.month.to_numpy(),
+            "month": [MONTH_NAMES[m - 1] for m in frame["period"].dt.month],
+            "period": frame["period"].to_numpy(),
+            "shown": frame["shown"].to_numpy(),
+            "status": frame["status"].to_numpy(),
+        }
+    )
+
+
+def seasonality(series: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """One area's average by calendar month (every year up to ``end``), against the average month.
+
+    Columns: month_number, month, average, lowest, highest, years, index (percent above or below the
+    average month), status (modelled when any month that goes into it is modelled).
+    """
+    frame = series[(series["period"] <= end) & series["shown"].notna()]
+    columns = ["month_number", "month", "average", "lowest", "highest", "years", "index", "status"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = frame.assign(month_number=frame["period"].dt.month).groupby("month_number")
+    result = grouped.agg(
+        average=("shown", "mean"),
+        lowest=("shown", "min"),
+        highest=("shown", "max"),
+        years=("shown", "size"),
+        modelled=("status", lambda s: (s == "modelled").any()),
+        provisional=("status", lambda s: (s == "provisional").any()),
+    ).reset_index()
+    overall = result["average"].mean()
+    result["index"] = 100 * (result["average"] / overall - 1) if overall else np.nan
+    result["status"] = _status(result.pop("modelled"), result.pop("provisional"))
+    result.insert(1, "month", [MONTH_NAMES[m - 1] for m in result["month_number"]])
+    return result[columns]
+
+
+# ----------------------------------------------------------------------------- statistical process control
+
+
+def spc_data(series: pd.DataFrame, run_length: int = 7, trend_length: int = 6) -> pd.DataFrame:
+    """One area's months with the XmR chart's mean, limits and signals (see ``stats.spc``).
+
+    Hidden (suppressed) months are left out of the chart and the calculation.
+    """
+    frame = series[series["shown"].notna()].reset_index(drop=True)
+    columns = ["period", "shown", "status", "mean", "upper", "lower", "signal", "signal_words"]
+    if len(frame) < 2:
+        return pd.DataFrame(columns=columns)
+    chart = stats.spc(frame["shown"], run_length, trend_length)
+    result = frame[["period", "shown", "status"]].copy()
+    for column in ("mean", "upper", "lower", "signal"):
+        result[column] = chart[column].to_numpy()
+    result["signal_words"] = [
+        stats.spc_signal_words(s, run_length, trend_length) if s else "" for s in result["signal"]
+    ]
+    return result[columns]
+
+
+def spc_findings(data: pd.DataFrame, indicator: Indicator, measure: str, area: str) -> list[str]:
+    """The chart's signals in words, one line per run of months with the same signal."""
+    if data.empty:
+        return []
+    findings = []
+    signalled = data[data["signal"] != ""]
+    if signalled.empty:
+        return [
+            f"No signals for {area}: every month is within the control limits and there is no run or "
+            "trend long enough to suggest a real shift, so the ups and downs are what chance alone would give."
+        ]
+    breaks = (data["signal"] != data["signal"].shift()).cumsum()
+    for _, group in signalled.groupby(breaks[signalled.index], sort=True):
+        findings.append(_finding(group, indicator, measure))
+    return findings
+
+
+def _finding(group: pd.DataFrame, indicator: Indicator, measure: str) -> str:
+    first, last = group["period"].iloc[0], group["period"].iloc[-1]
+    words = group["signal_words"].iloc[0]
+    modelled = (group["status"] == "modelled").sum()
+    note = ""
+    if modelled == len(group):
+        note = " These months are modelled estimates, so the signal describes the model, not recorded data."
+    elif modelled:
+        note = f" {modelled} of these months are modelled estimates."
+    if group["signal"].iloc[0] == "outside":
+        months = zip(group["period"], group["shown"], strict=True)
+        values = ", ".join(f"{p:%B %Y} ({format_value(v, indicator, measure)})" for p, v in months)
+        side = "above the upper" if group["shown"].iloc[0] > group["upper"].iloc[0] else "below the lower"
+        return f"{values}: {words} ({side} limit).{note}"
+    span = f"{first:%B %Y}" if first == last else f"From {first:%B %Y} to {last:%B %Y} ({len(group)} months)"
+    return f"{span}: {words}.{note}"
+
+
+# ----------------------------------------------------------------------------- notes
+
+
+def notes_for(annotations: pd.DataFrame, indicator_id: str, window: Period) -> pd.DataFrame:
+    """Dated notes that concern the indicator ("*" or its id among ";"-separated ids) within the window.
+
+    Columns: number (1, 2, ...), date, note, label ("1: 23 Mar 2020: First national lockdown").
+    """
+    if annotations.empty:
+        return pd.DataFrame(columns=["number", "date", "note", "label"])
+    concerns = annotations["indicators"].map(
+        lambda ids: ids.strip() == "*" or indicator_id in {i.strip() for i in ids.split(";")}
+    )
+    month_start = annotations["date"].dt.to_period("M").dt.start_time
+    inside = (month_start >= window.start) & (month_start <= window.end)
+    notes = annotations[(concerns & inside).to_numpy()].sort_values("date").reset_index(drop=True)
+    notes = notes[["date", "note"]].copy()
+    notes.insert(0, "number", range(1, len(notes) + 1))
+    notes["label"] = [
+        f"{n}: {d:%-d %b %Y}: {text}" for n, d, text in zip(notes["number"], notes["date"], notes["note"], strict=True)
+    ]
+    return notes
+
+
+# ----------------------------------------------------------------------------- the numbers as a table
+
+
+def trend_table(series: pd.DataFrame, indicator: Indicator, measure: str, disclosure_below: int = 5) -> pd.DataFrame:
+    """The charted numbers for people: area, month, value, 12-month average, a year earlier, change, status."""
+    unit = measure_label(indicator, measure)
+    unit_kind = effective_measure(indicator, measure)
+    hidden = stats.suppressed_text(disclosure_below)
+
+    def text(value: float, suppressed: bool = False) -> str:
+        if suppressed:
+            return hidden
+        return format_value(value, indicator, measure) if pd.notna(value) else ""
+
+    def change_text(change: float) -> str:
+        if pd.isna(change):
+            return ""
+        if unit_kind == "percent":
+            return f"{change:+.1f} points"
+        return f"{change * 100:+.0f}%"
+
+    return pd.DataFrame(
+        {
+            "Area": series["area"].to_numpy(),
+            "Month": series["period"].dt.strftime("%b %Y").to_numpy(),
+            f"Value ({unit})": [text(v, s) for v, s in zip(series["shown"], series["suppressed"], strict=True)],
+            "12-month average": [text(v) for v in series["rolling"]],
+            "Same month a year earlier": [text(v) for v in series["year_ago"]],
+            "Change on a year earlier": [change_text(c) for c in series["year_on_year"]],
+            "Data": [STATUS_LABELS.get(s, s) for s in series["status"]],
+        }
+    )
+
+
+def chart_numbers(view: TrendView, kind: str) -> pd.DataFrame:
+    """The numbers behind one of the Trends charts: monthly, rolling, spc, year_on_year or seasonality."""
+    indicator, measure = view.indicator, view.measure
+    value = f"Value ({view.unit})"
+
+    def text(values: pd.Series) -> list[str]:
+        return [format_value(v, indicator, measure) if pd.notna(v) else "" for v in values]
+
+    def data(statuses: pd.Series) -> list[str]:
+        return [STATUS_LABELS.get(s, s) for s in statuses]
+
+    if kind == "monthly":
+        return view.table[["Area", "Month", value, "Data"]]
+    if kind == "rolling":
+        series = view.series
+        return pd.DataFrame(
+            {
+                "Area": series["area"].to_numpy(),
+                "Month": series["period"].dt.strftime("%b %Y").to_numpy(),
+                f"12-month average ({view.unit})": text(series["rolling"]),
+                "Data": data(series["rolling_status"]),
+            }
+        )
+    if kind == "spc":
+        spc = view.spc
+        return pd.DataFrame(
+            {
+                "Month": spc["period"].dt.strftime("%b %Y").to_numpy(),
+                value: text(spc["shown"]),
+                "Average": text(spc["mean"]),
+                "Lower control limit": text(spc["lower"]),
+                "Upper control limit": text(spc["upper"]),
+                "Signal": spc["signal_words"].replace("", "None").to_numpy(),
+                "Data": data(spc["status"]),
+            }
+        )
+    if kind == "year_on_year":
+        years = view.year_on_year
+        return pd.DataFrame(
+            {
+                "Year": years["year"].astype(str).to_numpy(),
+                "Month": years["month"].to_numpy(),
+                value: text(years["shown"]),
+                "Data": data(years["status"]),
+            }
+        )
+    if kind == "seasonality":
+        seasons = view.seasonality
+        return pd.DataFrame(
+            {
+                "Month": seasons["month"].to_numpy(),
+                f"Average ({view.unit})": text(seasons["average"]),
+                "Lowest year": text(seasons["lowest"]),
+                "Highest year": text(seasons["highest"]),
+                "Years of data": seasons["years"].to_numpy(),
+                "Above (+) or below (-) the average month": [f"{i:+.0f}%" for i in seasons["index"]],
+                "Data": data(seasons["status"]),
+            }
+        )
+    raise ValueError(f"unknown trend chart '{kind}'")
+
+
+# ----------------------------------------------------------------------------- everything the page shows
+
+
+@dataclass(frozen=True)
+class TrendView:
+    """What the Trends page draws for one indicator, a set of areas and a window of months."""
+
+    indicator: Indicator
+    measure: str  # count or rate, as chosen
+    unit: str  # 'number', 'per 1,000 mid-2015 residents', '%'
+    window: Period
+    period: Period
+    codes: list[str]
+    focus: str  # the chosen area (Leeds when none)
+    focus_name: str
+    series: pd.DataFrame  # every area, within the window
+    focus_series: pd.DataFrame  # the chosen area, every month up to the period's end
+    spc: pd.DataFrame
+    spc_findings: list[str]
+    year_on_year: pd.DataFrame
+    seasonality: pd.DataFrame
+    notes: pd.DataFrame  # dated notes within the window
+    year_notes: pd.DataFrame  # dated notes within the years of the year-on-year chart
+    table: pd.DataFrame
+    missing: list[str]  # chosen areas with no data for this indicator
+    modelled_share: str  # e.g. '35 of the 36 months shown are modelled'
+    hidden_months: int  # months hidden by disclosure control, all areas
+    palette: charts.Palette  # the catalogue's colours
+    focus_hidden: bool  # some of the chosen area's months are hidden, so SPC and seasonality are not shown
+
+    @property
+    def has_data(self) -> bool:
+        return not self.series.empty
+
+    @property
+    def key(self) -> tuple:
+        """Names this view among others of the same dataset (for remembering its charts)."""
+        return (self.indicator.id, tuple(self.codes), self.period, self.measure, self.window)
+
+    @property
+    def unit_kind(self) -> str:
+        """count, rate or percent: how numbers are formatted."""
+        return effective_measure(self.indicator, self.measure)
+
+    @property
+    def area_names(self) -> list[str]:
+        return list(dict.fromkeys(self.series["area"]))
+
+    def intro(self) -> str:
+        """What the page shows, in one or two sentences."""
+        areas = join_words(self.area_names or ["no area"])
+        return (
+            f"{self.indicator.label} ({self.unit}) for {areas}, {self.window.label()}. The chosen period is shaded; "
+            f"for {self.focus_name}, {self.modelled_share}."
+        )
+
+    def title(self, chart: str) -> str:
+        name = self.indicator.short_label
+        return {
+            "monthly": f"{name}: month by month",
+            "rolling": f"{name}: 12-month rolling average",
+            "spc": f"{name} in {self.focus_name}: control chart",
+            "year_on_year": f"{name} in {self.focus_name}: each year by month",
+            "seasonality": f"{name} in {self.focus_name}: average by calendar month",
+        }[chart]
+
+    def description(self, chart: str) -> str:
+        """One sentence saying what a chart shows (its text alternative)."""
+        what = f"{self.indicator.label.lower()} ({self.unit})"
+        areas = join_words(self.area_names)
+        span = self.window.label()
+        signals = len(self.spc_findings) if self.spc["signal"].ne("").any() else "no"
+        return {
+            "monthly": f"Line chart of {what} for each month, {span}, for {areas}; dashed lines and hollow "
+            "points are modelled estimates, solid lines and filled points recorded data.",
+            "rolling": f"Line chart of the average of {what} over the previous 12 months, {span}, for {areas}; "
+            "dashed where any of the 12 months is modelled.",
+            "spc": f"Control chart of {what} in {self.focus_name}, {span}, with its average and control limits; "
+            f"{signals} signals are marked and listed below.",
+            "year_on_year": f"Line chart of {what} in {self.focus_name} by month of the year, one line for each "
+            f"of the years {join_words(sorted(set(self.year_on_year['year'])))}.",
+            "seasonality": f"Bar chart of the average of {what} in {self.focus_name} for each calendar month over "
+            "every year of data, with the lowest and highest year marked.",
+        }[chart]
+
+    def numbers(self, kind: str) -> pd.DataFrame:
+        """The numbers one of the charts draws, as a table people (and screen readers) can read."""
+        return chart_numbers(self, kind)
+
+
+def trend_view(
+    dataset: Dataset, indicator_id: str, codes: list[str], period: Period, measure: str, span: str = DEFAULT_SPAN
+) -> TrendView:
+    key = ("trend_view", indicator_id, tuple(codes), period, measure, span)
+    return dataset.memo(key, lambda: _trend_view(dataset, indicator_id, codes, period, measure, span))
+
+
+def _trend_view(
+    dataset: Dataset, indicator_id: str, codes: list[str], period: Period, measure: str, span: str
+) -> TrendView:
+    indicator = dataset.catalogue.indicator(indicator_id)
+    thresholds = dataset.catalogue.thresholds
+    window = shown_window(dataset.months, period, span)
+    series = series_for(dataset, indicator_id, codes, measure, window)
+    focus = codes[0]
+    focus_all = area_series(dataset, indicator_id, focus, measure)
+    focus_all = focus_all[focus_all["period"] <= period.end]
+    focus_window = focus_all[window.contains(focus_all["period"]).to_numpy()]
+    run_length, trend_length = thresholds["spc_run_length"], thresholds["spc_trend_length"]
+    # With small counts hidden, limits and averages from the months left would mislead: leave them out.
+    spc_shown = not focus_window["suppressed"].any()
+    seasons_shown = not focus_all["suppressed"].any()
+    spc = spc_data(focus_window if spc_shown else focus_window.iloc[0:0], run_length, trend_length)
+    focus_name = dataset.geography.name(focus)
+    return TrendView(
+        indicator=indicator,
+        measure=measure,
+        unit=measure_label(indicator, measure),
+        window=window,
+        period=period,
+        codes=codes,
+        focus=focus,
+        focus_name=focus_name,
+        series=series,
+        focus_series=focus_all,
+        spc=spc,
+        spc_findings=spc_findings(spc, indicator, measure, focus_name),
+        year_on_year=year_on_year(focus_all, period.end),
+        seasonality=seasonality(focus_all if seasons_shown else focus_all.iloc[0:0], period.end),
+        notes=notes_for(dataset.annotations, indicator_id, window),
+        year_notes=notes_for(dataset.annotations, indicator_id, year_span(period.end)),
+        table=trend_table(series, indicator, measure, thresholds["disclosure_below"]),
+        missing=missing_areas(dataset, indicator_id, codes),
+        modelled_share=modelled_share(focus_window),
+        hidden_months=int(series["suppressed"].sum()),
+        focus_hidden=not (spc_shown and seasons_shown),
+        palette=charts.Palette.from_catalogue(dataset.catalogue.palettes),
+    )
+
+
+def modelled_share(series: pd.DataFrame) -> str:
+    """'all 36 months shown are recorded', '35 of the 36 months shown are modelled estimates', ..."""
+    total = len(series)
+    modelled = int((series["status"] == "modelled").sum())
+    if total == 0:
+        return "there is no data to show"
+    if modelled == 0:
+        return f"all {total} months shown are recorded data"
+    if modelled == total:
+        return f"all {total} months shown are modelled estimates, not recorded data"
+    return f"{modelled} of the {total} months shown are modelled estimates, not recorded data"
+
+
+def trend_chart(view: TrendView, kind: str) -> alt.TopLevelMixin:
+    """One of the view's charts: monthly, rolling, spc, year_on_year or seasonality."""
+    common = {
+        "y_title": sentence_case(view.unit),
+        "title": view.title(kind),
+        "description": view.description(kind),
+        "unit_kind": view.unit_kind,
+    }
+    if kind == "monthly":
+        return charts.trend_chart(view.series, notes=view.notes, shade=view.period, palette=view.palette, **common)
+    if kind == "rolling":
+        rolling = {"value": "rolling", "status": "rolling_status", "palette": view.palette}
+        return charts.trend_chart(view.series, notes=view.notes, shade=view.period, **rolling, **common)
+    if kind == "spc":
+        return charts.spc_chart(view.spc, notes=view.notes, **common)
+    if kind == "year_on_year":
+        return charts.year_on_year_chart(view.year_on_year, notes=view.year_notes, **common)
+    if kind == "seasonality":
+        return charts.seasonality_chart(view.seasonality, **common)
+    raise ValueError(f"unknown trend chart '{kind}'")

@@ -1,0 +1,180 @@
+"""A loaded dataset: catalogue, geography, values and boundaries, plus applying new data safely."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from saferleeds.core.boundaries import neighbourhood_boundaries, read_boundary
+from saferleeds.core.catalogue import Catalogue, load_catalogue
+from saferleeds.core.errors import DataError, Problem, file_label
+from saferleeds.core.geography import Geography, load_geography
+from saferleeds.core.paths import DatasetPaths, dataset_version
+from saferleeds.core.values import read_values, replace_rows, write_values
+from saferleeds.ingest.police_uk import IngestResult
+
+ANNOTATION_COLUMNS = ("date", "indicators", "note")
+MEMO_LIMIT = 2000  # derived results remembered per dataset version
+
+
+@dataclass
+class Dataset:
+    """Everything a page needs, read once per dataset version and shared read-only."""
+
+    paths: DatasetPaths
+    version: str
+    catalogue: Catalogue
+    geography: Geography
+    values: pd.DataFrame
+    annotations: pd.DataFrame
+    by_indicator: dict[str, pd.DataFrame] = field(default_factory=dict)
+    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _kept: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __repr__(self) -> str:
+        return f"Dataset({self.paths.root}, version {self.version}, {len(self.values):,} values)"
+
+    def with_values(self, values: pd.DataFrame, annotations: pd.DataFrame | None = None) -> Dataset:
+        """Another dataset with the same catalogue and geography but these values (and nothing remembered)."""
+        values = values.reset_index(drop=True)
+        return Dataset(
+            paths=self.paths,
+            version=f"{self.version}+{id(values):x}",
+            catalogue=self.catalogue,
+            geography=self.geography,
+            values=values,
+            annotations=self.annotations if annotations is None else annotations,
+            by_indicator=split_by_indicator(values),
+        )
+
+    def rows(self, indicator: str) -> pd.DataFrame:
+        """Stored rows of one indicator (empty when there are none)."""
+        return self.by_indicator.get(indicator, self.values.iloc[0:0])
+
+    @cached_property
+    def months(self) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex(sorted(self.values["period"].unique()))
+
+    @property
+    def latest_month(self) -> pd.Timestamp:
+        return self.months[-1]
+
+    def memo(self, key: tuple, compute, keep: bool = False):
+        """Remember a derived result for this dataset version (thread-safe, shared by sessions).
+
+        The least recently used results are forgotten beyond MEMO_LIMIT, so memory stays bounded
+        however many combinations people look at; ``keep`` results (boundaries) are never forgotten.
+        """
+        store = self._kept if keep else self._memo
+        with self._lock:
+            if key in store:
+                if not keep:
+                    self._memo.move_to_end(key)
+                return store[key]
+        result = compute()
+        with self._lock:
+            store.setdefault(key, result)
+            if not keep:
+                self._memo.move_to_end(key)
+                while len(self._memo) > MEMO_LIMIT:
+                    self._memo.popitem(last=False)
+            return store[key]
+
+    def boundaries(self, level: str) -> gpd.GeoDataFrame:
+        """Boundaries of one level in lon/lat with ``code`` and ``name`` (read once, then shared)."""
+
+        def load() -> gpd.GeoDataFrame:
+            if level == "neighbourhood":
+                return neighbourhood_boundaries(self.boundaries("lsoa"), self.geography)
+            frame = read_boundary(self.paths.boundary(level))
+            if "name" not in frame.columns:
+                frame["name"] = frame["code"].map(self.geography.name)
+            return frame[["code", "name", "geometry"]]
+
+        return self.memo(("boundaries", level), load, keep=True)
+
+    def lsoa_boundaries(self) -> gpd.GeoDataFrame:
+        return self.boundaries("lsoa")
+
+
+def read_annotations(path: Path) -> pd.DataFrame:
+    """Dated notes drawn on trend charts; a missing file means no notes."""
+    if not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in ANNOTATION_COLUMNS}).assign(
+            date=pd.Series(dtype="datetime64[ms]")
+        )
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ANNOTATION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataError(Problem(file_label(path), f"missing column(s) {', '.join(missing)}", row=1))
+    dates = pd.to_datetime(frame["date"], errors="coerce", format="%Y-%m-%d")
+    if dates.isna().any():
+        row = int(dates.isna().to_numpy().nonzero()[0][0]) + 2
+        raise DataError(
+            Problem(
+                file_label(path),
+                f"'{frame['date'].iloc[row - 2]}' is not a date (expected YYYY-MM-DD)",
+                row,
+                "date",
+            )
+        )
+    frame["date"] = dates.astype("datetime64[ms]")
+    return frame.loc[:, list(ANNOTATION_COLUMNS)]
+
+
+def load_dataset(paths: DatasetPaths) -> Dataset:
+    """Read a dataset folder; any missing or damaged file raises DataError naming it."""
+    version = dataset_version(paths)
+    catalogue = load_catalogue(paths.catalogue)
+    geography = load_geography(paths)
+    values = read_values(paths.values)
+    annotations = read_annotations(paths.annotations)
+    return Dataset(
+        paths=paths,
+        version=version,
+        catalogue=catalogue,
+        geography=geography,
+        values=values,
+        annotations=annotations,
+        by_indicator=split_by_indicator(values),
+    )
+
+
+def split_by_indicator(values: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {
+        str(key): frame.reset_index(drop=True) for key, frame in values.groupby("indicator", sort=True, observed=True)
+    }
+
+
+def apply_police_uk(paths: DatasetPaths, result: IngestResult) -> pd.DataFrame:
+    """Replace the ingested months of every police.uk indicator, atomically."""
+    existing = read_values(paths.values)
+    updated = replace_rows(existing, result.counts, on=("indicator", "period"))
+    write_values(updated, paths.values)
+    return updated
+
+
+def describe(dataset: Dataset) -> str:
+    """A short plain-text description of a dataset (used by ``python -m saferleeds info``)."""
+    months = dataset.months
+    status = dataset.values["status"].value_counts()
+    lines = [
+        f"Dataset folder: {dataset.paths.root} (version {dataset.version})",
+        f"{len(dataset.values):,} values for {dataset.values['indicator'].nunique()} indicators, "
+        f"{months[0]:%B %Y} to {months[-1]:%B %Y}",
+        "Status: " + ", ".join(f"{count:,} {name}" for name, count in status.items()),
+        f"{len(dataset.geography.lsoa)} LSOAs, "
+        + ", ".join(
+            f"{len(dataset.geography.level_areas(lv.id))} {lv.plural}"
+            for lv in dataset.catalogue.levels
+            if lv.id not in ("lsoa", "city")
+        ),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,116 @@
+"""The values table: one row per indicator, area and month.
+
+``indicator, area_code, period (month start), value, denominator (nullable), status, source``
+
+* counts are stored at the finest level they exist at and summed upwards;
+* percentages and rates keep their numerator in ``value`` and their base in ``denominator`` so they
+  re-aggregate correctly;
+* ``status`` is ``recorded``, ``provisional`` or ``modelled``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from saferleeds.core.errors import DataError, Problem, file_label
+
+COLUMNS = ("indicator", "area_code", "period", "value", "denominator", "status", "source")
+STATUSES = ("recorded", "provisional", "modelled")
+SCHEMA = pa.schema(
+    [
+        ("indicator", pa.string()),
+        ("area_code", pa.string()),
+        ("period", pa.date32()),
+        ("value", pa.float64()),
+        ("denominator", pa.float64()),
+        ("status", pa.string()),
+        ("source", pa.string()),
+    ]
+)
+
+
+def empty_values() -> pd.DataFrame:
+    return normalise(pd.DataFrame({c: [] for c in COLUMNS}))
+
+
+def normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a values frame the canonical column order and types."""
+    out = frame.loc[:, list(COLUMNS)].copy()
+    for column in ("indicator", "area_code", "status", "source"):
+        out[column] = out[column].astype("str")
+    out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ms]")
+    out["value"] = pd.to_numeric(out["value"]).astype("float64")
+    out["denominator"] = pd.to_numeric(out["denominator"]).astype("float64")
+    return out
+
+
+def sort_values(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(["indicator", "period", "area_code"], kind="stable").reset_index(drop=True)
+
+
+def read_values(path: str | Path) -> pd.DataFrame:
+    """Read the values table; a missing, truncated or foreign file raises DataError naming it."""
+    path = Path(path)
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError as exc:
+        raise DataError(Problem(file_label(path), "the values table is missing")) from exc
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataError(Problem(file_label(path), f"the values table is damaged and cannot be read ({exc})")) from exc
+    missing = [c for c in COLUMNS if c not in table.column_names]
+    if missing:
+        raise DataError(Problem(file_label(path), f"the values table lacks column(s) {', '.join(missing)}"))
+    frame = table.select(list(COLUMNS)).to_pandas()
+    return normalise(frame)
+
+
+def write_atomic(path: str | Path, write) -> None:
+    """Call ``write(temporary_path)`` and move the result into place in one step.
+
+    A crash or kill part way leaves the previous file untouched: the rename is atomic on one
+    filesystem, and the temporary file lives beside the target.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def write_values(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write the values table atomically, sorted, so the same data gives the same bytes."""
+    ordered = sort_values(normalise(frame))
+    table = pa.Table.from_pandas(ordered, schema=SCHEMA, preserve_index=False)
+    table = table.replace_schema_metadata(None)
+    write_atomic(
+        path,
+        lambda tmp: pq.write_table(table, tmp, compression="zstd", compression_level=9, row_group_size=1_000_000),
+    )
+
+
+def replace_rows(existing: pd.DataFrame, incoming: pd.DataFrame, on: tuple[str, ...]) -> pd.DataFrame:
+    """Drop every existing row whose ``on`` key appears in ``incoming``, then add ``incoming``.
+
+    With ``on=("indicator", "period")`` a re-ingested month replaces that month entirely, so
+    nothing is ever counted twice.
+    """
+    if existing.empty:
+        return normalise(incoming)
+    keys = incoming.loc[:, list(on)].drop_duplicates()
+    marked = existing.merge(keys.assign(_replaced=True), on=list(on), how="left")
+    kept = existing.loc[marked["_replaced"].isna().to_numpy()]
+    return normalise(pd.concat([kept, normalise(incoming)], ignore_index=True))

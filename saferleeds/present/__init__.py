@@ -1,0 +1,1 @@
+"""Presentation: charts, maps, accessibility text, provenance and exports (board packs)."""

@@ -1,0 +1,84 @@
+"""Two or three plain-English sentences about one indicator in one area, for board packs."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from saferleeds.analysis.aggregate import Period, area_row, city_figures, format_value
+from saferleeds.core.catalogue import Indicator
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.geography import CITY_CODE
+from saferleeds.present.export.tables import change_withheld
+
+
+def comparison_words(period: Period) -> str:
+    """What a change is measured against, in words."""
+    if period.months <= 12:
+        return "the same months a year earlier"
+    return f"the {period.months} months before"
+
+
+def _value_words(indicator: Indicator, row: pd.Series, measure: str) -> str:
+    if row["suppressed"]:
+        return "fewer than 5"
+    text = format_value(row["value"], indicator, measure)
+    if indicator.unit == "count" and measure == "count" and row["population"]:
+        text += f" ({1000 * row['count'] / row['population']:,.1f} per 1,000 residents)"
+    return text
+
+
+def _target_words(indicator: Indicator, row: pd.Series) -> str:
+    target = indicator.target
+    if target is None or pd.isna(row["value"]) or row["suppressed"]:
+        return ""
+    return f" {target.label} ({'met' if target.is_met(row['value']) else 'not met'})."
+
+
+def _leeds_words(dataset: Dataset, indicator: Indicator, period: Period) -> str:
+    """The Leeds figure an area is judged against: a rate for counts, else the figure itself."""
+    shown = "rate" if indicator.unit == "count" else indicator.unit
+    text = format_value(city_figures(dataset, indicator.id, period, shown)["value"], indicator, shown)
+    return f"{text} residents" if indicator.unit == "count" else text
+
+
+def summary_sentences(
+    dataset: Dataset, indicator_id: str, code: str | None, period: Period, measure: str = "count"
+) -> list[str]:
+    """What the figure is, whether it changed (significantly or not) and how it compares with Leeds.
+
+    Small counts of sensitive indicators are described as "fewer than 5", with no change given.
+    """
+    indicator = dataset.catalogue.indicator(indicator_id)
+    code = code or CITY_CODE
+    name = dataset.geography.name(code)
+    row = area_row(dataset, indicator_id, code, period, measure)
+    if row is None or row["months"] == 0:
+        leeds = city_figures(dataset, indicator_id, period, measure)
+        level = dataset.geography.level_of(code) or "city"
+        return [
+            f"{indicator.label} is not published for {dataset.catalogue.level(level).plural}, "
+            f"so {name} has no figure of its own.",
+            f"For Leeds as a whole it was {format_value(leeds['value'], indicator, measure)} in {period.label()}: "
+            f"{leeds['change_words']} on {comparison_words(period)}.",
+        ]
+    sentences = [f"{indicator.short_label} in {name}, {period.label()}: {_value_words(indicator, row, measure)}."]
+    if row["suppressed"]:
+        sentences.append("Numbers this small are not given in detail, and no change is shown, to protect privacy.")
+    elif change_withheld(row):
+        sentences.append(f"No change is shown: the figure for {comparison_words(period)} is too small to give.")
+    else:
+        change = f"Compared with {comparison_words(period)}: {row['change_words']}."
+        if indicator.polarity == "context" and row["change_direction"] == "up":
+            change += " A rise can mean more people have the confidence to report."
+        sentences.append(change)
+    target = _target_words(indicator, row)
+    if code == CITY_CODE:
+        sentences.append(f"These figures are {row['status']}.{target}")
+    elif row["verdict"] == "not compared" or row["suppressed"]:
+        sentences.append(f"The Leeds figure is {_leeds_words(dataset, indicator, period)}.{target}")
+    else:
+        sentences.append(
+            f"{name} is {row['verdict']} the Leeds average ({_leeds_words(dataset, indicator, period)}), "
+            f"allowing for {'the number of people asked' if indicator.unit == 'percent' else 'its size'}.{target}"
+        )
+    return sentences

@@ -1,0 +1,332 @@
+"""Tables for download: disclosure control, spreadsheet safety, Excel workbooks and CSV files.
+
+Every table leaves here with the same disclosure control as the screen (counts of 1 to 4 of sensitive
+indicators at small-area and priority-neighbourhood level are shown as "<5", and nothing that would
+reveal them is given) and with every text cell that a spreadsheet would read as a formula (one
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) written as plain text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from saferleeds.analysis import stats
+from saferleeds.analysis.aggregate import CHANGE_WITHHELD, Period, area_monthly, effective_measure, summarise
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.geography import slugify
+
+# Full-width forms are included because some spreadsheet programs read them as the ASCII ones.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+WITHHELD = CHANGE_WITHHELD
+SHOWN_AS_SUPPRESSED = ("count", "value", "display")
+KEPT_WHEN_SUPPRESSED = frozenset(
+    {
+        "code",
+        "name",
+        "level",
+        "period",
+        "population",
+        "months",
+        "modelled_months",
+        "status",
+        "modelled",
+        "suppressed",
+        "verdict",
+        "funnel_position",
+        "funnel_target",
+        "funnel_inner_low",
+        "funnel_inner_high",
+        "funnel_outer_low",
+        "funnel_outer_high",
+        "beyond_outer",
+        "change_unit",
+    }
+)
+CHANGE_COLUMNS = ("change", "p_value", "change_direction", "change_words", "judgement")
+SHEET_NAME_LIMIT = 31
+SHEET_NAME_BANNED = re.compile(r"[\[\]:*?/\\]")
+HEADER_FILL = PatternFill("solid", fgColor="F3F2F1")
+
+
+# --------------------------------------------------------------------------- spreadsheet safety
+
+
+def is_formula_like(value: object) -> bool:
+    """True for text a spreadsheet would read as a formula (or a formula's start)."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def neutralise(value: object) -> object:
+    """Text that would be read as a formula gains a leading apostrophe (CSV); anything else is unchanged."""
+    return f"'{value}" if is_formula_like(value) else value
+
+
+# --------------------------------------------------------------------------- disclosure control
+
+
+def protect(
+    frame: pd.DataFrame, applies: bool | None = None, below: int = 5, suppressed_column: str = "suppressed"
+) -> pd.DataFrame:
+    """Apply disclosure control to a table with a ``suppressed`` column (as ``analysis.summarise`` gives).
+
+    In suppressed rows the count, value and display columns read "<5"; every other figure that is not
+    an identifier or context (population, funnel limits, status) is withheld, because a rate, a rank or a
+    change would let the count be worked out. Where control ``applies`` (default: when any row is
+    suppressed), a comparison-period count of 1 to 4 reads "<5" and that row's change is withheld too.
+    """
+    out = frame.copy()
+    if suppressed_column not in out.columns:
+        return out
+    suppressed = out[suppressed_column].fillna(False).astype(bool).to_numpy()
+    applies = bool(suppressed.any()) if applies is None else applies
+    small_before = np.zeros(len(out), dtype=bool)
+    if applies and "previous_count" in out.columns:
+        small_before = stats.is_suppressed(out["previous_count"], below).to_numpy()
+    text = stats.suppressed_text(below)
+    for column in out.columns:
+        if column in KEPT_WHEN_SUPPRESSED:
+            continue
+        if column == "previous_count":
+            hide = small_before
+        elif column in CHANGE_COLUMNS:
+            hide = suppressed | small_before
+        else:
+            hide = suppressed
+        if not hide.any():
+            continue
+        if column in SHOWN_AS_SUPPRESSED or column == "previous_count":
+            replacement: object = text
+        elif pd.api.types.is_string_dtype(frame[column]):
+            replacement = WITHHELD
+        else:
+            replacement = None
+        values = out[column].astype(object)
+        values[hide] = replacement
+        out[column] = values
+    return out
+
+
+def disclosure_applies(dataset: Dataset, indicator_id: str, level: str) -> bool:
+    thresholds = dataset.catalogue.thresholds
+    indicator = dataset.catalogue.indicator(indicator_id)
+    return stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"])
+
+
+def change_withheld(row: pd.Series) -> bool:
+    """True when an area's change would reveal a count of 1 to 4, now or in the comparison period."""
+    return bool(row.get("change_withheld", False))
+
+
+# --------------------------------------------------------------------------- the tables
+
+
+def verdict_words(verdict: str) -> str:
+    return "" if verdict in ("not compared", "", None) else f"{verdict} the Leeds average"
+
+
+def area_table(dataset: Dataset, indicator_id: str, level: str, period: Period) -> pd.DataFrame:
+    """Every area of ``level`` for one indicator, as the screen shows it, ready to download.
+
+    Built from ``analysis.summarise``; counts of sensitive indicators are protected as on screen.
+    """
+    indicator = dataset.catalogue.indicator(indicator_id)
+    below = dataset.catalogue.thresholds["disclosure_below"]
+    counts = summarise(dataset, indicator_id, level, period, "count")
+    safe = protect(counts, applies=disclosure_applies(dataset, indicator_id, level), below=below)
+    table = pd.DataFrame({"Area": safe["name"], "Code": safe["code"], "Residents (mid-2015)": safe["population"]})
+    if indicator.unit == "count":
+        rates = summarise(dataset, indicator_id, level, period, "rate")["value"]
+        table["Number"] = safe["count"]
+        table["Rate per 1,000 residents"] = rates.astype(object).where(~counts["suppressed"].to_numpy(), None)
+        table["Number in the comparison period"] = safe["previous_count"]
+        table["Change (%)"] = [None if c is None or pd.isna(c) else 100 * c for c in safe["change"]]
+    else:
+        measure = effective_measure(indicator, "count")
+        table["Percent" if measure == "percent" else "Rate per 1,000"] = safe["value"]
+        table["Respondents" if measure == "percent" else "Base"] = safe["denominator"]
+        table["Change (percentage points)"] = safe["change"]
+    table["Change in words"] = safe["change_words"]
+    table["Significance (p-value)"] = safe["p_value"]
+    table["Compared with Leeds"] = [verdict_words(v) for v in safe["verdict"]]
+    table["Status"] = safe["status"]
+    return table.reset_index(drop=True)
+
+
+def monthly_table(dataset: Dataset, indicator_id: str, codes: Sequence[str], window: Period) -> pd.DataFrame:
+    """Monthly figures of the chosen areas (and Leeds), with each month's status, protected as on screen."""
+    indicator = dataset.catalogue.indicator(indicator_id)
+    below = dataset.catalogue.thresholds["disclosure_below"]
+    value_name = {"count": "Rate per 1,000 residents", "percent": "Percent", "rate": "Rate per 1,000"}[indicator.unit]
+    pieces = []
+    for code in codes:
+        level = dataset.geography.level_of(code) or "city"
+        series = area_monthly(dataset, indicator_id, code, "rate")
+        series = series[window.contains(series["period"]).to_numpy()]
+        applies = disclosure_applies(dataset, indicator_id, level)
+        frame = pd.DataFrame(
+            {
+                "name": dataset.geography.name(code),
+                "code": code,
+                "period": series["period"].to_numpy(),
+                "count": series["value"].to_numpy(),
+                "shown": series["shown"].to_numpy(),
+                "status": series["status"].to_numpy(),
+                "suppressed": stats.is_suppressed(series["value"], below).to_numpy() & applies,
+            }
+        )
+        pieces.append(protect(frame, applies=applies, below=below))
+    columns = {"name": "Area", "code": "Code", "period": "Month", "count": "Number", "shown": value_name}
+    if not pieces:
+        return pd.DataFrame(columns=[*columns.values(), "Status"])
+    table = pd.concat(pieces, ignore_index=True).rename(columns=columns | {"status": "Status"})
+    if indicator.unit != "count":
+        table = table.drop(columns="Number")
+    return table.drop(columns="suppressed")
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def clean_text(value: str) -> str:
+    """Remove control characters a workbook cannot hold (names can come from users' files)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def sheet_names(titles: Iterable[str]) -> list[str]:
+    """Valid, unique Excel sheet names (31 characters, none of []:*?/\\) for the given titles."""
+    names: list[str] = []
+    for title in titles:
+        base = SHEET_NAME_BANNED.sub(" ", clean_text(title)).strip().strip("'") or "Sheet"
+        base = re.sub(r"\s+", " ", base)[:SHEET_NAME_LIMIT].rstrip()
+        name, number = base, 2
+        while name.lower() in (n.lower() for n in names):
+            suffix = f" ({number})"
+            name = base[: SHEET_NAME_LIMIT - len(suffix)].rstrip() + suffix
+            number += 1
+        names.append(name)
+    return names
+
+
+def _number_format(column: str) -> str | None:
+    lowered = column.lower()
+    if lowered == "month":
+        return "mmm yyyy"
+    if "p-value" in lowered:
+        return "0.000"
+    if lowered.startswith(("rate", "percent", "change (")):
+        return "0.0"
+    if lowered.startswith(("number", "residents", "respondents", "base")):
+        return "#,##0"
+    return None
+
+
+def _cell_value(value: object) -> object:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _write_cell(sheet, row: int, column: int, value: object):
+    value = _cell_value(value)
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell = sheet.cell(row=row, column=column)
+        cell.value = text
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        if is_formula_like(text):
+            cell.quotePrefix = True  # what Excel stores for text typed with a leading apostrophe
+        return cell
+    return sheet.cell(row=row, column=column, value=value)
+
+
+def _write_table(sheet, frame: pd.DataFrame) -> None:
+    for number, column in enumerate(frame.columns, start=1):
+        cell = _write_cell(sheet, 1, number, str(column))
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    formats = [_number_format(str(c)) for c in frame.columns]
+    for row_number, values in enumerate(frame.itertuples(index=False, name=None), start=2):
+        for number, value in enumerate(values, start=1):
+            cell = _write_cell(sheet, row_number, number, value)
+            if formats[number - 1] and not isinstance(cell.value, str):
+                cell.number_format = formats[number - 1]
+    for number, column in enumerate(frame.columns, start=1):
+        lengths = [len(str(column))] + [len(str(v)) for v in frame.iloc[:200, number - 1] if v is not None]
+        sheet.column_dimensions[get_column_letter(number)].width = min(max(lengths) + 2, 60)
+    sheet.freeze_panes = "A2"
+    if len(frame):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+
+
+def workbook_bytes(
+    tables: dict[str, pd.DataFrame], notes: dict[str, Sequence[str]] | None = None, title: str = ""
+) -> bytes:
+    """An Excel workbook with one sheet per table (named by its key); ``notes`` add lines below a table."""
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.title = clean_text(title)[:255]
+    for name, (key, frame) in zip(sheet_names(tables), tables.items(), strict=True):
+        sheet = book.create_sheet(name)
+        _write_table(sheet, frame)
+        for offset, line in enumerate((notes or {}).get(key, ()), start=len(frame) + 3):
+            _write_cell(sheet, offset, 1, line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_value(value: object) -> object:
+    value = _cell_value(value)
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    return neutralise(value)
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV (UTF-8 with a byte-order mark so spreadsheets read it correctly), formulas neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(str(c)) for c in frame.columns])
+    for values in frame.itertuples(index=False, name=None):
+        writer.writerow([_csv_value(v) for v in values])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def csv_file_names(titles: Iterable[str]) -> list[str]:
+    names: list[str] = []
+    for title in titles:
+        base = slugify(title) or "table"
+        name, number = f"{base}.csv", 2
+        while name in names:
+            name, number = f"{base}-{number}.csv", number + 1
+        names.append(name)
+    return names
+
+
+def csv_zip_bytes(tables: dict[str, pd.DataFrame], readme: str = "") -> bytes:
+    """A zip of one CSV per table (named from its key), with an optional README.txt."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in zip(csv_file_names(tables), tables.values(), strict=True):
+            archive.writestr(name, csv_bytes(frame))
+        if readme:
+            archive.writestr("README.txt", readme)
+    return buffer.getvalue()
