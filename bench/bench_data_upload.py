@@ -4,7 +4,8 @@
 
 Prints, for one month of police.uk data for Leeds (8,009 rows) and for a long indicator table
 (488 LSOAs x 24 months), the best of ``--repeat`` runs of:
-* baseline: the police.uk reader alone, then ``dataset.apply_police_uk`` (no report, no kept version);
+* baseline: the police.uk reader alone, then a bare rewrite of the values table
+  (no report, no kept version, no journal);
 * validate: the full validation report (what the Data page and ``python -m saferleeds validate`` do);
 * apply: ``store.apply_changes`` (keeps the previous version, journal, atomic writes).
 """
@@ -20,8 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from saferleeds.core.dataset import apply_police_uk, load_dataset
+from saferleeds.core.dataset import load_dataset
 from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
+from saferleeds.core.values import read_values, replace_rows, write_values
 from saferleeds.ingest import police_uk, store
 from saferleeds.ingest.validation import validate
 
@@ -66,7 +68,8 @@ def main() -> None:
             dataset.catalogue,
             dataset.lsoa_boundaries,
         )
-        apply_police_uk(paths, result)
+        updated = replace_rows(read_values(paths.values), result.counts, on=("indicator", "period"))
+        write_values(updated, paths.values)
 
     def check(upload):
         return lambda paths, dataset: validate([upload], dataset)
@@ -75,7 +78,7 @@ def main() -> None:
         return lambda paths, dataset: store.apply_changes(paths, validate([upload], dataset).changes)
 
     figures = {
-        "police.uk month: baseline reader + apply_police_uk": best(repeat, baseline),
+        "police.uk month: baseline reader + bare write": best(repeat, baseline),
         "police.uk month: validate (report)": best(repeat, check(police)),
         "police.uk month: validate + apply (kept version)": best(repeat, check_and_apply(police)),
         f"indicator table ({len(grid):,} rows): validate": best(repeat, check(table)),

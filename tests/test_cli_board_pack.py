@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from pptx import Presentation
 
-from saferleeds.__main__ import main
-from saferleeds.cli import ProgressBar
+from saferleeds.cli import main
+from saferleeds.cli.progress import ProgressBar
 from saferleeds.core.paths import PROJECT_ROOT
 from tests.packs import pack_for
 

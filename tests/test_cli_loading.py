@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds.__main__ import main
+from saferleeds.cli import main
 from saferleeds.core.dataset import load_dataset
 from saferleeds.core.paths import DatasetPaths
 from saferleeds.ingest.store import Upload

@@ -16,8 +16,7 @@ from saferleeds.core.catalogue import Catalogue, load_catalogue
 from saferleeds.core.errors import DataError, Problem, file_label
 from saferleeds.core.geography import Geography, load_geography
 from saferleeds.core.paths import DatasetPaths, dataset_version
-from saferleeds.core.values import read_values, replace_rows, write_values
-from saferleeds.ingest.police_uk import IngestResult
+from saferleeds.core.values import read_values
 
 ANNOTATION_COLUMNS = ("date", "indicators", "note")
 MEMO_LIMIT = 2000  # derived results remembered per dataset version
@@ -151,14 +150,6 @@ def split_by_indicator(values: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {
         str(key): frame.reset_index(drop=True) for key, frame in values.groupby("indicator", sort=True, observed=True)
     }
-
-
-def apply_police_uk(paths: DatasetPaths, result: IngestResult) -> pd.DataFrame:
-    """Replace the ingested months of every police.uk indicator, atomically."""
-    existing = read_values(paths.values)
-    updated = replace_rows(existing, result.counts, on=("indicator", "period"))
-    write_values(updated, paths.values)
-    return updated
 
 
 def describe(dataset: Dataset) -> str:

@@ -7,6 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from saferleeds.cli.progress import ProgressBar, StderrProgress
 from saferleeds.core import dataset
 from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
 from saferleeds.ingest import police_uk_api, store, validation
@@ -71,25 +72,6 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
 def add_ingest_police_uk_arguments(parser: argparse.ArgumentParser) -> None:
     _add_upload_arguments(parser)
     parser.set_defaults(kind="police_uk")
-
-
-class StderrProgress:
-    """A one-line progress bar on standard error (a line per step when it is not a terminal)."""
-
-    WIDTH = 30
-
-    def __init__(self) -> None:
-        self.terminal = sys.stderr.isatty()
-        self.last = ""
-
-    def __call__(self, fraction: float, text: str) -> None:
-        filled = int(self.WIDTH * max(0.0, min(fraction, 1.0)))
-        line = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction:4.0%} {text}"
-        if self.terminal:
-            print(f"\r{line[:110]:<110}", end="" if fraction < 1 else "\n", file=sys.stderr, flush=True)
-        elif text != self.last:
-            print(line, file=sys.stderr, flush=True)
-        self.last = text
 
 
 def _print_report(report: validation.Report) -> None:
@@ -218,22 +200,6 @@ def add_board_pack_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--measure", choices=("count", "rate"), default="count", help="figures as numbers or rates")
     parser.add_argument("--level", default="ward", help="areas mapped in a pack for all of Leeds (default: ward)")
     _add_home(parser)
-
-
-class ProgressBar:
-    """A text progress bar on standard error: [#######.......] 7/28 Drug offences: map."""
-
-    def __init__(self, stream=None, width: int = 30):
-        self.stream = stream or sys.stderr
-        self.width = width
-
-    def __call__(self, done: int, total: int, message: str) -> None:
-        filled = round(self.width * done / total) if total else self.width
-        bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total} {message[:40]:<40}")
-        if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
 
 
 def _pack_format(arguments: argparse.Namespace) -> str:
