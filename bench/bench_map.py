@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from saferleeds.analysis.aggregate import latest_period, summarise  # noqa: E402
 from saferleeds.core.dataset import Dataset, load_dataset  # noqa: E402
 from saferleeds.core.paths import dataset_paths  # noqa: E402
-from saferleeds.present import maps  # noqa: E402
+from saferleeds.present.maps.deck import TOOLTIP, initial_view  # noqa: E402
 
 WARD_LIMIT = 200 * 1024
 LSOA_LIMIT = int(1.2 * 1024 * 1024)
@@ -77,8 +77,8 @@ def plain_bytes(dataset: Dataset, level: str) -> int:
         feature["properties"].update({k: (None if v != v else v) for k, v in row.astype(object).items()})
         feature["properties"]["fill"] = [200, 60, 40, 235]
     layer = pdk.Layer("GeoJsonLayer", data=shapes, id="areas", pickable=True, get_fill_color="properties.fill")
-    deck = pdk.Deck(layers=[layer], initial_view_state=maps.initial_view(dataset), tooltip=maps.TOOLTIP)
-    return len(deck.to_json().encode()) + len(json.dumps(maps.TOOLTIP).encode())
+    deck = pdk.Deck(layers=[layer], initial_view_state=initial_view(dataset), tooltip=TOOLTIP)
+    return len(deck.to_json().encode()) + len(json.dumps(TOOLTIP).encode())
 
 
 def timed_rerun(test: AppTest, indicator: str) -> float:

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from saferleeds.present.maps import legend_html, map_model
+from saferleeds.present.maps.legend import legend_html
+from saferleeds.present.maps.model import map_model
 from saferleeds.ui import mapview
 from saferleeds.ui.page import start_page
 

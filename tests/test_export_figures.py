@@ -88,7 +88,7 @@ def test_trend_chart_leaves_out_months_that_disclosure_control_hides(dataset):
     ],
 )
 def test_natural_breaks_classes_and_their_labels(values, classes, labels):
-    numbers, found = figures.classify(np.array(values, dtype=float), classes, decimals=1)
+    numbers, found = figures.print_classes(np.array(values, dtype=float), classes, decimals=1)
     assert found == labels
     assert len(numbers) == len(values) and numbers.max() == len(labels) - 1
     assert list(numbers) == sorted(numbers)

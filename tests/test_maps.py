@@ -13,9 +13,27 @@ import pytest
 from libpysal.weights import lat2W
 
 from saferleeds.analysis.aggregate import Period, latest_period
+from saferleeds.analysis.hotspots import critical_values, gi_star
 from saferleeds.core.dataset import Dataset
-from saferleeds.present import maps
 from saferleeds.present.export import tables
+from saferleeds.present.maps.classes import CLASSIFICATIONS, NO_DATA, SUPPRESSED, classify, fisher_jenks_bins
+from saferleeds.present.maps.deck import (
+    LAYER_HOTSPOTS,
+    MAP_STYLE_VARIABLE,
+    TOOLTIP,
+    TOOLTIP_FIELDS,
+    CompactDeck,
+    build_deck,
+    deck_size,
+    feature_order,
+    map_style,
+    selected_code,
+)
+from saferleeds.present.maps.legend import class_labels, legend_html
+from saferleeds.present.maps.model import MapOptions, map_model, ordinal
+from saferleeds.present.maps.palettes import change_palette, spread
+from saferleeds.present.maps.shapes import COORDINATE_DECIMALS, hex_shapes, level_shapes
+from saferleeds.present.maps.table import area_panel, table_for_download, table_frame
 
 WARD_LIMIT = 200 * 1024
 LSOA_LIMIT = int(1.2 * 1024 * 1024)
@@ -27,7 +45,7 @@ def period(dataset: Dataset) -> Period:
 
 
 def model(dataset: Dataset, period: Period, indicator="total_crime", level="ward", measure="count", **options):
-    return maps.map_model(dataset, indicator, level, period, measure, maps.MapOptions(**options))
+    return map_model(dataset, indicator, level, period, measure, MapOptions(**options))
 
 
 def without_area(dataset: Dataset, indicator: str, lsoa_codes: list[str]) -> Dataset:
@@ -45,22 +63,22 @@ def without_area(dataset: Dataset, indicator: str, lsoa_codes: list[str]) -> Dat
 def test_natural_breaks_are_mapclassifys_fisher_jenks(seed):
     values = np.random.default_rng(seed).gamma(2.0, 40.0, 70).round(1)
     expected = mapclassify.FisherJenks(values, k=5).bins
-    assert np.allclose(maps.fisher_jenks_bins(values, 5), expected)
+    assert np.allclose(fisher_jenks_bins(values, 5), expected)
 
 
 @pytest.mark.parametrize("method", ["quantiles", "equal_interval"])
 def test_quantiles_and_equal_intervals_come_from_mapclassify(method):
     values = np.random.default_rng(7).normal(50, 12, 120)
     expected = {"quantiles": mapclassify.Quantiles, "equal_interval": mapclassify.EqualInterval}[method](values, k=5)
-    classes = maps.classify(values, method, 5)
+    classes = classify(values, method, 5)
     assert np.allclose(classes.bins, expected.bins)
     assert list(classes.index) == list(expected.yb)
 
 
 def test_missing_values_get_no_class_and_do_not_shape_the_classes():
     values = np.array([1.0, 2.0, np.nan, 10.0, 11.0, np.nan, 30.0])
-    classes = maps.classify(values, "natural_breaks", 3)
-    assert list(classes.index[[2, 5]]) == [maps.NO_DATA, maps.NO_DATA]
+    classes = classify(values, "natural_breaks", 3)
+    assert list(classes.index[[2, 5]]) == [NO_DATA, NO_DATA]
     assert classes.bins[-1] == 30.0 and len(classes.bins) == 3
 
 
@@ -69,15 +87,15 @@ def test_missing_values_get_no_class_and_do_not_shape_the_classes():
     [([5.0, 5.0, 5.0], 1), ([1.0, 2.0, 2.0, 1.0], 2), ([3.0, 3.0, 3.0, 3.0, 4.0], 2), ([np.nan, np.nan], 0)],
 )
 def test_few_distinct_values_make_fewer_classes(values, classes):
-    for method in maps.CLASSIFICATIONS:
-        result = maps.classify(np.array(values), method, 5)
+    for method in CLASSIFICATIONS:
+        result = classify(np.array(values), method, 5)
         assert len(result.bins) == classes
         assert set(result.index[np.isfinite(values)]) <= set(range(classes))
 
 
 def test_unknown_classification_is_refused():
     with pytest.raises(ValueError, match="unknown classification"):
-        maps.classify(np.array([1.0, 2.0, 3.0]), "jenkins", 2)
+        classify(np.array([1.0, 2.0, 3.0]), "jenkins", 2)
 
 
 # ----------------------------------------------------------------------------- palettes
@@ -92,7 +110,7 @@ def test_value_palette_follows_polarity_and_darkens_with_the_value(dataset, peri
     chosen = model(dataset, period, indicator, level)
     expected = dataset.catalogue.palettes[palette]
     classes = [e for e in chosen.legend.entries if e.kind == "class"]
-    assert [e.colour for e in classes] == maps.spread(expected, len(classes), first=1)
+    assert [e.colour for e in classes] == spread(expected, len(classes), first=1)
     assert classes[-1].colour == expected[-1]  # the highest class is the darkest colour of the palette
     frame = chosen.areas
     top = frame.loc[frame["value"].idxmax()]
@@ -109,7 +127,7 @@ def test_value_palette_follows_polarity_and_darkens_with_the_value(dataset, peri
 )
 def test_change_palette_diverges_by_polarity(dataset, polarity, rise_end, fall_end):
     indicator = next(i for i in dataset.catalogue.indicators if i.polarity == polarity)
-    palette = maps.change_palette(dataset.catalogue, indicator)
+    palette = change_palette(dataset.catalogue, indicator)
     assert palette[-1] == rise_end and palette[0] == fall_end
     assert palette[len(palette) // 2] == "#f7f7f7"
 
@@ -117,7 +135,7 @@ def test_change_palette_diverges_by_polarity(dataset, polarity, rise_end, fall_e
 def test_change_map_colours_only_significant_changes(dataset, period):
     chosen = model(dataset, period, level="lsoa", show="change")
     frame = chosen.areas
-    palette = maps.change_palette(dataset.catalogue, chosen.indicator)
+    palette = change_palette(dataset.catalogue, chosen.indicator)
     steady = frame["change_direction"] == "none"
     assert (frame.loc[steady, "class_label"] == "No significant change").all()
     assert set(frame.loc[frame["change_direction"] == "up", "colour"]) <= set(palette[4:])
@@ -141,11 +159,11 @@ def test_change_map_colours_only_significant_changes(dataset, period):
     ],
 )
 def test_class_labels_give_bounds_with_units(bins, minimum, decimals, suffix, whole, expected):
-    assert maps.class_labels(np.array(bins), minimum, decimals, suffix, whole) == expected
+    assert class_labels(np.array(bins), minimum, decimals, suffix, whole) == expected
 
 
 def test_whole_number_classes_start_at_their_smallest_member():
-    labels = maps.class_labels(np.array([0.0, 6.0, 10.0]), 0.0, 0, "", True, [0.0, 5.0, 7.0])
+    labels = class_labels(np.array([0.0, 6.0, 10.0]), 0.0, 0, "", True, [0.0, 5.0, 7.0])
     assert labels == ["0", "5 to 6", "7 to 10"]
 
 
@@ -171,7 +189,7 @@ def test_percent_legend_uses_percent(dataset, period):
 def test_legend_html_lists_classes_and_escapes_names(dataset, period):
     chosen = model(dataset, period)
     legend = dataclasses.replace(chosen.legend, title="Crime <b>& more</b>")
-    text = maps.legend_html(legend, dataset.catalogue, ("neighbourhood",))
+    text = legend_html(legend, dataset.catalogue, ("neighbourhood",))
     assert "Crime &lt;b&gt;&amp; more&lt;/b&gt;" in text
     for entry in chosen.legend.entries:
         assert entry.colour in text and entry.label.replace("&", "&amp;") in text
@@ -188,14 +206,14 @@ def test_areas_without_data_are_grey_and_say_no_data_never_zero(dataset, period)
     chosen = model(partial, period)
     row = chosen.areas.set_index("code").loc[ward]
     assert np.isnan(row["value"])
-    assert row["class"] == maps.NO_DATA and row["colour"] == dataset.catalogue.palettes["no_data"]
+    assert row["class"] == NO_DATA and row["colour"] == dataset.catalogue.palettes["no_data"]
     assert row["class_label"] == "No data" and row["tip_shown"].endswith("no data")
     assert row["tip_rank"] == ""
     entry = next(e for e in chosen.legend.entries if e.kind == "no_data")
     assert entry.areas == 1 and entry.label == "No data"
     lowest = min(e for e in chosen.areas["shown"].dropna())
     assert lowest > 0  # the classes start at the smallest real value, not at zero
-    table = maps.table_frame(chosen).set_index("ONS code")
+    table = table_frame(chosen).set_index("ONS code")
     assert pd.isna(table.loc[ward, "Value"]) and table.loc[ward, "Shown as"] == "no data"
 
 
@@ -205,7 +223,7 @@ def test_small_numbers_of_sensitive_indicators_are_their_own_grey_class(dataset)
     frame = chosen.areas
     hidden = frame["suppressed"]
     assert hidden.any(), "a single month of violence at LSOA level has counts of 1-4"
-    assert (frame.loc[hidden, "class"] == maps.SUPPRESSED).all()
+    assert (frame.loc[hidden, "class"] == SUPPRESSED).all()
     assert (frame.loc[hidden, "colour"] == dataset.catalogue.palettes["suppressed"]).all()
     assert (frame.loc[hidden, "tip_shown"].str.endswith("<5")).all()
     assert (frame.loc[hidden, "tip_rank"] == "").all()
@@ -215,13 +233,13 @@ def test_small_numbers_of_sensitive_indicators_are_their_own_grey_class(dataset)
     for label in (e.label for e in chosen.legend.entries if e.kind == "class"):
         low = int(label.split(" ")[0].replace(",", ""))
         assert low == 0 or low >= 5, f"class '{label}' suggests hidden numbers 1-4"
-    table = maps.table_frame(chosen).set_index("ONS code")
+    table = table_frame(chosen).set_index("ONS code")
     codes = frame.loc[hidden, "code"]
     assert table.loc[codes, "Value"].isna().all() and (table.loc[codes, "Shown as"] == "<5").all()
-    downloaded = tables.csv_bytes(tables.protect(maps.table_for_download(chosen)))  # as the Map page writes it
+    downloaded = tables.csv_bytes(tables.protect(table_for_download(chosen)))  # as the Map page writes it
     csv = pd.read_csv(io.BytesIO(downloaded), dtype=str, encoding="utf-8-sig").set_index("ONS code")
     assert (csv.loc[codes, "Value"] == "<5").all()
-    deck = json.loads(maps.build_deck(dataset, chosen).to_json())
+    deck = json.loads(build_deck(dataset, chosen).to_json())
     shown = {f["properties"]["code"]: f["properties"]["shown"] for f in deck["layers"][0]["data"]}
     assert all(shown[c].endswith("<5") for c in codes)
 
@@ -232,9 +250,9 @@ def test_change_is_hidden_where_it_would_reveal_a_small_number(dataset):
     frame = chosen.areas
     earlier_small = frame["previous_count"].between(1, 4)
     assert earlier_small.any()
-    assert (frame.loc[earlier_small, "class"] == maps.SUPPRESSED).all()
+    assert (frame.loc[earlier_small, "class"] == SUPPRESSED).all()
     assert (frame.loc[earlier_small, "tip_change"] == "Change hidden to protect small numbers").all()
-    table = maps.table_frame(chosen).set_index("ONS code")
+    table = table_frame(chosen).set_index("ONS code")
     assert table.loc[frame.loc[earlier_small, "code"], "Change (%)"].isna().all()
 
 
@@ -249,33 +267,33 @@ def test_not_sensitive_indicators_hide_nothing(dataset):
 
 def test_tooltips_say_name_value_rank_change_and_status(dataset, period):
     chosen = model(dataset, period)
-    deck = json.loads(maps.build_deck(dataset, chosen).to_json())
+    deck = json.loads(build_deck(dataset, chosen).to_json())
     features = deck["layers"][0]["data"]
     assert len(features) == 33
     for feature in features:
-        assert set(maps.TOOLTIP_FIELDS) <= set(feature["properties"])
+        assert set(TOOLTIP_FIELDS) <= set(feature["properties"])
     armley = next(f["properties"] for f in features if f["properties"]["code"] == "E05011385")
     assert armley["name"] == "Armley (ward)"
     assert armley["shown"].startswith("Recorded crime: ") and armley["shown"][-1].isdigit()
     assert "highest of 33 wards" in armley["rank"]
     assert "change" in armley["change"].lower() or armley["change"].startswith(("Up", "Down"))
     assert "modelled" in armley["status"].lower()
-    for field in maps.TOOLTIP_FIELDS:
-        assert "{" + field + "}" in maps.TOOLTIP["html"]
+    for field in TOOLTIP_FIELDS:
+        assert "{" + field + "}" in TOOLTIP["html"]
 
 
 @pytest.mark.parametrize(("number", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (11, "11th"), (22, "22nd")])
 def test_ordinals(number, text):
-    assert maps.ordinal(number) == text
+    assert ordinal(number) == text
 
 
 def test_area_panel_gives_key_figures(dataset, period):
-    panel = maps.area_panel(model(dataset, period), "E05011385")
+    panel = area_panel(model(dataset, period), "E05011385")
     assert panel.name == "Armley" and panel.level_label == "Ward"
     facts = dict(panel.facts)
     assert facts["Rank"].endswith("of 33 wards") and "Compared with Leeds" in facts
     assert panel.modelled and "modelled" in facts["Status"].lower()
-    assert maps.area_panel(model(dataset, period), "E01011698") is None  # an LSOA is not on the ward map
+    assert area_panel(model(dataset, period), "E01011698") is None  # an LSOA is not on the ward map
 
 
 # ----------------------------------------------------------------------------- hex cartogram
@@ -283,7 +301,7 @@ def test_area_panel_gives_key_figures(dataset, period):
 
 @pytest.mark.parametrize("level", ["ward", "committee", "constituency", "neighbourhood"])
 def test_hex_layout_covers_each_area_exactly_once(dataset, level):
-    hexes = maps.hex_shapes(dataset, level)
+    hexes = hex_shapes(dataset, level)
     codes = list(dataset.geography.level_areas(level)["code"])
     assert sorted(hexes["code"]) == sorted(codes)
     assert hexes["code"].is_unique and len(set(zip(hexes["q"], hexes["r"], strict=True))) == len(codes)
@@ -291,7 +309,7 @@ def test_hex_layout_covers_each_area_exactly_once(dataset, level):
     for i, shape in enumerate(projected.geometry):
         for other in projected.geometry[i + 1 :]:
             assert shape.intersection(other).area < 1.0
-    shapes = maps.level_shapes(dataset, level, True)
+    shapes = level_shapes(dataset, level, True)
     assert set(shapes) == set(codes)
     assert all(len(shape["coordinates"][0]) == 7 for shape in shapes.values())
 
@@ -301,7 +319,7 @@ def test_hex_view_keeps_the_colours_and_legend(dataset, period):
     hexes = model(dataset, period, hex_view=True)
     assert real.legend == hexes.legend
     assert list(real.areas["colour"]) == list(hexes.areas["colour"])
-    deck = json.loads(maps.build_deck(dataset, hexes).to_json())
+    deck = json.loads(build_deck(dataset, hexes).to_json())
     assert deck["layers"][0]["id"] == "hexes-ward" and len(deck["layers"][0]["data"]) == 33
 
 
@@ -318,7 +336,7 @@ def grid_values(size: int = 9) -> np.ndarray:
 
 def test_gi_star_finds_the_hot_and_cold_spots_of_a_constructed_grid():
     weights = lat2W(9, 9, rook=False)
-    result = maps.gi_star(grid_values(), weights, [0.95, 0.99])
+    result = gi_star(grid_values(), weights, [0.95, 0.99])
     category = np.array(result.category).reshape(9, 9)
     confidence = np.array(result.confidence).reshape(9, 9)
     assert category[1, 1] == "hot" and confidence[1, 1] == 0.99
@@ -329,7 +347,7 @@ def test_gi_star_finds_the_hot_and_cold_spots_of_a_constructed_grid():
 
 
 def test_gi_star_confidence_levels_use_two_sided_critical_values():
-    cuts = dict(maps.critical_values([0.95, 0.99]))
+    cuts = dict(critical_values([0.95, 0.99]))
     assert cuts[0.95] == pytest.approx(1.95996, abs=1e-4) and cuts[0.99] == pytest.approx(2.57583, abs=1e-4)
 
 
@@ -339,10 +357,10 @@ def test_hotspots_at_lsoa_level(dataset, period):
     assert len(found) > 0
     assert found["hotspot"].str.contains("confidence").all()
     assert "Getis-Ord Gi*" in chosen.hotspot_note and "95% and 99%" in chosen.hotspot_note
-    deck = json.loads(maps.build_deck(dataset, chosen).to_json())
-    layer = next(layer for layer in deck["layers"] if layer["id"] == maps.LAYER_HOTSPOTS)
+    deck = json.loads(build_deck(dataset, chosen).to_json())
+    layer = next(layer for layer in deck["layers"] if layer["id"] == LAYER_HOTSPOTS)
     assert len(layer["data"]) == len(found)
-    table = maps.table_frame(chosen)
+    table = table_frame(chosen)
     assert (table["Hot spot analysis"] != "Not significant").sum() == len(found)
     assert "hotspot_category" not in model(dataset, period, level="ward", hotspots=True).areas
 
@@ -352,8 +370,8 @@ def test_hotspots_at_lsoa_level(dataset, period):
 
 def test_layers_have_stable_ids(dataset, period):
     chosen = model(dataset, period, outlines=("neighbourhood", "committee"))
-    first = json.loads(maps.build_deck(dataset, chosen, selected="E05011385").to_json())
-    second = json.loads(maps.build_deck(dataset, chosen, selected="E05011385").to_json())
+    first = json.loads(build_deck(dataset, chosen, selected="E05011385").to_json())
+    second = json.loads(build_deck(dataset, chosen, selected="E05011385").to_json())
     ids = [layer["id"] for layer in first["layers"]]
     assert ids == ["areas-ward", "outline-neighbourhoods", "outline-committees", "selected-area-halo", "selected-area"]
     assert ids == [layer["id"] for layer in second["layers"]]
@@ -362,21 +380,21 @@ def test_layers_have_stable_ids(dataset, period):
 
 def test_no_basemap_unless_a_style_is_set(dataset, period, monkeypatch):
     chosen = model(dataset, period)
-    monkeypatch.delenv(maps.MAP_STYLE_VARIABLE, raising=False)
-    spec = json.loads(maps.build_deck(dataset, chosen, style=maps.map_style()).to_json())
+    monkeypatch.delenv(MAP_STYLE_VARIABLE, raising=False)
+    spec = json.loads(build_deck(dataset, chosen, style=map_style()).to_json())
     assert spec["mapStyle"] == "__MAP_STYLE__" and "mapProvider" not in spec
-    monkeypatch.setenv(maps.MAP_STYLE_VARIABLE, "http://tiles.example/style.json")
-    spec = json.loads(maps.build_deck(dataset, chosen, style=maps.map_style()).to_json())
+    monkeypatch.setenv(MAP_STYLE_VARIABLE, "http://tiles.example/style.json")
+    spec = json.loads(build_deck(dataset, chosen, style=map_style()).to_json())
     assert spec["mapStyle"] == "http://tiles.example/style.json"
 
 
 def test_the_initial_view_only_changes_when_reset(dataset, period):
     views = {
-        json.dumps(json.loads(maps.build_deck(dataset, m).to_json())["initialViewState"])
+        json.dumps(json.loads(build_deck(dataset, m).to_json())["initialViewState"])
         for m in (model(dataset, period), model(dataset, period, "asb", "lsoa"), model(dataset, period, show="change"))
     }
     assert len(views) == 1
-    reset = json.loads(maps.build_deck(dataset, model(dataset, period), resets=1).to_json())["initialViewState"]
+    reset = json.loads(build_deck(dataset, model(dataset, period), resets=1).to_json())["initialViewState"]
     first = json.loads(views.pop())
     assert all(reset[k] != first[k] for k in ("latitude", "longitude", "zoom"))
     assert abs(reset["zoom"] - first["zoom"]) < 1e-3
@@ -394,7 +412,7 @@ def test_the_initial_view_only_changes_when_reset(dataset, period):
     ],
 )
 def test_feature_order_keeps_the_maps_highlight_on_the_selected_area(selected, clicked, expected):
-    assert maps.feature_order(["d", "c", "b", "a"], selected, clicked) == expected
+    assert feature_order(["d", "c", "b", "a"], selected, clicked) == expected
 
 
 def test_selected_code_reads_the_area_layer():
@@ -404,23 +422,23 @@ def test_selected_code_reads_the_area_layer():
             "objects": {"areas-ward": [{"type": "Feature", "properties": {"code": "E05011385"}}]},
         }
     }
-    assert maps.selected_code(state) == ("E05011385", 4, "areas-ward")
-    assert maps.selected_code({"selection": {"indices": {}, "objects": {}}}) == (None, None, None)
-    assert maps.selected_code(None) == (None, None, None)
+    assert selected_code(state) == ("E05011385", 4, "areas-ward")
+    assert selected_code({"selection": {"indices": {}, "objects": {}}}) == (None, None, None)
+    assert selected_code(None) == (None, None, None)
 
 
 def test_map_data_is_slim(dataset, period):
-    ward = maps.build_deck(dataset, model(dataset, period, outlines=("neighbourhood", "committee")), "E05011385")
+    ward = build_deck(dataset, model(dataset, period, outlines=("neighbourhood", "committee")), "E05011385")
     lsoa_model = model(dataset, period, level="lsoa", hotspots=True, outlines=("neighbourhood", "committee"))
-    lsoa = maps.build_deck(dataset, lsoa_model, "E01011698")
-    assert maps.deck_bytes(ward) <= WARD_LIMIT
-    assert maps.deck_bytes(lsoa) <= LSOA_LIMIT
-    indented = len(super(maps.CompactDeck, lsoa).to_json())  # pydeck's own, indented JSON
+    lsoa = build_deck(dataset, lsoa_model, "E01011698")
+    assert deck_size(ward) <= WARD_LIMIT
+    assert deck_size(lsoa) <= LSOA_LIMIT
+    indented = len(super(CompactDeck, lsoa).to_json())  # pydeck's own, indented JSON
     assert len(lsoa.to_json()) < indented / 2
     features = json.loads(lsoa.to_json())["layers"][0]["data"]
     coordinate = features[0]["geometry"]["coordinates"][0][0]
-    assert all(len(str(c).split(".")[-1]) <= maps.COORDINATE_DECIMALS for c in coordinate)
-    assert set(features[0]["properties"]) == {"code", "fill", *maps.TOOLTIP_FIELDS}
+    assert all(len(str(c).split(".")[-1]) <= COORDINATE_DECIMALS for c in coordinate)
+    assert set(features[0]["properties"]) == {"code", "fill", *TOOLTIP_FIELDS}
 
 
 def test_catalogue_holds_the_map_settings(dataset):
@@ -433,7 +451,7 @@ def test_catalogue_holds_the_map_settings(dataset):
 
 
 def test_the_table_gives_official_codes_only(dataset, period):
-    assert "ONS code" in maps.table_frame(model(dataset, period)).columns
-    committee = maps.table_frame(model(dataset, period, level="committee"))
+    assert "ONS code" in table_frame(model(dataset, period)).columns
+    committee = table_frame(model(dataset, period, level="committee"))
     assert "ONS code" not in committee.columns and len(committee) == 10
     assert list(committee["Area"]) == sorted(committee["Area"])

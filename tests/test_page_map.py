@@ -7,7 +7,8 @@ from collections import Counter
 
 import pytest
 
-from saferleeds.present import maps
+from saferleeds.present.maps.deck import LAYER_SELECTED, LAYER_SELECTED_HALO
+from saferleeds.present.maps.palettes import hex_to_rgba
 from tests.conftest import download_keys, open_numbers, page_text, run_app
 
 MAP_PAGE = "pages/map.py"
@@ -82,7 +83,7 @@ def test_change_measure_uses_a_diverging_palette_and_says_no_significant_change(
     app = run_app(MAP_PAGE)
     app.segmented_control(key="map_show").set_value("change").run()
     spec = deck(app)
-    neutral = maps.hex_to_rgba("#f7f7f7")
+    neutral = hex_to_rgba("#f7f7f7")
     assert tuple(neutral) in fills(spec)
     legend = " ".join(str(h.proto.body) for h in app.get("html"))
     assert "No significant change" in legend and "change on the same months a year earlier" in legend
@@ -98,7 +99,7 @@ def test_area_in_the_url_opens_its_panel_and_outlines_it():
     assert "Modelled figures are estimates" in text
     assert any(b.label == "Open the full profile" for b in app.button)
     ids = [layer["id"] for layer in deck(app)["layers"]]
-    assert ids[-2:] == [maps.LAYER_SELECTED_HALO, maps.LAYER_SELECTED]
+    assert ids[-2:] == [LAYER_SELECTED_HALO, LAYER_SELECTED]
     assert app.selectbox(key="map_area_picker").value == "E05011385"
 
 

@@ -11,10 +11,14 @@ from functools import partial
 
 import streamlit as st
 
+from saferleeds.analysis.hotspots import HOTSPOT_LEVEL
 from saferleeds.analysis.selection import Selection
 from saferleeds.core.dataset import Dataset
-from saferleeds.present import maps
 from saferleeds.present.export import figures
+from saferleeds.present.maps.classes import CLASSIFICATIONS
+from saferleeds.present.maps.deck import MAP_HEIGHT, build_deck, map_style, selected_code
+from saferleeds.present.maps.model import OUTLINE_LEVELS, SHOW_OPTIONS, MapModel, MapOptions
+from saferleeds.present.maps.table import area_panel, can_print, map_description, table_for_download, table_frame
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 from saferleeds.ui.filters import ALL, area_picker
@@ -28,30 +32,30 @@ SEEN_KEY = "_map_seen_selection"
 OUTLINE_NAMES = {"neighbourhood": "Priority neighbourhoods", "committee": "Community committee areas"}
 
 
-def map_controls(selection: Selection) -> maps.MapOptions:
+def map_controls(selection: Selection) -> MapOptions:
     """The map's own choices, each kept in the URL; the same widgets are drawn at every level."""
     first, second, third = st.columns([1.2, 1, 1.1], vertical_alignment="bottom")
     show = first.segmented_control(
         "Show",
-        list(maps.SHOW_OPTIONS),
+        list(SHOW_OPTIONS),
         default="value",
         key="map_show",
         bind="query-params",
-        format_func=maps.SHOW_OPTIONS.get,
+        format_func=SHOW_OPTIONS.get,
         help="The value for the period, or its change on the same months a year earlier (tested for significance).",
     )
     classification = second.selectbox(
         "Colour classes",
-        list(maps.CLASSIFICATIONS),
+        list(CLASSIFICATIONS),
         key="map_classes",
         bind="query-params",
-        format_func=maps.CLASSIFICATIONS.get,
+        format_func=CLASSIFICATIONS.get,
         help="How areas are grouped into colours: natural breaks groups similar values, quantiles puts "
         "equal numbers of areas in each colour, equal intervals splits the range evenly.",
     )
     outlines = third.multiselect(
         "Outlines",
-        list(maps.OUTLINE_LEVELS),
+        list(OUTLINE_LEVELS),
         key="map_outlines",
         bind="query-params",
         format_func=OUTLINE_NAMES.get,
@@ -69,16 +73,16 @@ def map_controls(selection: Selection) -> maps.MapOptions:
         "Hot and cold spots",
         key="map_hotspots",
         bind="query-params",
-        disabled=selection.level != maps.HOTSPOT_LEVEL,
+        disabled=selection.level != HOTSPOT_LEVEL,
         help="Clusters of high or low values among neighbouring small areas (Getis-Ord Gi*). "
         "Choose the small area (LSOA) area type to use them.",
     )
-    return maps.MapOptions(
+    return MapOptions(
         show=show or "value",
         classification=classification,
         hex_view=bool(hex_view),
         outlines=tuple(outlines),
-        hotspots=bool(hotspots) and selection.level == maps.HOTSPOT_LEVEL,
+        hotspots=bool(hotspots) and selection.level == HOTSPOT_LEVEL,
     )
 
 
@@ -93,7 +97,7 @@ def _on_map_click(key: str) -> None:
     copy of the selected area at the same position, and it drops a selection whose layer is gone.
     Neither is a click, so neither may overwrite an area chosen elsewhere in the same rerun.
     """
-    code, position, layer = maps.selected_code(st.session_state.get(key))
+    code, position, layer = selected_code(st.session_state.get(key))
     seen_layer, seen_position, shown_layer = st.session_state.get(SEEN_KEY, (None, None, None))
     if code is not None and (layer, position) == (seen_layer, seen_position):
         return
@@ -106,32 +110,32 @@ def _reset_view() -> None:
     st.session_state[RESETS_KEY] = st.session_state.get(RESETS_KEY, 0) + 1
 
 
-def draw_map(dataset: Dataset, model: maps.MapModel, selection: Selection) -> None:
+def draw_map(dataset: Dataset, model: MapModel, selection: Selection) -> None:
     """Draw the map under its title, keeping its highlight on the selected area, and say what it shows."""
     st.markdown(f"**{escape(model.legend.title)}**")
     key = chart_key()
-    clicked, position, layer = maps.selected_code(st.session_state.get(key))
+    clicked, position, layer = selected_code(st.session_state.get(key))
     if selection.area is None and clicked is not None and layer == model.layer_id:
         # The map still highlights an area although "All of Leeds" was chosen elsewhere; a fresh chart
         # forgets it (and shows the whole city, which is what was asked for).
         st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
         key, position, layer = chart_key(), None, None
     st.session_state[SEEN_KEY] = (layer, position, model.layer_id)
-    description = maps.map_description(model)
-    deck = maps.build_deck(
+    description = map_description(model)
+    deck = build_deck(
         dataset,
         model,
         selected=selection.area,
         clicked_index=position if layer == model.layer_id else None,
         resets=st.session_state.get(RESETS_KEY, 0),
-        style=maps.map_style(),
+        style=map_style(),
     )
     st.pydeck_chart(
         deck,
         on_select=partial(_on_map_click, key),
         selection_mode="single-object",
         key=key,
-        height=maps.MAP_HEIGHT,
+        height=MAP_HEIGHT,
         alt=description,
     )
     st.caption(escape(description))
@@ -147,7 +151,7 @@ def draw_view_controls() -> None:
     )
 
 
-def draw_area_picker(dataset: Dataset, model: maps.MapModel, selection: Selection) -> None:
+def draw_area_picker(dataset: Dataset, model: MapModel, selection: Selection) -> None:
     """The same choice as clicking the map, for keyboard and screen-reader users."""
     names = dict(zip(model.areas["code"], model.areas["name"], strict=True))
     area_picker(
@@ -159,9 +163,9 @@ def draw_area_picker(dataset: Dataset, model: maps.MapModel, selection: Selectio
     )
 
 
-def draw_area_panel(model: maps.MapModel, selection: Selection) -> None:
+def draw_area_panel(model: MapModel, selection: Selection) -> None:
     """Key figures of the selected area, and a button to its full profile."""
-    panel = maps.area_panel(model, selection.area) if selection.area else None
+    panel = area_panel(model, selection.area) if selection.area else None
     with st.container(border=True, key="map_area_panel"):
         if panel is None:
             st.markdown("**Choose an area**")
@@ -186,23 +190,23 @@ def draw_area_panel(model: maps.MapModel, selection: Selection) -> None:
         )
 
 
-def draw_table(model: maps.MapModel) -> None:
+def draw_table(model: MapModel) -> None:
     """The map's numbers as a sortable table, as a plain table for screen readers, and as CSV."""
-    frame = maps.table_frame(model)
+    frame = table_frame(model)
     st.dataframe(frame, hide_index=True, width="stretch", height=360, key="map_table")
     name = f"{model.indicator.short_label} by {model.level_label.lower()}, {model.period.label()}"
     table_download(
-        lambda: maps.table_for_download(model),
+        lambda: table_for_download(model),
         f"{model.indicator.id} {model.level} {model.period.start:%Y-%m} {model.period.end:%Y-%m}",
         label="Download these numbers (CSV)",
         key="map_download",
     )
-    numbers_table(lambda: maps.table_frame(model), "map-numbers", name, label="Numbers behind this map")
+    numbers_table(lambda: table_frame(model), "map-numbers", name, label="Numbers behind this map")
 
 
-def draw_map_downloads(dataset: Dataset, model: maps.MapModel, selection: Selection) -> None:
+def draw_map_downloads(dataset: Dataset, model: MapModel, selection: Selection) -> None:
     """A printable map of the values (the real map, natural breaks, with title, legend and source) as PNG or SVG."""
-    if not maps.can_print(model):
+    if not can_print(model):
         return
     indicator, period = model.indicator, model.period
     chart_downloads(
@@ -216,7 +220,7 @@ def draw_map_downloads(dataset: Dataset, model: maps.MapModel, selection: Select
     )
 
 
-def draw_unavailable(dataset: Dataset, model: maps.MapModel) -> None:
+def draw_unavailable(dataset: Dataset, model: MapModel) -> None:
     """Say why there is no map, and offer the area types that have data."""
     indicator = model.indicator
     levels = [lv for lv in indicator.geographies if lv != "city" and lv != model.level]

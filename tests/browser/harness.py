@@ -15,7 +15,7 @@ from pathlib import Path
 
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT
-from saferleeds.present import maps
+from saferleeds.present.maps.deck import initial_view
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -125,7 +125,7 @@ def canvas_box(page) -> dict:
 
 def screen_point(page, dataset: Dataset, longitude: float, latitude: float) -> tuple[float, float]:
     """Where a place is on screen in the map's whole-city view."""
-    view = maps.initial_view(dataset)
+    view = initial_view(dataset)
     box = canvas_box(page)
     centre = world_pixels(view.longitude, view.latitude, view.zoom)
     point = world_pixels(longitude, latitude, view.zoom)

@@ -16,8 +16,9 @@ from saferleeds.analysis.aggregate import Period, area_monthly, city_figures, fo
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, CITY_NAME
-from saferleeds.present import maps
 from saferleeds.present.export.render import with_source
+from saferleeds.present.maps.classes import classify
+from saferleeds.present.maps.palettes import spread, value_palette
 
 AREA_COLOUR = "#1d70b8"
 LEEDS_COLOUR = "#505a5f"
@@ -185,7 +186,7 @@ def _decimals(values: np.ndarray, measure: str) -> int:
     return 2 if spread < 1 else 1
 
 
-def classify(values: np.ndarray, classes: int = MAX_CLASSES, decimals: int = 1) -> tuple[np.ndarray, list[str]]:
+def print_classes(values: np.ndarray, classes: int = MAX_CLASSES, decimals: int = 1) -> tuple[np.ndarray, list[str]]:
     """Natural-breaks classes (as on the Map page) and a label 'low to high' for each.
 
     Returns each value's class number and the labels; fewer classes are used when values repeat
@@ -193,7 +194,7 @@ def classify(values: np.ndarray, classes: int = MAX_CLASSES, decimals: int = 1) 
     """
     values = np.asarray(values, dtype=float)
     for k in range(min(classes, len(np.unique(values))), 0, -1):
-        found = maps.classify(values, "natural_breaks", k)
+        found = classify(values, "natural_breaks", k)
         labels = [_class_label(values[found.index == c], decimals) for c in range(len(found.bins))]
         if len(set(labels)) == len(labels) and all(labels):
             return found.index, labels
@@ -217,7 +218,7 @@ def _classes(dataset: Dataset, indicator: Indicator, level: str, period: Period,
     table = summarise(dataset, indicator.id, level, period, shown)
     data = table[["code", "name", "value", "suppressed"]].copy()
     usable = data["value"].notna().to_numpy() & ~data["suppressed"].to_numpy()
-    classes, labels = classify(data.loc[usable, "value"].to_numpy(), decimals=_decimals(data["value"], shown))
+    classes, labels = print_classes(data.loc[usable, "value"].to_numpy(), decimals=_decimals(data["value"], shown))
     names = np.full(len(data), NO_DATA_LABEL, dtype=object)
     names[data["suppressed"].to_numpy()] = SUPPRESSED_LABEL
     names[usable] = [labels[c] for c in classes]
@@ -259,7 +260,7 @@ def choropleth(
     palettes = dataset.catalogue.palettes
     domain = [*labels, SUPPRESSED_LABEL, NO_DATA_LABEL]
     colours = [
-        *maps.spread(maps.value_palette(dataset.catalogue, indicator), len(labels)),
+        *spread(value_palette(dataset.catalogue, indicator), len(labels)),
         palettes["suppressed"],
         palettes["no_data"],
     ]
