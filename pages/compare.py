@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from saferleeds.analysis.compare import compare_areas, funnel_plot
+from saferleeds.analysis.compare import compare_areas
 from saferleeds.core.text import sentence_case
+from saferleeds.present.charts.views import comparison_funnel_chart
 from saferleeds.ui.compare import FUNNEL_SELECTION, area_picker, follow_pick, widget_key
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import table_download
@@ -44,7 +45,7 @@ st.caption(
 show_chart(
     dataset,
     ("funnel", indicator.id, selection.level, selection.period, chosen),
-    lambda: funnel_plot(comparison, FUNNEL_SELECTION, chosen),
+    lambda: comparison_funnel_chart(comparison, FUNNEL_SELECTION, chosen),
     widget_key=widget_key("funnel", comparison),
     on_select="rerun",
     slot="funnel",

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from saferleeds.analysis.profiles import build_profile, key_trends_key, locator_chart, trend_chart, trend_numbers
+from saferleeds.analysis.profiles import build_profile, key_trends_key, trend_numbers
+from saferleeds.present.charts.views import profile_locator_chart, profile_trend_chart
 from saferleeds.present.export.figures import OS_ATTRIBUTION
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import table_download
@@ -38,7 +39,7 @@ if profile.is_city:
 show_chart(
     dataset,
     ("locator", profile.code),
-    lambda: locator_chart(dataset, profile),
+    lambda: profile_locator_chart(dataset, profile),
     slot="locator",
     source=f"Office for National Statistics boundaries. {OS_ATTRIBUTION}",
 )
@@ -66,7 +67,7 @@ if profile.trend_note:
 show_chart(
     dataset,
     ("profile-trend", profile.code, profile.trend_indicator.id, profile.period),
-    lambda: trend_chart(profile),
+    lambda: profile_trend_chart(profile),
     profile.trend_notes,
     slot="profile-trend",
     numbers=lambda: trend_numbers(profile),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from saferleeds.analysis.aggregate import Period
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.periods import Period
 from saferleeds.present.export.board_pack import BoardPack, PackRequest, assemble, default_indicators, write
 
 PERIOD = Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from saferleeds.analysis import aggregate
-from saferleeds.analysis.aggregate import Period
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import LSOA_COLUMN
+from saferleeds.core.periods import Period
 from saferleeds.core.values import normalise
 
 MONTHS = pd.date_range("2023-03-01", "2025-02-01", freq="MS")

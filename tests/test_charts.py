@@ -7,8 +7,20 @@ import json
 import numpy as np
 import pandas as pd
 
-from saferleeds.analysis.aggregate import Period
-from saferleeds.present import charts
+from saferleeds.core.catalogue import Palette
+from saferleeds.core.periods import Period
+from saferleeds.present.charts.common import (
+    CHART_TEXT,
+    TITLE_TEXT,
+    TITLE_WIDTH,
+    area_colour_scale,
+    quiet_decorations,
+    vega_lite_spec,
+)
+from saferleeds.present.charts.funnel import funnel_chart
+from saferleeds.present.charts.locator import locator_map
+from saferleeds.present.charts.status_lines import status_segments
+from saferleeds.present.charts.time_series import small_trend, sparkline, time_series_chart, year_on_year_chart
 from tests.builders import months
 
 
@@ -41,7 +53,7 @@ def _marks(spec: dict) -> list[dict]:
 
 
 def test_a_line_splits_where_its_status_changes_and_the_join_is_drawn_as_the_weaker_status():
-    frame = charts.status_segments(_series(["modelled", "modelled", "recorded", "recorded"]), "area")
+    frame = status_segments(_series(["modelled", "modelled", "recorded", "recorded"]), "area")
     real, bridges = frame[~frame["bridge"]], frame[frame["bridge"]]
     assert real["segment"].nunique() == 2
     assert len(bridges) == 1
@@ -52,21 +64,21 @@ def test_a_line_splits_where_its_status_changes_and_the_join_is_drawn_as_the_wea
 
 
 def test_a_modelled_stretch_after_recorded_months_starts_from_the_last_recorded_month():
-    frame = charts.status_segments(_series(["recorded", "modelled"]), "area")
+    frame = status_segments(_series(["recorded", "modelled"]), "area")
     bridge = frame[frame["bridge"]].iloc[0]
     assert bridge["shown"] == 0 and bridge["status"] == "modelled"
 
 
 def test_each_area_is_segmented_on_its_own():
     both = pd.concat([_series(["modelled", "recorded"], "A"), _series(["recorded", "recorded"], "B")])
-    frame = charts.status_segments(both, "area")
+    frame = status_segments(both, "area")
     assert frame.loc[frame["area"] == "B", "segment"].nunique() == 1
     assert frame["bridge"].sum() == 1
 
 
 def test_trend_chart_dashes_modelled_values_and_says_so_in_its_legend():
     notes = pd.DataFrame({"number": [1], "date": [pd.Timestamp("2022-05-01")], "note": ["A note"], "label": ["1: x"]})
-    chart = charts.trend_chart(
+    chart = time_series_chart(
         _series(["modelled"] * 5 + ["recorded"]),
         y_title="Number",
         title="Burglary: month by month",
@@ -84,14 +96,14 @@ def test_trend_chart_dashes_modelled_values_and_says_so_in_its_legend():
 
 
 def test_long_titles_wrap_to_fit_a_phone():
-    chart = charts.trend_chart(
+    chart = time_series_chart(
         _series(["recorded"] * 3),
         y_title="Number",
         title="Violence and sexual offences in Burmantofts & Richmond Hill priority neighbourhood",
         description="d",
     )
     title = chart.to_dict()["title"]["text"]
-    assert isinstance(title, list) and all(len(line) <= charts.TITLE_WIDTH for line in title)
+    assert isinstance(title, list) and all(len(line) <= TITLE_WIDTH for line in title)
 
 
 def test_funnel_chart_offers_a_named_click_selection_on_area_codes():
@@ -111,7 +123,7 @@ def test_funnel_chart_offers_a_named_click_selection_on_area_codes():
         }
     )
     curves = pd.DataFrame({"base": [900.0, 2100.0], "value": [4.0, 4.5], "limits": "95% limits", "side": "low"})
-    spec = charts.funnel_chart(
+    spec = funnel_chart(
         points,
         curves,
         6.0,
@@ -129,14 +141,14 @@ def test_funnel_chart_offers_a_named_click_selection_on_area_codes():
 
 
 def test_vega_lite_spec_stacks_legends_under_the_plot():
-    spec = charts.vega_lite_spec(charts.trend_chart(_series(["recorded"] * 2), y_title="n", title="t", description="d"))
+    spec = vega_lite_spec(time_series_chart(_series(["recorded"] * 2), y_title="n", title="t", description="d"))
     assert spec["config"]["legend"]["layout"]["bottom"]["direction"] == "vertical"
 
 
 def test_locator_map_picks_out_one_area_and_marks_a_small_one():
     square = {"type": "Polygon", "coordinates": [[[-1.6, 53.8], [-1.5, 53.8], [-1.5, 53.9], [-1.6, 53.8]]]}
     areas = [{"type": "Feature", "code": c, "name": c, "geometry": square} for c in ("a", "b")]
-    spec = charts.locator_map(areas, "a", title="Where", description="Map", marker=(-1.55, 53.85)).to_dict()
+    spec = locator_map(areas, "a", title="Where", description="Map", marker=(-1.55, 53.85)).to_dict()
     text = json.dumps(spec)
     assert "datum.code === 'a'" in text and '"geoshape"' in text and spec["description"] == "Map"
     assert len(spec["layer"]) == 2
@@ -144,21 +156,21 @@ def test_locator_map_picks_out_one_area_and_marks_a_small_one():
 
 def test_sparkline_still_draws_recorded_and_modelled_lines():
     series = _series(["modelled", "recorded"]).drop(columns="area")
-    spec = charts.sparkline(series).to_dict()
+    spec = sparkline(series).to_dict()
     assert len(spec["layer"]) == 2 and spec["height"] == 48
 
 
 def test_colours_that_carry_meaning_come_from_the_catalogue(dataset):
     palettes = dataset.catalogue.palettes
-    palette = charts.Palette.from_catalogue(palettes)
+    palette = Palette.from_catalogue(palettes)
     assert palette.areas == tuple(palettes["areas"]) and palette.reference == palettes["reference"]
     assert (palette.below, palette.above) == (palettes["change"][0], palettes["change"][-1])
-    scale = charts.area_colour_scale(["Armley", "Leeds", "Inner East"], palette).to_dict()
+    scale = area_colour_scale(["Armley", "Leeds", "Inner East"], palette).to_dict()
     assert scale["range"] == [palettes["areas"][0], palettes["reference"], palettes["areas"][1]]
 
 
 def test_small_trend_dashes_modelled_months_without_a_legend_of_its_own():
-    spec = charts.small_trend(_series(["modelled"] * 3 + ["recorded"]), title="t", description="d").to_dict()
+    spec = small_trend(_series(["modelled"] * 3 + ["recorded"]), title="t", description="d").to_dict()
     text = json.dumps(spec)
     assert "strokeDash" in text and "Modelled (estimate)" in text and spec["height"] == 70
 
@@ -174,7 +186,7 @@ def test_year_on_year_chart_places_notes_at_their_month():
         }
     )
     notes = pd.DataFrame({"number": [1], "date": [pd.Timestamp("2024-02-10")], "note": ["A"], "label": ["1: A"]})
-    spec = charts.year_on_year_chart(data, y_title="n", title="t", description="d", notes=notes).to_dict()
+    spec = year_on_year_chart(data, y_title="n", title="t", description="d", notes=notes).to_dict()
     rules = [layer for layer in spec["layer"] if layer["mark"] == "rule" or layer["mark"].get("type") == "rule"]
     assert rules and rules[0]["encoding"]["x"]["field"] == "month"
 
@@ -185,7 +197,7 @@ def _mark(node: dict) -> dict:
 
 def test_only_marks_that_carry_numbers_are_exposed_to_screen_readers():
     data = pd.concat([_series(["modelled"] * 3), _series(["modelled"] * 3, "Leeds")], ignore_index=True)
-    spec = charts.vega_lite_spec(charts.trend_chart(data, y_title="n", title="t", description="What it shows."))
+    spec = vega_lite_spec(time_series_chart(data, y_title="n", title="t", description="What it shows."))
     assert spec["description"] == "What it shows."
     for node in _marks(spec):
         mark = _mark(node)
@@ -199,7 +211,7 @@ def test_only_marks_that_carry_numbers_are_exposed_to_screen_readers():
 
 
 def test_an_empty_layer_and_a_point_overlay_are_quiet():
-    spec = charts.quiet_decorations(
+    spec = quiet_decorations(
         {
             "datasets": {"none": []},
             "layer": [
@@ -214,16 +226,16 @@ def test_an_empty_layer_and_a_point_overlay_are_quiet():
 
 
 def test_words_on_charts_are_dark_enough_to_read():
-    spec = charts.vega_lite_spec(charts.trend_chart(_series(["recorded"] * 2), y_title="n", title="t", description="d"))
+    spec = vega_lite_spec(time_series_chart(_series(["recorded"] * 2), y_title="n", title="t", description="d"))
     config = spec["config"]
     for part, key in (("axis", "labelColor"), ("axis", "titleColor"), ("legend", "labelColor"), ("title", "color")):
-        assert config[part][key] in (charts.CHART_TEXT, charts.TITLE_TEXT)
+        assert config[part][key] in (CHART_TEXT, TITLE_TEXT)
     assert config["legend"]["layout"]["bottom"]["direction"] == "vertical"  # the legend layout is kept
 
 
 def test_each_line_is_named_at_its_end_so_colour_is_not_the_only_clue():
     data = pd.concat([_series(["recorded"] * 3), _series(["recorded"] * 3, "Leeds")], ignore_index=True)
-    spec = charts.trend_chart(data, y_title="n", title="t", description="d").to_dict()
+    spec = time_series_chart(data, y_title="n", title="t", description="d").to_dict()
     texts = [n for n in _marks(spec) if _mark(n)["type"] == "text" and n["encoding"].get("text", {}).get("field")]
     (labels,) = [n for n in texts if n["encoding"]["text"]["field"] == "label"]
     rows = spec["datasets"][labels["data"]["name"]]

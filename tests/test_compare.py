@@ -8,8 +8,8 @@ import pytest
 from scipy import stats as sps
 
 from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import Period
 from saferleeds.analysis.compare import VERDICT_LABELS, compare_areas, funnel_curves, ranked_table, verdict_label
+from saferleeds.core.periods import Period
 from tests.builders import every_ward, rows, with_values
 
 ARMLEY = "E05011385"

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 from libpysal.weights import lat2W
 
-from saferleeds.analysis.aggregate import Period, latest_period
+from saferleeds.analysis.aggregate import latest_period
 from saferleeds.analysis.hotspots import critical_values, gi_star
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.periods import Period
 from saferleeds.present.export import tables
 from saferleeds.present.maps.classes import CLASSIFICATIONS, NO_DATA, SUPPRESSED, classify, fisher_jenks_bins
 from saferleeds.present.maps.deck import (

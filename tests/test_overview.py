@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from saferleeds.analysis.aggregate import latest_period
-from saferleeds.analysis.overview import plan_on_a_page, sparkline_spec, tile_table
+from saferleeds.analysis.overview import plan_on_a_page, tile_table
+from saferleeds.present.charts.time_series import sparkline_spec
 
 
 def tile(dataset, area: str | None, indicator: str, measure: str = "count"):

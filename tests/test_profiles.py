@@ -8,6 +8,7 @@ import pytest
 from saferleeds.analysis import profiles
 from saferleeds.analysis.aggregate import latest_period
 from saferleeds.core.geography import CITY_CODE
+from saferleeds.present.charts import views
 
 ARMLEY = "E05011385"
 INNER_EAST = "CC-INNER-EAST"
@@ -118,8 +119,8 @@ def test_locator_shapes_mark_a_neighbourhood_too_small_to_see(dataset):
 
 def test_profile_charts_describe_themselves(dataset):
     profile = profiles.build_profile(dataset, NEW_WORTLEY, latest_period(dataset), "count", "total_crime")
-    assert "New Wortley" in profiles.trend_chart(profile).to_dict()["description"]
-    assert "red circle" in profiles.locator_chart(dataset, profile).to_dict()["description"]
+    assert "New Wortley" in views.profile_trend_chart(profile).to_dict()["description"]
+    assert "red circle" in views.profile_locator_chart(dataset, profile).to_dict()["description"]
     assert isinstance(profile.trend_window.start, pd.Timestamp)
 
 
@@ -129,6 +130,6 @@ def test_every_key_indicator_has_a_small_two_year_chart_beside_leeds(dataset):
     recent = profile.key_trends["total_crime"]
     assert recent["period"].nunique() == 24 and set(recent["area"]) == {"Armley", "Leeds"}
     assert all(len(pair) <= 2 for pair in profile.key_figure_pairs()) and len(profile.key_figure_pairs()[0]) == 2
-    chart = profiles.key_trend_chart(profile, "total_crime").to_dict()
+    chart = views.profile_key_trend_chart(profile, "total_crime").to_dict()
     assert "Armley and Leeds" in chart["description"]
     assert "Armley (blue) and Leeds (grey)" in profiles.key_trends_key(profile)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds.analysis.aggregate import Period
 from saferleeds.analysis.selection import Selection, default_indicator, indicator_options, status_line
+from saferleeds.core.periods import Period
 
 
 @pytest.mark.parametrize(

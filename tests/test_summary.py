@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds.analysis.aggregate import Period
 from saferleeds.analysis.narrative import Fact, biggest_changes, facts_for_area, write_summary
+from saferleeds.core.periods import Period
 from tests.builders import every_ward, rows, with_values
 
 ARMLEY = "E05011385"

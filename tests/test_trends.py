@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from saferleeds.analysis import stats, trends
-from saferleeds.analysis.aggregate import Period
 from saferleeds.core.geography import CITY_CODE
+from saferleeds.core.periods import Period
 from tests.builders import FIRST_MONTH, months, rows, with_values
 
 ARMLEY = "E05011385"

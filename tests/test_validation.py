@@ -7,9 +7,10 @@ import pytest
 
 from saferleeds.core.dataset import load_dataset
 from saferleeds.core.errors import DataError
+from saferleeds.core.periods import month_ranges
 from saferleeds.ingest import store
 from saferleeds.ingest.store import Upload
-from saferleeds.ingest.validation import apply_report, detect_kind, month_ranges, validate
+from saferleeds.ingest.validation import apply_report, detect_kind, validate
 from tests.conftest import FIXTURES
 
 

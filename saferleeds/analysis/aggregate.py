@@ -6,8 +6,6 @@ re-aggregated from numerator and denominator. Results are remembered per dataset
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
@@ -15,54 +13,15 @@ from saferleeds.analysis import stats
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import LEVELS, NESTS_IN
+from saferleeds.core.periods import Period
+from saferleeds.core.status import STATUS_ORDER
 
 MEASURES = ("count", "rate")
-STATUS_ORDER = ("recorded", "provisional", "modelled")
-
-
-@dataclass(frozen=True)
-class Period:
-    """A range of whole months, both ends included."""
-
-    start: pd.Timestamp
-    end: pd.Timestamp
-
-    @property
-    def months(self) -> int:
-        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-
-    def comparison(self) -> Period:
-        """The period a change is measured against: the same months a year earlier, or for
-        periods longer than a year the equally long period just before."""
-        shift = max(12, self.months)
-        return Period(self.start - pd.DateOffset(months=shift), self.end - pd.DateOffset(months=shift))
-
-    def label(self) -> str:
-        if self.start == self.end:
-            return self.end.strftime("%B %Y")
-        return f"{self.start:%B %Y} to {self.end:%B %Y}"
-
-    def short_label(self) -> str:
-        if self.start == self.end:
-            return self.end.strftime("%b %Y")
-        return f"{self.start:%b %Y} to {self.end:%b %Y}"
-
-    def contains(self, periods: pd.Series) -> pd.Series:
-        return (periods >= self.start) & (periods <= self.end)
 
 
 def latest_period(dataset: Dataset, months: int = 12) -> Period:
     end = dataset.latest_month
     return Period(end - pd.DateOffset(months=months - 1), end)
-
-
-def status_of(statuses: pd.Series) -> str:
-    """The weakest status among rows: modelled beats provisional beats recorded."""
-    present = set(statuses.dropna().astype(str))
-    for status in reversed(STATUS_ORDER):
-        if status in present:
-            return status
-    return "recorded"
 
 
 def _empty_monthly() -> pd.DataFrame:

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import Period, city_figures, format_value, measure_label, monthly, summarise
-from saferleeds.core.catalogue import Indicator
+from saferleeds.analysis.aggregate import city_figures, format_value, measure_label, monthly, summarise
+from saferleeds.core.catalogue import Indicator, Palette
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.periods import Period
 from saferleeds.core.text import sentence_case
-from saferleeds.present import charts
 
 VERDICT_LABELS = {
     "above": "Significantly above the Leeds average",
@@ -55,7 +54,7 @@ class Comparison:
     leeds_text: str  # "Leeds: 30.1 per 1,000"
     hidden: int  # areas left off the plot because their count is shown as "<5"
     counts: dict[str, int]  # how many areas are above, below, within
-    palette: charts.Palette
+    palette: Palette
 
     def describe(self) -> str:
         """A one-sentence text alternative of the funnel plot."""
@@ -131,7 +130,7 @@ def _compare(dataset: Dataset, indicator_id: str, level: str, period: Period) ->
         leeds_text=leeds_text,
         hidden=hidden,
         counts={str(k): int(v) for k, v in counts.items()},
-        palette=charts.Palette.from_catalogue(dataset.catalogue.palettes),
+        palette=Palette.from_catalogue(dataset.catalogue.palettes),
     )
 
 
@@ -234,21 +233,3 @@ def funnel_curves(
                 pd.DataFrame({"base": sizes, "value": values * scale, "limits": LIMIT_NAMES[name], "side": side})
             )
     return pd.concat(pieces, ignore_index=True)[columns]
-
-
-def funnel_plot(comparison: Comparison, selection_name: str, selected: str | None = None) -> alt.LayerChart:
-    """The comparison's funnel plot, with the selected area labelled."""
-    return charts.funnel_chart(
-        comparison.points,
-        comparison.curves,
-        comparison.target,
-        x_title=comparison.base_title,
-        y_title=comparison.value_title,
-        title=f"{comparison.indicator.short_label}: {comparison.level_plural} against the Leeds average, "
-        f"{comparison.period.short_label()}",
-        description=comparison.describe(),
-        selection_name=selection_name,
-        selected=selected,
-        unit_kind="percent" if comparison.indicator.unit == "percent" else "rate",
-        palette=comparison.palette,
-    )

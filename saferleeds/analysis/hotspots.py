@@ -12,8 +12,8 @@ import pandas as pd
 from libpysal.weights import Queen, W, w_subset
 from scipy import stats as sps
 
-from saferleeds.analysis.aggregate import Period
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.periods import Period
 
 HOTSPOT_LEVEL = "lsoa"  # the level hot spots are computed at: small areas and the areas that touch them
 

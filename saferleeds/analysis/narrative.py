@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from saferleeds.analysis.aggregate import Period, area_row, format_value, monthly
+from saferleeds.analysis.aggregate import area_row, format_value, monthly
 from saferleeds.analysis.stats import is_suppressed, needs_disclosure_control
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.periods import Period
 from saferleeds.core.text import join_words, sentence_case
 
 LISTED = 3  # how many indicators a point names before saying "and N more"

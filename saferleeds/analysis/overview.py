@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import Period, area_monthly, area_row, format_value, measure_label
+from saferleeds.analysis.aggregate import area_monthly, area_row, format_value, measure_label
 from saferleeds.core.catalogue import Indicator, Priority
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE
-from saferleeds.present.charts import STATUS_LABELS
+from saferleeds.core.periods import Period
+from saferleeds.core.status import STATUS_LABELS
 
 
 @dataclass(frozen=True)
@@ -127,61 +128,6 @@ def figure(dataset: Dataset, indicator: Indicator, code: str, period: Period, me
         target_text=_target_text(indicator, row["value"]),
         verdict=verdict,
     )
-
-
-SPARKLINE_DASH = {"modelled": [3, 3]}
-
-
-def sparkline_spec(series: pd.DataFrame, colour: str = "#4d4d4d", description: str = "") -> dict:
-    """A small Vega-Lite line of a monthly series: dashed where modelled, solid with dots where recorded.
-
-    Written as a plain specification (not through Altair) because the plan on a page draws many of
-    them on every rerun and validating each through Altair costs more than the rest of the page.
-    """
-    values = [
-        {"month": p.strftime("%Y-%m-%d"), "label": p.strftime("%b %Y"), "value": round(float(v), 3), "status": str(s)}
-        for p, v, s in zip(series["period"], series["shown"], series["status"], strict=True)
-        if pd.notna(v)
-    ]
-    encoding = {
-        "x": {"field": "month", "type": "temporal", "axis": None},
-        "y": {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": False}},
-        "tooltip": [
-            {"field": "label", "title": "Month"},
-            {"field": "value", "title": "Value", "format": ",.1f"},
-            {"field": "status", "title": "Status"},
-        ],
-    }
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "description": description,
-        "data": {"values": values},
-        "height": 48,
-        "view": {"stroke": None},
-        "layer": [
-            {
-                "transform": [{"filter": "datum.status == 'modelled'"}],
-                "mark": {
-                    "type": "line",
-                    "strokeDash": SPARKLINE_DASH["modelled"],
-                    "color": colour,
-                    "opacity": 0.7,
-                    "aria": False,
-                },
-                "encoding": encoding,
-            },
-            {
-                "transform": [{"filter": "datum.status != 'modelled'"}],
-                "mark": {
-                    "type": "line",
-                    "color": colour,
-                    "point": {"size": 18, "color": colour, "aria": False},
-                    "aria": False,
-                },
-                "encoding": encoding,
-            },
-        ],
-    }
 
 
 def sparkline_series(dataset: Dataset, indicator: Indicator, code: str, window: Period, measure: str) -> pd.DataFrame:

@@ -10,18 +10,17 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-import altair as alt
 import pandas as pd
 
 from saferleeds.analysis import trends
-from saferleeds.analysis.aggregate import Period, area_row, format_value, measure_label, monthly, summarise
+from saferleeds.analysis.aggregate import area_row, format_value, measure_label, monthly, summarise
 from saferleeds.analysis.compare import verdict_label
 from saferleeds.analysis.narrative import Summary, biggest_changes, facts_for_area, write_summary
-from saferleeds.core.catalogue import Indicator
+from saferleeds.core.catalogue import Indicator, Palette
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, Geography
-from saferleeds.core.text import join_words, sentence_case
-from saferleeds.present import charts
+from saferleeds.core.periods import Period
+from saferleeds.core.text import sentence_case
 
 PROFILE_LEVELS = ("committee", "ward", "constituency", "neighbourhood")
 MEMBER_LEVEL = {"committee": "ward", "constituency": "ward", "city": "committee"}
@@ -97,7 +96,7 @@ class Profile:
     trend_unit: str
     trend_notes: pd.DataFrame
     trend_window: Period
-    palette: charts.Palette
+    palette: Palette
     key_trends: dict[str, pd.DataFrame]  # key indicator id -> this area and Leeds, monthly rates, last two years
     members: pd.DataFrame  # wards (or committee areas for Leeds), with the chosen indicator
     members_title: str
@@ -233,7 +232,7 @@ def _build(dataset: Dataset, level: str, code: str, period: Period, measure: str
         trend_unit=measure_label(trend_indicator, trend_measure),
         trend_notes=trends.notes_for(dataset.annotations, trend_indicator.id, window),
         trend_window=window,
-        palette=charts.Palette.from_catalogue(dataset.catalogue.palettes),
+        palette=Palette.from_catalogue(dataset.catalogue.palettes),
         key_trends={f.indicator.id: _recent(dataset, f.indicator.id, codes, period) for f in key_figures},
         members=member_table(dataset, members_level, members, trend_indicator, period, code)
         if members
@@ -384,55 +383,6 @@ def _locator_shapes(dataset: Dataset, level: str, code: str) -> tuple[list[dict]
 
 
 # ----------------------------------------------------------------------------- charts
-
-
-def trend_chart(profile: Profile) -> alt.LayerChart:
-    """The area's monthly trend beside Leeds, as rates (or percentages) so the two compare."""
-    indicator = profile.trend_indicator
-    names = join_words(list(dict.fromkeys(profile.trend["area"])))
-    return charts.trend_chart(
-        profile.trend,
-        y_title=sentence_case(profile.trend_unit),
-        title=f"{indicator.short_label}: {names}",
-        description=f"Line chart of {indicator.label.lower()} ({profile.trend_unit}) each month, "
-        f"{profile.trend_window.label()}, for {names}; dashed lines and hollow points are modelled estimates.",
-        notes=profile.trend_notes,
-        shade=profile.period,
-        unit_kind="percent" if indicator.unit == "percent" else "rate",
-        height=260,
-        palette=profile.palette,
-    )
-
-
-def locator_chart(dataset: Dataset, profile: Profile) -> alt.LayerChart:
-    """A small map of Leeds with the area picked out."""
-    background, outline, marker = locator_shapes(dataset, profile.level, profile.code)
-    where = "Leeds and its community committee areas" if profile.is_city else f"{profile.name} within Leeds"
-    return charts.locator_map(
-        background,
-        profile.code,
-        title=f"Where: {where}",
-        description=f"Map of Leeds showing where {profile.name} is, shaded blue"
-        + (", with a red circle around it" if marker else "")
-        + ".",
-        outline=outline,
-        marker=marker,
-    )
-
-
-def key_trend_chart(profile: Profile, indicator_id: str) -> alt.LayerChart:
-    """A small chart of one key indicator for the area beside Leeds, last two years."""
-    figure = next(f for f in profile.key_figures if f.indicator.id == indicator_id)
-    indicator = figure.indicator
-    unit = measure_label(indicator, "rate")
-    return charts.small_trend(
-        profile.key_trends[indicator_id],
-        title=f"{indicator.short_label}, {unit}",
-        description=f"Small line chart of {indicator.label.lower()} ({unit}) each month over the last two years "
-        f"for {profile.name}" + ("" if profile.is_city else " and Leeds") + "; dashed where modelled.",
-        unit_kind="percent" if indicator.unit == "percent" else "rate",
-        palette=profile.palette,
-    )
 
 
 def _monthly_numbers(series: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from saferleeds.analysis.aggregate import Period, data_status, latest_period
+from saferleeds.analysis.aggregate import data_status, latest_period
 from saferleeds.core.catalogue import Catalogue, Indicator
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.periods import Period
 
 MAP_LEVELS = ("ward", "committee", "constituency", "neighbourhood", "lsoa")
 DEFAULT_LEVEL = "ward"

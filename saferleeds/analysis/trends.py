@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import Period, display_value, effective_measure, format_value, measure_label, monthly
-from saferleeds.core.catalogue import Indicator
+from saferleeds.analysis.aggregate import display_value, effective_measure, format_value, measure_label, monthly
+from saferleeds.core.catalogue import Indicator, Palette
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, Geography
-from saferleeds.core.text import join_words, sentence_case
-from saferleeds.present import charts
-from saferleeds.present.charts import STATUS_LABELS
+from saferleeds.core.periods import MONTH_NAMES, Period
+from saferleeds.core.status import STATUS_LABELS
+from saferleeds.core.text import join_words
 
 MAX_AREAS = 6
 ROLLING_MONTHS = 12
@@ -35,7 +34,7 @@ SPANS = {
 SPAN_MONTHS = {"3y": 36, "5y": 60}
 DEFAULT_SPAN = "3y"
 CHOOSABLE_LEVELS = ("ward", "committee", "constituency", "neighbourhood", "lsoa")
-MONTH_NAMES = charts.MONTH_NAMES
+MONTH_NAMES = MONTH_NAMES
 
 
 # ----------------------------------------------------------------------------- choosing areas
@@ -451,7 +450,7 @@ class TrendView:
     missing: list[str]  # chosen areas with no data for this indicator
     modelled_share: str  # e.g. '35 of the 36 months shown are modelled'
     hidden_months: int  # months hidden by disclosure control, all areas
-    palette: charts.Palette  # the catalogue's colours
+    palette: Palette  # the catalogue's colours
     focus_hidden: bool  # some of the chosen area's months are hidden, so SPC and seasonality are not shown
 
     @property
@@ -560,7 +559,7 @@ def _trend_view(
         modelled_share=modelled_share(focus_window),
         hidden_months=int(series["suppressed"].sum()),
         focus_hidden=not (spc_shown and seasons_shown),
-        palette=charts.Palette.from_catalogue(dataset.catalogue.palettes),
+        palette=Palette.from_catalogue(dataset.catalogue.palettes),
     )
 
 
@@ -575,25 +574,3 @@ def modelled_share(series: pd.DataFrame) -> str:
     if modelled == total:
         return f"all {total} months shown are modelled estimates, not recorded data"
     return f"{modelled} of the {total} months shown are modelled estimates, not recorded data"
-
-
-def trend_chart(view: TrendView, kind: str) -> alt.TopLevelMixin:
-    """One of the view's charts: monthly, rolling, spc, year_on_year or seasonality."""
-    common = {
-        "y_title": sentence_case(view.unit),
-        "title": view.title(kind),
-        "description": view.description(kind),
-        "unit_kind": view.unit_kind,
-    }
-    if kind == "monthly":
-        return charts.trend_chart(view.series, notes=view.notes, shade=view.period, palette=view.palette, **common)
-    if kind == "rolling":
-        rolling = {"value": "rolling", "status": "rolling_status", "palette": view.palette}
-        return charts.trend_chart(view.series, notes=view.notes, shade=view.period, **rolling, **common)
-    if kind == "spc":
-        return charts.spc_chart(view.spc, notes=view.notes, **common)
-    if kind == "year_on_year":
-        return charts.year_on_year_chart(view.year_on_year, notes=view.year_notes, **common)
-    if kind == "seasonality":
-        return charts.seasonality_chart(view.seasonality, **common)
-    raise ValueError(f"unknown trend chart '{kind}'")

@@ -273,3 +273,28 @@ def load_catalogue(path: str | Path) -> Catalogue:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DataError(Problem(label, f"the catalogue cannot be read: {exc}")) from exc
     return parse_catalogue(raw, label)
+
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness.
+AREA_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+LEEDS_COLOUR = "#505a5f"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colours that carry meaning, read from the catalogue's [palettes] (these are its defaults)."""
+
+    areas: tuple[str, ...] = AREA_COLOURS
+    reference: str = LEEDS_COLOUR
+    below: str = "#2166ac"
+    above: str = "#b2182b"
+
+    @classmethod
+    def from_catalogue(cls, palettes: dict) -> Palette:
+        change = palettes.get("change") or [cls.below, cls.above]
+        return cls(
+            areas=tuple(palettes.get("areas") or AREA_COLOURS),
+            reference=palettes.get("reference") or LEEDS_COLOUR,
+            below=change[0],
+            above=change[-1],
+        )

@@ -23,6 +23,7 @@ import pandas as pd
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.paths import NEIGHBOURHOODS_FILE, DatasetPaths
+from saferleeds.core.periods import month_ranges
 from saferleeds.ingest import police_uk
 from saferleeds.ingest.area_matching import AreaMatcher
 from saferleeds.ingest.boundary_upload import BOUNDARY_SUFFIXES, boundary_changes, read_boundary_upload
@@ -158,18 +159,6 @@ def detect_kind(upload: Upload) -> str:
     if suffix in BOUNDARY_SUFFIXES:
         return "boundaries"
     return "unknown"
-
-
-def month_ranges(months: list[pd.Timestamp]) -> str:
-    """'April 2016 to January 2025, March 2025' for a list of month starts."""
-    ordered = sorted({pd.Timestamp(m) for m in months})
-    spans: list[list[pd.Timestamp]] = []
-    for month in ordered:
-        if spans and month == spans[-1][-1] + pd.DateOffset(months=1):
-            spans[-1].append(month)
-        else:
-            spans.append([month])
-    return ", ".join(f"{s[0]:%B %Y}" if len(s) == 1 else f"{s[0]:%B %Y} to {s[-1]:%B %Y}" for s in spans)
 
 
 def validate(

@@ -8,9 +8,9 @@ from datetime import datetime
 import pandas as pd
 
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.periods import month_ranges
 from saferleeds.ingest.modelled import RECORDED_CRIME_2017, SEED
 from saferleeds.ingest.store import MAX_EXPANDED_BYTES, MAX_UPLOAD_BYTES, last_updates
-from saferleeds.ingest.validation import month_ranges
 
 UNIT_WORDS = {
     "count": "a number of events",

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from saferleeds.core.dataset import Dataset
-from saferleeds.present.charts import vega_lite_spec
+from saferleeds.present.charts.common import vega_lite_spec
 from saferleeds.present.export.render import chart_title
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import Table, chart_downloads, numbers_table, table_download

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from saferleeds.analysis.aggregate import Period
 from saferleeds.analysis.selection import (
     DEFAULT_LEVEL,
     MAP_LEVELS,
@@ -15,6 +14,7 @@ from saferleeds.analysis.selection import (
     indicator_options,
 )
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.periods import Period
 
 FILTER_KEYS = ("priority", "theme", "indicator", "level", "area", "period", "measure")
 ALL = "all"

@@ -7,9 +7,9 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from saferleeds.analysis.aggregate import Period
 from saferleeds.analysis.selection import Selection
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.periods import Period
 from saferleeds.present.export.board_pack import (
     FORMATS,
     BoardPack,

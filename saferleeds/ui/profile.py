@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from saferleeds.analysis.profiles import (
-    AreaLink,
-    KeyFigure,
-    Profile,
-    key_trend_chart,
-    key_trend_numbers,
-    option_label,
-    profile_options,
-)
+from saferleeds.analysis.profiles import AreaLink, KeyFigure, Profile, key_trend_numbers, option_label, profile_options
 from saferleeds.analysis.selection import Selection
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.text import sentence_case
+from saferleeds.present.charts.views import profile_key_trend_chart
 from saferleeds.ui.data import escape
 from saferleeds.ui.figures import show_chart
 from saferleeds.ui.navigation import PAGES, request_filters
@@ -108,7 +101,7 @@ def key_figure_card(dataset: Dataset, profile: Profile, figure: KeyFigure) -> No
         show_chart(
             dataset,
             ("profile-key", profile.code, indicator_id, profile.period),
-            lambda: key_trend_chart(profile, indicator_id),
+            lambda: profile_key_trend_chart(profile, indicator_id),
             slot=f"profile-key-{indicator_id}",
             numbers=lambda: key_trend_numbers(profile, indicator_id),
             source=figure.indicator.source,

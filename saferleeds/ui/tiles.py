@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from saferleeds.analysis.aggregate import Period
-from saferleeds.analysis.overview import Figure, Tile, sparkline_spec, tile_table
+from saferleeds.analysis.overview import Figure, Tile, tile_table
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.periods import Period
 from saferleeds.core.text import sentence_case
+from saferleeds.present.charts.time_series import sparkline_spec
 from saferleeds.present.export import figures
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table

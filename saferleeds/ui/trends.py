@@ -13,10 +13,10 @@ from saferleeds.analysis.trends import (
     area_label,
     area_options,
     areas_to_show,
-    trend_chart,
 )
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE
+from saferleeds.present.charts.views import trend_view_chart
 from saferleeds.ui.figures import show_chart
 
 
@@ -71,7 +71,7 @@ def draw_trend_chart(dataset: Dataset, view: TrendView, kind: str, with_notes: b
     show_chart(
         dataset,
         ("trend", kind, *view.key),
-        lambda: trend_chart(view, kind),
+        lambda: trend_view_chart(view, kind),
         view.notes if with_notes else None,
         slot=f"trend-{kind}",
         numbers=lambda: view.numbers(kind),

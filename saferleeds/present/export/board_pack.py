@@ -12,12 +12,13 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from saferleeds.analysis.aggregate import Period, latest_period, measure_label, summarise
+from saferleeds.analysis.aggregate import latest_period, measure_label, summarise
 from saferleeds.analysis.overview import Figure, figure, tile_indicators
 from saferleeds.core.catalogue import Indicator, Priority
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.geography import CITY_CODE, CITY_NAME, slugify
+from saferleeds.core.periods import Period
 from saferleeds.core.text import join_words, sentence_case
 from saferleeds.present.export import figures, render, tables
 from saferleeds.present.export.sentences import comparison_words, summary_sentences

@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 
 from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import Period, area_monthly, city_figures, format_value, measure_label, summarise
+from saferleeds.analysis.aggregate import area_monthly, city_figures, format_value, measure_label, summarise
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, CITY_NAME
+from saferleeds.core.periods import Period
 from saferleeds.present.export.render import with_source
 from saferleeds.present.maps.classes import classify
 from saferleeds.present.maps.palettes import spread, value_palette

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from saferleeds.analysis.aggregate import Period, area_row, city_figures, format_value
+from saferleeds.analysis.aggregate import area_row, city_figures, format_value
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE
+from saferleeds.core.periods import Period
 from saferleeds.present.export.tables import change_withheld
 
 

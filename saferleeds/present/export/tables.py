@@ -22,9 +22,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import CHANGE_WITHHELD, Period, area_monthly, effective_measure, summarise
+from saferleeds.analysis.aggregate import CHANGE_WITHHELD, area_monthly, effective_measure, summarise
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import slugify
+from saferleeds.core.periods import Period
 
 # Full-width forms are included because some spreadsheet programs read them as the ASCII ones.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")

@@ -13,17 +13,9 @@ CLASSIFICATIONS = {
     "quantiles": "Quantiles (equal numbers of areas)",
     "equal_interval": "Equal intervals",
 }
-
-
 DEFAULT_CLASSIFICATION = "natural_breaks"
-
-
 NO_DATA = -100  # class codes: value classes are 0..k-1; change classes are -3..-1 (falls), 0, 1..3 (rises)
-
-
 SUPPRESSED = -101
-
-
 NO_CHANGE = 0
 
 

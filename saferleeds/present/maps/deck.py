@@ -14,38 +14,16 @@ from saferleeds.present.maps.palettes import hex_to_rgba
 from saferleeds.present.maps.shapes import level_points, level_shapes
 
 MAP_STYLE_VARIABLE = "SAFERLEEDS_MAP_STYLE"
-
-
 MAP_HEIGHT = 520
-
-
 WHOLE_CITY_ZOOM = 9.15  # Leeds (about 35 x 28 km) fits a map about 500 pixels across
-
-
 BORDER = [255, 255, 255, 200]
-
-
 BORDER_ON_CHANGE = [150, 150, 150, 200]  # "no significant change" is nearly white: its areas need a visible edge
-
-
 PIXELS = pdk.types.String("pixels")  # pydeck reads a bare string as an expression
-
-
 LAYER_OUTLINE = {"neighbourhood": "outline-neighbourhoods", "committee": "outline-committees"}
-
-
 LAYER_HOTSPOTS = "hotspots"
-
-
 LAYER_SELECTED = "selected-area"
-
-
 LAYER_SELECTED_HALO = "selected-area-halo"
-
-
 TOOLTIP_FIELDS = ("name", "shown", "rank", "change", "status", "hotspot")
-
-
 TOOLTIP = {
     "html": (
         "<b>{name}</b><div>{shown}</div><div>{rank}</div><div>{change}</div><div><i>{status}</i></div><div>{hotspot}</div>"

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 
 from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import Period, effective_measure, measure_label, summarise
+from saferleeds.analysis.aggregate import effective_measure, measure_label, summarise
 from saferleeds.analysis.hotspots import HOTSPOT_LEVEL, hotspots
 from saferleeds.core.catalogue import Catalogue, Indicator
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.periods import Period
 from saferleeds.core.text import sentence_case
 from saferleeds.present.maps.classes import (
     CLASSIFICATIONS,
@@ -25,8 +26,6 @@ from saferleeds.present.maps.legend import Legend, LegendEntry, change_format, c
 from saferleeds.present.maps.palettes import change_palette, spread, value_palette
 
 SHOW_OPTIONS = {"value": "The value", "change": "Change on the year before"}
-
-
 OUTLINE_LEVELS = ("neighbourhood", "committee")
 
 

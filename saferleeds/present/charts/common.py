@@ -1,0 +1,107 @@
+"""What every chart shares: colours that carry meaning, legends, titles that fit a phone, and the
+Vega-Lite spec with its text colours and quiet decorative marks.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import altair as alt
+
+from saferleeds.core.catalogue import Palette
+
+NEUTRAL = "#4d4d4d"
+NOTE_COLOUR = "#505a5f"  # 7:1 on white, still over 4.5:1 on the shaded period
+CHART_TEXT = "#505a5f"
+TITLE_TEXT = "#0b0c0c"
+PERIOD_SHADE = "#1d70b8"
+HIGHLIGHT = "#1d70b8"
+BACKGROUND_AREA = "#dee0e2"
+TITLE_WIDTH = 44  # characters a line, so titles fit a 375 px screen
+SUBTITLE_WIDTH = 56
+MONTH_AXIS = alt.Axis(format="%b %Y", labelOverlap="greedy", labelSeparation=6, tickCount=6)
+LEGEND = {"orient": "bottom", "direction": "vertical", "labelLimit": 260, "titleLimit": 260}
+
+
+def area_colour_scale(areas: list[str], palette: Palette | None = None, reference: str = "Leeds") -> alt.Scale:
+    """One colour per area in the order given; Leeds, the reference, always has the reference colour."""
+    palette = palette or Palette()
+    others = iter(palette.areas * 2)
+    colours = [palette.reference if area == reference else next(others) for area in areas]
+    return alt.Scale(domain=areas, range=colours)
+
+
+def title_lines(text: str, width: int = TITLE_WIDTH) -> str | list[str]:
+    """Titles do not wrap by themselves; break long ones into lines that fit a phone."""
+    lines = textwrap.wrap(text, width)
+    return lines[0] if len(lines) == 1 else lines
+
+
+def finish_chart(chart: alt.LayerChart | alt.Chart, title: str, description: str, height: int, subtitle: str = ""):
+    heading = alt.Title(title_lines(title), anchor="start")
+    if subtitle:
+        heading = alt.Title(title_lines(title), subtitle=title_lines(subtitle, SUBTITLE_WIDTH), anchor="start")
+    # fit-x: the chart fills the width it is given; its height is the plot's, and legends go below it.
+    autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
+    return chart.properties(title=heading, description=description, height=height, autosize=autosize)
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a Vega-Lite spec, with legends stacked under the plot so narrow screens fit them,
+    and only the marks that carry numbers exposed to screen readers."""
+    spec = chart.to_dict()
+    config = spec.setdefault("config", {})
+    config.setdefault("legend", {})["layout"] = {"bottom": {"anchor": "start", "direction": "vertical", "margin": 6}}
+    for part, colours in TEXT_COLOURS.items():
+        config[part] = {**colours, **config.get(part, {})}
+    return quiet_decorations(spec)
+
+
+# Words on a chart are text: they need 4.5:1 contrast on white, which the default pale grey lacks.
+TEXT_COLOURS = {
+    "axis": {"labelColor": CHART_TEXT, "titleColor": CHART_TEXT},
+    "legend": {"labelColor": CHART_TEXT, "titleColor": CHART_TEXT},
+    "title": {"color": TITLE_TEXT, "subtitleColor": CHART_TEXT},
+}
+NESTED_VIEWS = ("layer", "vconcat", "hconcat", "concat")
+
+
+def quiet_decorations(spec: dict) -> dict:
+    """Hide from screen readers every mark that says nothing of its own (``"aria": false``).
+
+    Vega gives each mark a role; a mark whose points have no description (no tooltip), an invisible
+    hover layer, a layer with no data and a line's point overlay would each be read out as an
+    unnamed picture. The chart's ``description`` and its table of numbers say what they show.
+    """
+    _quiet(spec, spec.get("data"), spec.get("datasets", {}))
+    return spec
+
+
+def _quiet(view: dict, data: dict | None, datasets: dict) -> None:
+    data = view.get("data", data)
+    for key in NESTED_VIEWS:
+        for child in view.get(key, []):
+            _quiet(child, data, datasets)
+    if "spec" in view:
+        _quiet(view["spec"], data, datasets)
+    if "mark" not in view:
+        return
+    mark = view["mark"] if isinstance(view["mark"], dict) else {"type": view["mark"]}
+    if isinstance(mark.get("point"), dict) or mark.get("point") is True:
+        mark["point"] = {**(mark["point"] if isinstance(mark["point"], dict) else {}), "aria": False}
+    speaks = "tooltip" in view.get("encoding", {}) or mark.get("tooltip") not in (None, False)
+    if not speaks or mark.get("opacity") == 0 or _is_empty(data, datasets):
+        mark["aria"] = False
+    view["mark"] = mark
+
+
+def _is_empty(data: dict | None, datasets: dict) -> bool:
+    if not data:
+        return False
+    if "values" in data:
+        return isinstance(data["values"], list) and not data["values"]
+    return "name" in data and datasets.get(data["name"]) == []
+
+
+def number_format(unit_kind: str) -> str:
+    return ",.0f" if unit_kind == "count" else ",.1f"

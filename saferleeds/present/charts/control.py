@@ -1,0 +1,101 @@
+"""The control chart (statistical process control) of one area's months."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from saferleeds.core.status import STATUS_LABELS
+from saferleeds.present.charts.common import LEGEND, MONTH_AXIS, NEUTRAL, finish_chart, number_format
+from saferleeds.present.charts.status_lines import dashed_by_status, status_segments
+from saferleeds.present.charts.time_series import notes_layers
+
+LIMIT_COLOURS = {"Average": "#505a5f", "Control limits": "#b58840"}
+SIGNAL_SHAPES = {
+    "Outside the limits": "diamond",
+    "Run above or below the average": "square",
+    "Rising or falling run": "triangle-up",
+}
+SIGNAL_KINDS = {
+    "outside": "Outside the limits",
+    "shift_up": "Run above or below the average",
+    "shift_down": "Run above or below the average",
+    "trend_up": "Rising or falling run",
+    "trend_down": "Rising or falling run",
+}
+
+
+def control_chart(
+    data: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    description: str,
+    notes: pd.DataFrame | None = None,
+    unit_kind: str = "count",
+    height: int = 300,
+) -> alt.LayerChart:
+    """An XmR control chart: the monthly line, its average and limits, and signalling months marked."""
+    frame = data.assign(area="value")
+    segments = status_segments(frame[["area", "period", "shown", "status"]], "area")
+    x = alt.X("period:T", title=None, axis=MONTH_AXIS)
+    y = alt.Y("shown:Q", title=y_title, scale=alt.Scale(zero=False))
+    line = dashed_by_status(segments, frame["status"], x, y, width=1.5, color=NEUTRAL)
+    first = data.iloc[0]
+    limits = pd.DataFrame(
+        {
+            "line": ["Average", "Control limits", "Control limits"],
+            "name": ["Average", "Upper control limit", "Lower control limit"],
+            "value": [first["mean"], first["upper"], first["lower"]],
+        }
+    )
+    rules = (
+        alt.Chart(limits)
+        .mark_rule(strokeWidth=1.5)
+        .encode(
+            y="value:Q",
+            color=alt.Color(
+                "line:N",
+                title="Control chart",
+                scale=alt.Scale(domain=list(LIMIT_COLOURS), range=list(LIMIT_COLOURS.values())),
+                legend=alt.Legend(**LEGEND),
+            ),
+            tooltip=[alt.Tooltip("name:N", title="Line"), alt.Tooltip("value:Q", format=number_format(unit_kind))],
+        )
+    )
+    marked = frame.assign(
+        kind=frame["signal"].map(SIGNAL_KINDS).fillna(""),
+        Data=frame["status"].map(STATUS_LABELS),
+    )
+    tooltip = [
+        alt.Tooltip("period:T", title="Month", format="%B %Y"),
+        alt.Tooltip("shown:Q", title=y_title, format=number_format(unit_kind)),
+        alt.Tooltip("Data:N", title="Data"),
+    ]
+    points = (
+        alt.Chart(marked[marked["kind"] == ""])
+        .mark_point(size=24, color=NEUTRAL)
+        .encode(
+            x=x,
+            y=y,
+            fill=alt.condition(alt.datum.status == "recorded", alt.value(NEUTRAL), alt.value("white")),
+            tooltip=tooltip,
+        )
+    )
+    signals = (
+        alt.Chart(marked[marked["kind"] != ""])
+        .mark_point(size=70, filled=True, color="#d4351c", stroke="black", strokeWidth=0.5)
+        .encode(
+            x=x,
+            y=y,
+            shape=alt.Shape(
+                "kind:N",
+                title="Signal",
+                scale=alt.Scale(domain=list(SIGNAL_SHAPES), range=list(SIGNAL_SHAPES.values())),
+                legend=alt.Legend(**LEGEND),
+            ),
+            tooltip=[*tooltip, alt.Tooltip("signal_words:N", title="Signal")],
+        )
+    )
+    layers = [rules, line, points, signals, *notes_layers(notes)]
+    return finish_chart(alt.layer(*layers).resolve_scale(color="independent"), title, description, height)

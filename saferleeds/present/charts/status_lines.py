@@ -1,0 +1,70 @@
+"""Lines and bars drawn by how their numbers were made: solid where recorded, dashed where modelled."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from saferleeds.core.status import STATUS_DASH, STATUS_LABELS, STATUS_ORDER
+from saferleeds.present.charts.common import LEGEND
+
+
+def status_segments(frame: pd.DataFrame, group: str, status: str = "status", order: str = "period") -> pd.DataFrame:
+    """Split each group's line where its status changes, so each piece can be dashed or solid.
+
+    Adds ``segment`` (one id per unbroken run of one status) and ``bridge``: a copy of the point
+    where two pieces meet, put in the weaker piece (modelled is weaker than provisional, which is
+    weaker than recorded) so the line stays continuous and the joining stretch is drawn as the
+    weaker status. Bridge rows carry no tooltip and no point.
+    """
+    frame = frame.sort_values([group, order], kind="stable").reset_index(drop=True)
+    starts = frame[status] != frame.groupby(group, sort=False)[status].shift()
+    frame["segment"] = starts.cumsum().astype(int)
+    frame["bridge"] = False
+    rank = frame[status].map({s: i for i, s in enumerate(STATUS_ORDER)}).fillna(len(STATUS_ORDER))
+    first_of_group = ~frame[group].duplicated()
+    bridges = []
+    for i in np.flatnonzero(starts.to_numpy() & ~first_of_group.to_numpy()):
+        before, after = frame.iloc[i - 1], frame.iloc[i]
+        if rank.iloc[i] > rank.iloc[i - 1]:  # the later piece is weaker: it starts from the earlier point
+            bridges.append(before.copy().to_dict() | {"segment": after["segment"], status: after[status]})
+        else:  # the earlier piece is weaker: it runs on to the later point
+            bridges.append(after.copy().to_dict() | {"segment": before["segment"], status: before[status]})
+    if bridges:
+        extra = pd.DataFrame(bridges).assign(bridge=True)
+        frame = pd.concat([frame, extra.astype(frame.dtypes.to_dict())], ignore_index=True)
+    frame["Data"] = frame[status].map(STATUS_LABELS).fillna(frame[status])
+    return frame
+
+
+def status_dash_scale(statuses: pd.Series) -> alt.Scale:
+    present = [s for s in STATUS_ORDER if s in set(statuses)] or ["recorded"]
+    return alt.Scale(domain=[STATUS_LABELS[s] for s in present], range=[STATUS_DASH[s] for s in present])
+
+
+def dashed_by_status(
+    segments: pd.DataFrame,
+    statuses: pd.Series,
+    x: alt.X,
+    y: alt.Y,
+    *,
+    colour: alt.Color | None = None,
+    width: float = 2,
+    keyed: bool = True,
+    **mark: object,
+) -> alt.Chart:
+    """Lines broken where the status changes: solid where recorded, dashed where modelled."""
+    legend = alt.Legend(**LEGEND) if keyed else None
+    dash = alt.StrokeDash("Data:N", title="Data", scale=status_dash_scale(statuses), legend=legend)
+    encoding = {"x": x, "y": y, "strokeDash": dash, "detail": "segment:N"}
+    if colour is not None:
+        encoding["color"] = colour
+    return alt.Chart(segments).mark_line(strokeWidth=width, **mark).encode(**encoding)
+
+
+def status_fill_scale(statuses: pd.Series) -> alt.Scale:
+    """Bars: solid blue where recorded, pale where modelled (their outline is dashed too)."""
+    fill = {"recorded": "#2171b5", "provisional": "#6baed6", "modelled": "#c6dbef"}
+    present = [s for s in STATUS_ORDER if s in set(statuses)] or ["recorded"]
+    return alt.Scale(domain=[STATUS_LABELS[s] for s in present], range=[fill[s] for s in present])
