@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds.analysis import stats, trends
+from saferleeds.analysis import stats, trend_numbers, trends
 from saferleeds.core.geography import CITY_CODE
 from saferleeds.core.periods import Period
 from tests.builders import FIRST_MONTH, months, rows, with_values
@@ -120,7 +120,7 @@ def test_small_sensitive_counts_are_hidden_in_neighbourhoods_but_not_in_wards(co
     neighbourhood = trends.area_series(counting, "hate_incidents", NEW_WORTLEY, "count")
     assert list(neighbourhood["suppressed"][:6]) == [False, True, False, True, False, False]
     assert neighbourhood["shown"][:6].isna().tolist() == [False, True, False, True, False, False]
-    table = trends.trend_table(neighbourhood, counting.catalogue.indicator("hate_incidents"), "count")
+    table = trend_numbers.trend_table(neighbourhood, counting.catalogue.indicator("hate_incidents"), "count")
     assert table.iloc[1, 2] == "<5" and table.iloc[0, 2] == "0" and table.iloc[2, 2] == "7"
     ward = trends.area_series(counting, "hate_incidents", ARMLEY, "count")
     assert not ward["suppressed"].any() and ward["shown"].iloc[1] == 3

@@ -16,6 +16,7 @@ from saferleeds.analysis import trends
 from saferleeds.analysis.aggregate import area_row, format_value, measure_label, monthly, summarise
 from saferleeds.analysis.compare import verdict_label
 from saferleeds.analysis.narrative import Summary, biggest_changes, facts_for_area, write_summary
+from saferleeds.analysis.trend_numbers import trend_table
 from saferleeds.core.catalogue import Indicator, Palette
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, Geography
@@ -386,7 +387,7 @@ def _locator_shapes(dataset: Dataset, level: str, code: str) -> tuple[list[dict]
 
 
 def _monthly_numbers(series: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
-    table = trends.trend_table(series, indicator, "rate")
+    table = trend_table(series, indicator, "rate")
     return table[["Area", "Month", table.columns[2], "Data"]]
 
 
