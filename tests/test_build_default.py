@@ -113,7 +113,7 @@ def test_neighbours_still_touch_after_simplification(builds, shared_data, level)
     codes = list(source[column])
     if level == "ward":
         wards = pd.read_csv(builds[0].geo / "wards.csv", dtype=str)
-        codes = list(pd.Series(codes).map(dict(zip(wards["code_2019"], wards["ward_code"], strict=True))))
+        codes = list(pd.Series(codes).map(dict(zip(wards["ward_code_2019"], wards["ward_code"], strict=True))))
     simplified = _projected(builds[0].boundary(level))
     before = _neighbour_pairs(source, codes)
     after = _neighbour_pairs(simplified, list(simplified["code"]))

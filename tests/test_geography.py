@@ -22,7 +22,7 @@ def geography(dataset):
 # ----------------------------------------------------------------------------- codes of every vintage
 
 
-@pytest.mark.parametrize("vintage", ["code_2018", "code_2019", "code_2025"])
+@pytest.mark.parametrize("vintage", ["ward_code_2018", "ward_code_2019", "ward_code_2025"])
 def test_every_ward_code_of_every_vintage_is_recognised(geography, vintage):
     for canonical, code in zip(WARDS["ward_code"], WARDS[vintage], strict=True):
         assert geography.recognise(code) == ("ward", canonical)
@@ -41,9 +41,9 @@ def test_the_open_data_ward_codes_map_to_one_canonical_ward_each(geography, shar
 
 
 def test_recoded_wards_exist_in_the_lookup():
-    recoded = WARDS[(WARDS["code_2018"] != WARDS["code_2025"]) | (WARDS["code_2019"] != WARDS["code_2025"])]
+    recoded = WARDS[(WARDS["ward_code_2018"] != WARDS["ward_code_2025"]) | (WARDS["ward_code_2019"] != WARDS["ward_code_2025"])]
     assert len(recoded) == 6
-    assert (WARDS["ward_code"] == WARDS["code_2025"]).all()
+    assert (WARDS["ward_code"] == WARDS["ward_code_2025"]).all()
 
 
 def test_lsoa_2011_codes_map_to_2021(geography, shared_data):

@@ -1,6 +1,8 @@
-"""The indicator catalogue: priorities, themes, levels, palettes, thresholds and indicators.
+"""The indicator catalogue: priorities, themes, indicators and the shared vocabularies.
 
-Everything is read from one declarative TOML file (``data/catalogue.toml``).
+Everything is read from one declarative TOML file (``data/catalogue.toml``) into typed objects: the
+indicators here, and the levels, statuses, disclosure rule, rate base, thresholds and palettes in
+``saferleeds.core.vocabulary``. Every field is documented in the file's ``[fields]`` tables.
 """
 
 from __future__ import annotations
@@ -12,9 +14,26 @@ from pathlib import Path
 from typing import Any
 
 from saferleeds.core.errors import DataError, Problem, file_label
+from saferleeds.core.vocabulary import (
+    POLARITIES,
+    DisclosureRule,
+    Level,
+    Levels,
+    Palette,
+    Palettes,
+    RateBase,
+    Statuses,
+    Thresholds,
+    disclosure_from,
+    levels_from,
+    palettes_from,
+    rates_from,
+    statuses_from,
+    thresholds_from,
+    vocabulary_problems,
+)
 
 UNITS = ("count", "percent", "rate")
-POLARITIES = ("higher_is_worse", "higher_is_better", "context")
 TARGET_DIRECTIONS = ("at_least", "at_most")
 REQUIRED_INDICATOR_FIELDS = (
     "id",
@@ -51,12 +70,6 @@ class Theme:
     short: str
 
 
-@dataclass(frozen=True)
-class Level:
-    id: str
-    label: str
-    plural: str
-    description: str
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,7 @@ class Indicator:
     native_geography: str
     geographies: tuple[str, ...]
     sensitive: bool
+    rates: RateBase = field(compare=False, repr=False)  # the catalogue's rate base, shared by every indicator
     target: Target | None = None
     police_uk_crime_type: str | None = None
 
@@ -102,16 +116,22 @@ class Indicator:
 @dataclass(frozen=True)
 class Catalogue:
     meta: dict[str, str]
-    fields: dict[str, str]
+    fields: dict[str, dict[str, str]]  # section -> field -> what it means
     priorities: tuple[Priority, ...]
     themes: tuple[Theme, ...]
-    levels: tuple[Level, ...]
-    population: dict[str, Any]
-    thresholds: dict[str, Any]
-    palettes: dict[str, Any]
-    change_colours: dict[str, str]
+    levels: Levels
+    statuses: Statuses
+    disclosure: DisclosureRule
+    rates: RateBase
+    thresholds: Thresholds
+    palettes: Palettes
     indicators: tuple[Indicator, ...]
     source: str = field(default="", compare=False)
+
+    @property
+    def palette(self) -> Palette:
+        """What charts need from the catalogue: area colours, the reference colour and status styles."""
+        return Palette.from_vocabulary(self.palettes, self.statuses)
 
     def indicator(self, indicator_id: str) -> Indicator:
         for item in self.indicators:
@@ -129,11 +149,11 @@ class Catalogue:
         return next(t for t in self.themes if t.id == theme_id)
 
     def level(self, level_id: str) -> Level:
-        return next(lv for lv in self.levels if lv.id == level_id)
+        return self.levels.get(level_id)
 
     @property
     def level_ids(self) -> tuple[str, ...]:
-        return tuple(lv.id for lv in self.levels)
+        return self.levels.ids
 
     def key_indicators(self) -> list[Indicator]:
         return [i for i in self.indicators if i.key]
@@ -152,7 +172,7 @@ class Catalogue:
         ]
 
 
-def _indicator_from(raw: dict[str, Any]) -> Indicator:
+def _indicator_from(raw: dict[str, Any], rates: RateBase) -> Indicator:
     target = raw.get("target")
     return Indicator(
         id=raw["id"],
@@ -172,6 +192,7 @@ def _indicator_from(raw: dict[str, Any]) -> Indicator:
         sensitive=bool(raw["sensitive"]),
         target=Target(float(target["value"]), target["direction"], target["label"]) if target else None,
         police_uk_crime_type=raw.get("police_uk_crime_type"),
+        rates=rates,
     )
 
 
@@ -216,28 +237,32 @@ def indicator_problems(
     return problems
 
 
-def parse_catalogue(raw: dict[str, Any], source: str = "catalogue.toml") -> Catalogue:
-    """Build a Catalogue from parsed TOML, raising DataError listing every problem."""
-    problems: list[str] = []
-    for section in (
-        "meta",
-        "fields",
-        "priorities",
-        "themes",
-        "levels",
-        "population",
-        "thresholds",
-        "palettes",
-        "change_colours",
-        "indicators",
-    ):
-        if section not in raw:
-            problems.append(f"missing section [{section}]")
-    if problems:
-        raise DataError([Problem(source, p) for p in problems])
+SECTIONS = (
+    "meta",
+    "fields",
+    "priorities",
+    "themes",
+    "levels",
+    "statuses",
+    "disclosure",
+    "rates",
+    "thresholds",
+    "palettes",
+    "change_colours",
+    "indicators",
+)
+
+
+def _section_problems(raw: dict[str, Any]) -> list[str]:
+    missing = [f"missing section [{section}]" for section in SECTIONS if section not in raw]
+    return missing or vocabulary_problems(raw)
+
+
+def _indicator_entry_problems(raw: dict[str, Any]) -> list[str]:
     priorities = {p["id"] for p in raw["priorities"]}
     themes = {t["id"] for t in raw["themes"]}
     levels = {lv["id"] for lv in raw["levels"]}
+    problems: list[str] = []
     seen: set[str] = set()
     for number, entry in enumerate(raw["indicators"], start=1):
         where = f"indicator {number} ('{entry.get('id', '?')}')"
@@ -245,21 +270,34 @@ def parse_catalogue(raw: dict[str, Any], source: str = "catalogue.toml") -> Cata
         if entry.get("id") in seen:
             problems.append(f"{where}: id is used twice")
         seen.add(entry.get("id"))
+    return problems
+
+
+def parse_catalogue(raw: dict[str, Any], source: str = "catalogue.toml") -> Catalogue:
+    """Build a Catalogue from parsed TOML, raising DataError listing every problem."""
+    problems = _section_problems(raw)
+    if not problems:
+        problems = _indicator_entry_problems(raw)
     if problems:
         raise DataError([Problem(source, p) for p in problems])
-    return Catalogue(
-        meta=raw["meta"],
-        fields=raw["fields"],
-        priorities=tuple(Priority(**p) for p in raw["priorities"]),
-        themes=tuple(Theme(**t) for t in raw["themes"]),
-        levels=tuple(Level(**lv) for lv in raw["levels"]),
-        population=raw["population"],
-        thresholds=raw["thresholds"],
-        palettes=raw["palettes"],
-        change_colours=raw["change_colours"],
-        indicators=tuple(_indicator_from(entry) for entry in raw["indicators"]),
-        source=source,
-    )
+    try:
+        rates = rates_from(raw["rates"])
+        return Catalogue(
+            meta=raw["meta"],
+            fields=raw["fields"],
+            priorities=tuple(Priority(**p) for p in raw["priorities"]),
+            themes=tuple(Theme(**t) for t in raw["themes"]),
+            levels=levels_from(raw["levels"]),
+            statuses=statuses_from(raw["statuses"]),
+            disclosure=disclosure_from(raw["disclosure"]),
+            rates=rates,
+            thresholds=thresholds_from(raw["thresholds"]),
+            palettes=palettes_from(raw["palettes"], raw["change_colours"]),
+            indicators=tuple(_indicator_from(entry, rates) for entry in raw["indicators"]),
+            source=source,
+        )
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise DataError(Problem(source, f"an entry is incomplete or of the wrong kind ({exc})")) from exc
 
 
 def load_catalogue(path: str | Path) -> Catalogue:
@@ -273,28 +311,3 @@ def load_catalogue(path: str | Path) -> Catalogue:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DataError(Problem(label, f"the catalogue cannot be read: {exc}")) from exc
     return parse_catalogue(raw, label)
-
-
-# Okabe-Ito: distinguishable with the common forms of colour blindness.
-AREA_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
-LEEDS_COLOUR = "#505a5f"
-
-
-@dataclass(frozen=True)
-class Palette:
-    """Colours that carry meaning, read from the catalogue's [palettes] (these are its defaults)."""
-
-    areas: tuple[str, ...] = AREA_COLOURS
-    reference: str = LEEDS_COLOUR
-    below: str = "#2166ac"
-    above: str = "#b2182b"
-
-    @classmethod
-    def from_catalogue(cls, palettes: dict) -> Palette:
-        change = palettes.get("change") or [cls.below, cls.above]
-        return cls(
-            areas=tuple(palettes.get("areas") or AREA_COLOURS),
-            reference=palettes.get("reference") or LEEDS_COLOUR,
-            below=change[0],
-            above=change[-1],
-        )

@@ -132,7 +132,7 @@ def load_dataset(paths: DatasetPaths) -> Dataset:
     """Read a dataset folder; any missing or damaged file raises DataError naming it."""
     version = dataset_version(paths)
     catalogue = load_catalogue(paths.catalogue)
-    geography = load_geography(paths)
+    geography = load_geography(paths, catalogue.levels, catalogue.source)
     values = read_values(paths.values)
     annotations = read_annotations(paths.annotations)
     return Dataset(

@@ -1,12 +1,10 @@
 """Areas of Leeds at every level, how codes of every vintage are recognised, and how levels nest.
 
-Every area is built from LSOAs (2021), the smallest unit open data is published for:
-
-* ward: ONS best fit (codes of the 2018, 2019 and 2025 vintages all map to one canonical code);
-* community committee area: groups of whole wards;
-* parliamentary constituency (2010-24 seats): LSOA best fit, the seat its representative point lies in;
-* priority neighbourhood: groups of LSOAs from the editable ``data/priority_neighbourhoods.csv``;
-* city: all of Leeds.
+Every area is built from LSOAs (2021), the smallest unit open data is published for. The levels, what
+each nests in and where each level's areas are listed come from the catalogue (``[[levels]]``): a level's
+areas file names its areas and gives each LSOA its area (by a column of ``geo/lsoa_lookup.csv``, or by an
+``lsoa_code`` column of its own, as the editable ``data/priority_neighbourhoods.csv`` does). Declared
+nesting is checked against the data when the geography is read.
 """
 
 from __future__ import annotations
@@ -20,29 +18,14 @@ import pandas as pd
 
 from saferleeds.core.errors import DataError, Problem, file_label
 from saferleeds.core.paths import DatasetPaths
+from saferleeds.core.vocabulary import Level, Levels
 
-LEVELS = ("lsoa", "neighbourhood", "ward", "committee", "constituency", "city")
-AREA_LEVELS = ("ward", "committee", "constituency", "neighbourhood")
 CITY_CODE = "E08000035"
 CITY_NAME = "Leeds"
-
-# Which coarser levels each level's areas nest in exactly.
-NESTS_IN: dict[str, tuple[str, ...]] = {
-    "lsoa": ("neighbourhood", "ward", "committee", "constituency", "city"),
-    "ward": ("committee", "city"),
-    "committee": ("city",),
-    "constituency": ("city",),
-    "neighbourhood": (),
-    "city": (),
-}
-LSOA_COLUMN = {
-    "ward": "ward_code",
-    "committee": "committee_code",
-    "constituency": "constituency_code",
-    "neighbourhood": "neighbourhood_code",
-    "city": "city_code",
-}
 LSOA_CODE_PATTERN = re.compile(r"^[EW]01\d{6}$")
+LSOA_LOOKUP = "geo/lsoa_lookup.csv"
+LSOA11_LOOKUP = "geo/lsoa11_lookup.csv"
+NUMERIC_LSOA_COLUMNS = ("imd_rank", "imd_decile", "crime_rank", "crime_decile")
 
 
 def slugify(text: str) -> str:
@@ -61,19 +44,22 @@ def normalise_name(text: str) -> str:
 class Geography:
     """Lookups for every level; boundaries are read separately (see ``saferleeds.core.boundaries``)."""
 
-    lsoa: pd.DataFrame  # index: LSOA 2021 code
+    levels: Levels
+    lsoa: pd.DataFrame  # index: LSOA 2021 code; lsoa_name, population, and <level>_code for every other level
     areas: pd.DataFrame  # one row per area at every level except LSOA: level, code, name, slug, population
     aliases: dict[str, tuple[str, str]]  # any recognised code (upper case) -> (level, canonical code)
     lsoa11_best_fit: pd.Series  # LSOA 2011 code -> LSOA 2021 code
-    wards: pd.DataFrame  # index: canonical ward code
     names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # name -> [(level, code)]
+
+    def code_column(self, level: str) -> str:
+        return self.levels.get(level).code_column
 
     def level_areas(self, level: str) -> pd.DataFrame:
         """Areas of one level with code, name, slug and population, in name order."""
-        if level == "lsoa":
+        if level == self.levels.finest:
             frame = self.lsoa.reset_index()[["lsoa_code", "lsoa_name", "population"]]
             frame = frame.rename(columns={"lsoa_code": "code", "lsoa_name": "name"})
-            frame.insert(0, "level", "lsoa")
+            frame.insert(0, "level", level)
             frame["slug"] = frame["code"].str.lower()
             return frame.sort_values("name", kind="stable").reset_index(drop=True)
         return self.areas[self.areas["level"] == level].reset_index(drop=True)
@@ -115,28 +101,26 @@ class Geography:
         return str(match.iloc[0]) if len(match) else str(code).lower()
 
     def population(self, level: str) -> pd.Series:
-        """Residents (mid-2015) by area code for one level."""
+        """Residents by area code for one level."""
         frame = self.level_areas(level)
         return frame.set_index("code")["population"].astype(float)
 
     def parent_map(self, from_level: str, to_level: str) -> pd.Series:
         """Code of each ``from_level`` area -> code of the ``to_level`` area it nests in.
 
-        Only exact nesting is offered (see NESTS_IN); areas outside every target area (LSOAs not in
-        a priority neighbourhood) are left out.
+        Only the nesting the catalogue declares is offered; areas outside every target area (LSOAs not
+        in a priority neighbourhood) are left out.
         """
         if to_level == from_level:
             codes = self.level_areas(from_level)["code"]
             return pd.Series(codes.values, index=codes.values)
-        if to_level not in NESTS_IN.get(from_level, ()):
+        if not self.levels.nests(from_level, to_level):
             raise ValueError(f"{from_level} areas do not nest in {to_level} areas")
-        if from_level == "lsoa":
-            return self.lsoa[LSOA_COLUMN[to_level]].dropna()
-        if from_level == "ward":
-            column = "committee_code" if to_level == "committee" else "city_code"
-            return self.wards[column]
-        codes = self.level_areas(from_level)["code"]
-        return pd.Series(CITY_CODE, index=codes.values)
+        target = self.code_column(to_level)
+        if from_level == self.levels.finest:
+            return self.lsoa[target].dropna()
+        pairs = self.lsoa[[self.code_column(from_level), target]].dropna().drop_duplicates()
+        return pairs.set_index(self.code_column(from_level))[target]
 
     def members(self, code: str, member_level: str) -> list[str]:
         """Codes of the ``member_level`` areas inside an area (for example the wards of a committee)."""
@@ -146,41 +130,39 @@ class Geography:
         level, canonical = found
         if member_level == level:
             return [canonical]
-        if member_level == "lsoa":
-            if level == "city":
-                return list(self.lsoa.index)
-            return list(self.lsoa.index[self.lsoa[LSOA_COLUMN[level]] == canonical])
-        if level in NESTS_IN.get(member_level, ()):
+        if member_level == self.levels.finest:
+            return list(self.lsoa.index[self.lsoa[self.code_column(level)] == canonical])
+        if self.levels.nests(member_level, level):
             mapping = self.parent_map(member_level, level)
             return sorted(mapping.index[mapping == canonical], key=self.name)
         return []
 
     def touching(self, code: str, level: str) -> list[str]:
         """Codes of ``level`` areas sharing at least one LSOA with the area, largest share first."""
-        lsoas = self.lsoa.loc[self.members(code, "lsoa")]
-        column = LSOA_COLUMN[level]
-        shares = lsoas.groupby(column)["population"].sum().sort_values(ascending=False)
+        lsoas = self.lsoa.loc[self.members(code, self.levels.finest)]
+        shares = lsoas.groupby(self.code_column(level))["population"].sum().sort_values(ascending=False)
         return [str(c) for c in shares.index]
 
 
-def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
+def _read_csv(path: Path) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, **kwargs)
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError as exc:
         raise DataError(Problem(file_label(path), "this lookup file is missing")) from exc
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise DataError(Problem(file_label(path), f"this lookup file cannot be read: {exc}")) from exc
 
 
-def read_neighbourhoods(path: Path, lsoa_codes: set[str], lsoa11_best_fit: pd.Series) -> pd.DataFrame:
-    """Read the editable priority-neighbourhood definition: one row per (neighbourhood, LSOA).
-
-    LSOA codes may be 2011 or 2021 codes; 2011 codes map to their best-fit 2021 LSOA.
-    """
+def read_memberships(
+    path: Path, level: Level, lsoa_codes: set[str], lsoa11_best_fit: pd.Series
+) -> pd.DataFrame:
+    """Read an areas file that lists its LSOAs (one row per area and LSOA), such as the editable
+    priority-neighbourhood definition. LSOA codes may be 2011 or 2021 codes; 2011 codes map to their
+    best-fit 2021 LSOA. Columns returned: ``<level>_code``, ``<level>_name``, ``lsoa_code``."""
     raw = _read_csv(path)
     label = file_label(path)
-    required = ["neighbourhood_code", "neighbourhood_name", "lsoa_code"]
-    missing = [c for c in required if c not in raw.columns]
+    code_column, name_column = level.code_column, level.name_column
+    missing = [c for c in (code_column, name_column, "lsoa_code") if c not in raw.columns]
     if missing:
         raise DataError(Problem(label, f"missing column(s): {', '.join(missing)}", row=1))
     problems = []
@@ -192,19 +174,19 @@ def read_neighbourhoods(path: Path, lsoa_codes: set[str], lsoa11_best_fit: pd.Se
         elif code in lsoa11_best_fit.index:
             canonical = lsoa11_best_fit[code]
         else:
-            problems.append(Problem(label, f"'{code}' is not a Leeds LSOA code", number, "lsoa_code"))
+            problems.append(Problem(label, f"'{code[:80]}' is not a Leeds LSOA code", number, "lsoa_code"))
             continue
-        if not record["neighbourhood_code"].strip() or not record["neighbourhood_name"].strip():
-            problems.append(Problem(label, "neighbourhood code and name are required", number, "neighbourhood_code"))
+        if not record[code_column].strip() or not record[name_column].strip():
+            problems.append(Problem(label, f"{level.noun} code and name are required", number, code_column))
             continue
-        rows.append((record["neighbourhood_code"].strip(), record["neighbourhood_name"].strip(), canonical))
+        rows.append((record[code_column].strip(), record[name_column].strip(), canonical))
     if problems:
         raise DataError(problems)
-    frame = pd.DataFrame(rows, columns=["neighbourhood_code", "neighbourhood_name", "lsoa_code"])
+    frame = pd.DataFrame(rows, columns=[code_column, name_column, "lsoa_code"])
     duplicated = frame[frame.duplicated("lsoa_code", keep=False)]
     if len(duplicated):
         code = duplicated["lsoa_code"].iloc[0]
-        raise DataError(Problem(label, f"LSOA {code} is in more than one priority neighbourhood", column="lsoa_code"))
+        raise DataError(Problem(label, f"LSOA {code} is in more than one {level.noun}", column="lsoa_code"))
     return frame
 
 
@@ -220,73 +202,126 @@ def _unique_slugs(areas: pd.DataFrame) -> pd.Series:
     return pd.Series(slugs, index=areas.index)
 
 
-def load_geography(paths: DatasetPaths) -> Geography:
-    """Read the area lookups of a dataset folder; raises DataError naming a missing or bad file."""
-    lsoa = _read_csv(paths.geo / "lsoa_lookup.csv").set_index("lsoa_code")
+@dataclass
+class _LevelAreas:
+    """One level's areas as read: names (with any older codes), and the LSOAs' codes of this level."""
+
+    names: pd.DataFrame  # code, name, and older_* columns of older codes of the same areas
+    lsoa_codes: pd.Series  # LSOA code -> area code (LSOAs outside every area are absent)
+
+
+def _level_areas(paths: DatasetPaths, level: Level, lsoa: pd.DataFrame, lsoa11: pd.Series) -> _LevelAreas:
+    path = paths.root / level.areas_file
+    table = _read_csv(path)
+    label = file_label(path)
+    if "lsoa_code" in table.columns:
+        members = read_memberships(path, level, set(lsoa.index), lsoa11)
+        table = members.drop_duplicates(level.code_column)
+        codes = members.set_index("lsoa_code")[level.code_column]
+    else:
+        missing = [c for c in (level.code_column, level.name_column) if c not in table.columns]
+        if missing:
+            raise DataError(Problem(label, f"missing column(s): {', '.join(missing)}", row=1))
+        if level.code_column not in lsoa.columns:
+            raise DataError(
+                Problem(
+                    file_label(paths.root / LSOA_LOOKUP),
+                    f"no '{level.code_column}' column, so the {level.plural} cannot be built from LSOAs",
+                    row=1,
+                )
+            )
+        table = table.drop_duplicates(level.code_column)
+        codes = lsoa[level.code_column].replace("", pd.NA).dropna()
+        unknown = sorted(set(codes) - set(table[level.code_column]))
+        if unknown:
+            raise DataError(Problem(label, f"{level.noun} {unknown[0][:80]} is used by LSOAs but not listed here"))
+    older = [c for c in table.columns if c.startswith(f"{level.code_column}_")]
+    names = table[[level.code_column, level.name_column, *older]].rename(
+        columns={level.code_column: "code", level.name_column: "name"}
+    )
+    names.columns = [f"older_{c}" if c in older else c for c in names.columns]
+    return _LevelAreas(names.reset_index(drop=True), codes)
+
+
+def _check_nesting(levels: Levels, lsoa: pd.DataFrame, catalogue_label: str) -> None:
+    """Every nesting the catalogue declares must hold in the data: each area lies in one coarser area."""
+    for level in levels:
+        if level.id == levels.finest:
+            continue
+        for coarser in level.nests_in:
+            pairs = lsoa[[level.code_column, levels.get(coarser).code_column]].dropna()
+            spread = pairs.groupby(level.code_column)[levels.get(coarser).code_column].nunique()
+            split = spread[spread > 1]
+            if len(split):
+                raise DataError(
+                    Problem(
+                        catalogue_label,
+                        f"{level.plural} are declared to nest in {levels.get(coarser).plural}, but "
+                        f"{split.index[0]} lies in {int(split.iloc[0])} of them",
+                        column="nests_in",
+                    )
+                )
+
+
+def _read_lsoas(paths: DatasetPaths) -> tuple[pd.DataFrame, pd.Series]:
+    lsoa = _read_csv(paths.root / LSOA_LOOKUP).set_index("lsoa_code")
     lsoa["population"] = pd.to_numeric(lsoa["population"]).astype(float)
-    for column in ("imd_rank", "imd_decile", "crime_rank", "crime_decile"):
-        lsoa[column] = pd.to_numeric(lsoa[column])
-    wards = _read_csv(paths.geo / "wards.csv").set_index("ward_code")
-    constituencies = _read_csv(paths.geo / "constituencies.csv")
-    lsoa11 = _read_csv(paths.geo / "lsoa11_lookup.csv")
-    lsoa11_best_fit = lsoa11.set_index("lsoa11_code")["lsoa21_code"]
+    for column in NUMERIC_LSOA_COLUMNS:
+        if column in lsoa.columns:
+            lsoa[column] = pd.to_numeric(lsoa[column])
+    lsoa11 = _read_csv(paths.root / LSOA11_LOOKUP).set_index("lsoa11_code")["lsoa21_code"]
+    return lsoa, lsoa11
 
-    neighbourhoods = read_neighbourhoods(paths.neighbourhoods, set(lsoa.index), lsoa11_best_fit)
-    lsoa["committee_code"] = lsoa["ward_code"].map(wards["committee_code"])
-    lsoa["neighbourhood_code"] = lsoa.index.map(neighbourhoods.set_index("lsoa_code")["neighbourhood_code"])
-    lsoa["city_code"] = CITY_CODE
-    wards["city_code"] = CITY_CODE
 
-    def summed(column: str) -> pd.Series:
-        return lsoa.groupby(column)["population"].sum()
-
-    committees = wards.drop_duplicates("committee_code")[["committee_code", "committee_name"]]
-    pn_names = neighbourhoods.drop_duplicates("neighbourhood_code")
-    frames = [
-        pd.DataFrame({"level": "ward", "code": wards.index, "name": wards["ward_name"].values}),
-        pd.DataFrame(
-            {
-                "level": "committee",
-                "code": committees["committee_code"].values,
-                "name": committees["committee_name"].values,
-            }
-        ),
-        pd.DataFrame(
-            {
-                "level": "constituency",
-                "code": constituencies["constituency_code"].values,
-                "name": constituencies["constituency_name"].values,
-            }
-        ),
-        pd.DataFrame(
-            {
-                "level": "neighbourhood",
-                "code": pn_names["neighbourhood_code"].values,
-                "name": pn_names["neighbourhood_name"].values,
-            }
-        ),
-        pd.DataFrame({"level": ["city"], "code": [CITY_CODE], "name": [CITY_NAME]}),
-    ]
-    areas = pd.concat(frames, ignore_index=True)
-    areas["order"] = areas["level"].map(LEVELS.index)
-    areas = areas.sort_values(["order", "name"], kind="stable").drop(columns="order")
-    areas = areas.reset_index(drop=True)
-    populations = pd.concat([summed(LSOA_COLUMN[lv]) for lv in (*AREA_LEVELS, "city")])
-    areas["population"] = areas["code"].map(populations).astype(float)
-    areas["slug"] = _unique_slugs(areas)
-
-    aliases: dict[str, tuple[str, str]] = {code.upper(): ("lsoa", code) for code in lsoa.index}
-    for code11, code21 in lsoa11_best_fit.items():
-        aliases.setdefault(code11.upper(), ("lsoa", code21))
-    for canonical, row in wards.iterrows():
-        for vintage in ("code_2018", "code_2019", "code_2025"):
-            aliases[row[vintage].upper()] = ("ward", canonical)
+def _aliases(lsoa: pd.DataFrame, lsoa11: pd.Series, read: dict[str, _LevelAreas], areas: pd.DataFrame, finest: str):
+    aliases: dict[str, tuple[str, str]] = {code.upper(): (finest, code) for code in lsoa.index}
+    for code11, code21 in lsoa11.items():
+        aliases.setdefault(str(code11).upper(), (finest, code21))
+    for level_id, found in read.items():
+        for column in (c for c in found.names.columns if c.startswith("older_")):
+            for canonical, other in zip(found.names["code"], found.names[column], strict=True):
+                if other:
+                    aliases[str(other).upper()] = (level_id, canonical)
     for level, code in zip(areas["level"], areas["code"], strict=True):
-        aliases.setdefault(code.upper(), (level, code))
+        aliases.setdefault(str(code).upper(), (level, code))
+    return aliases
 
+
+def _names(areas: pd.DataFrame, lsoa: pd.DataFrame, finest: str) -> dict[str, list[tuple[str, str]]]:
     names: dict[str, list[tuple[str, str]]] = {}
     for level, code, name in zip(areas["level"], areas["code"], areas["name"], strict=True):
         names.setdefault(normalise_name(name), []).append((level, code))
     for code, lsoa_name in lsoa["lsoa_name"].items():
-        names.setdefault(normalise_name(lsoa_name), []).append(("lsoa", code))
-    return Geography(lsoa=lsoa, areas=areas, aliases=aliases, lsoa11_best_fit=lsoa11_best_fit, wards=wards, names=names)
+        names.setdefault(normalise_name(lsoa_name), []).append((finest, str(code)))
+    return names
+
+
+def load_geography(paths: DatasetPaths, levels: Levels, catalogue_label: str = "catalogue.toml") -> Geography:
+    """Read the area lookups of a dataset folder for the catalogue's levels; raises DataError naming a
+    missing or bad file, or a declared nesting the data does not keep."""
+    lsoa, lsoa11 = _read_lsoas(paths)
+    read: dict[str, _LevelAreas] = {}
+    for level in levels:
+        if level.areas_file:
+            read[level.id] = _level_areas(paths, level, lsoa, lsoa11)
+            lsoa[level.code_column] = lsoa.index.map(read[level.id].lsoa_codes)
+    lsoa[levels.get(levels.city).code_column] = CITY_CODE
+    _check_nesting(levels, lsoa, catalogue_label)
+    frames = [found.names[["code", "name"]].assign(level=level_id) for level_id, found in read.items()]
+    frames.append(pd.DataFrame({"code": [CITY_CODE], "name": [CITY_NAME], "level": [levels.city]}))
+    areas = pd.concat(frames, ignore_index=True)[["level", "code", "name"]]
+    areas["order"] = areas["level"].map(levels.rank)
+    areas = areas.sort_values(["order", "name"], kind="stable").drop(columns="order").reset_index(drop=True)
+    populations = pd.concat(
+        [lsoa.groupby(levels.get(lv).code_column)["population"].sum() for lv in (*read, levels.city)]
+    )
+    areas["population"] = areas["code"].map(populations).astype(float)
+    areas["slug"] = _unique_slugs(areas)
+    return Geography(
+        levels=levels,
+        lsoa=lsoa,
+        areas=areas,
+        aliases=_aliases(lsoa, lsoa11, read, areas, levels.finest),
+        lsoa11_best_fit=lsoa11,
+        names=_names(areas, lsoa, levels.finest),
+    )

@@ -76,9 +76,9 @@ def _ward_table(source: Path) -> pd.DataFrame:
             {
                 "ward_code": codes["ward_code_2025"],
                 "ward_name": codes["ward_name"],
-                "code_2018": codes["ward_code_2018"],
-                "code_2019": codes["ward_code_2019"],
-                "code_2025": codes["ward_code_2025"],
+                "ward_code_2018": codes["ward_code_2018"],
+                "ward_code_2019": codes["ward_code_2019"],
+                "ward_code_2025": codes["ward_code_2025"],
                 "committee_code": codes["community_committee"].map(committee_codes),
                 "committee_name": codes["community_committee"],
                 "committee_source": codes["community_committee_source"],
@@ -124,7 +124,8 @@ def _lsoa_table(source: Path, wards: pd.DataFrame, constituencies: gpd.GeoDataFr
     best21.update(pd.Series({c: c for c in codes21 & codes11}))
 
     ward_lookup = pd.read_csv(source / SOURCE_FILES["lsoa11_ward"], dtype=str).set_index("LSOA11CD")["WD19CD"]
-    to_canonical = dict(zip(wards["code_2019"], wards["ward_code"], strict=True))
+    to_canonical = dict(zip(wards["ward_code_2019"], wards["ward_code"], strict=True))
+    committee_of = wards.set_index("ward_code")["committee_code"]
     imd = pd.read_csv(source / SOURCE_FILES["imd"], dtype=str).set_index("LSOA code (2011)")
     domains = pd.read_csv(source / SOURCE_FILES["domains"], dtype=str).set_index("LSOA code (2011)")
 
@@ -141,6 +142,7 @@ def _lsoa_table(source: Path, wards: pd.DataFrame, constituencies: gpd.GeoDataFr
                 "lsoa_code": lsoa21["LSOA21CD"].values,
                 "lsoa_name": lsoa21["LSOA21NM"].values,
                 "ward_code": parent.map(ward_lookup).map(to_canonical).values,
+                "committee_code": parent.map(ward_lookup).map(to_canonical).map(committee_of).values,
                 "constituency_code": seat.reindex(lsoa21["LSOA21CD"]).values,
                 "population": pop21.reindex(lsoa21["LSOA21CD"]).values,
                 "imd_rank": _number(imd["Index of Multiple Deprivation (IMD) Rank"]).reindex(parent).values,
@@ -223,7 +225,7 @@ def build_geography(source: Path, out: DatasetPaths, log: Callable[[str], None])
         lsoa21_geo.rename(columns={"LSOA21CD": "code", "LSOA21NM": "name"}), TOLERANCE_M["lsoa"]
     )
     write_geojson(lsoa_shapes, out.boundary("lsoa"), ["code", "name"])
-    canonical = dict(zip(wards["code_2019"], wards["ward_code"], strict=True))
+    canonical = dict(zip(wards["ward_code_2019"], wards["ward_code"], strict=True))
     ward_shapes = wards_geo.assign(code=wards_geo["WD19CD"].map(canonical))
     ward_shapes["name"] = ward_shapes["code"].map(wards.set_index("ward_code")["ward_name"])
     ward_shapes = simplify_coverage(ward_shapes[["code", "name", "geometry"]], TOLERANCE_M["ward"])
@@ -248,7 +250,7 @@ def build_geography(source: Path, out: DatasetPaths, log: Callable[[str], None])
 
 def build_values(source: Path, out: DatasetPaths, log: Callable[[str], None]) -> pd.DataFrame:
     catalogue = load_catalogue(out.catalogue)
-    geography = load_geography(out)
+    geography = load_geography(out, catalogue.levels, catalogue.source)
     from saferleeds.core.boundaries import read_boundary
 
     result = police_uk.read_police_uk(

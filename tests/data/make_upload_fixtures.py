@@ -59,10 +59,10 @@ def make_police() -> None:
 
 def make_tables() -> None:
     wards = pd.read_csv(ROOT / "geo" / "wards.csv", dtype=str)
-    recoded = wards[wards["code_2018"] != wards["code_2025"]].head(3)
-    plain = wards[wards["code_2018"] == wards["code_2025"]].head(3)
+    recoded = wards[wards["ward_code_2018"] != wards["ward_code_2025"]].head(3)
+    plain = wards[wards["ward_code_2018"] == wards["ward_code_2025"]].head(3)
     rows = []
-    for vintage, (_, ward) in zip(("code_2018", "code_2019", "code_2025"), recoded.iterrows(), strict=True):
+    for vintage, (_, ward) in zip(("ward_code_2018", "ward_code_2019", "ward_code_2025"), recoded.iterrows(), strict=True):
         rows.append(("feel_safe", ward[vintage], "2025-03", 412, 500, "provisional", "Leeds residents survey"))
     for _, ward in plain.iterrows():
         rows.append(("feel_safe", ward["ward_code"], "2025-03", 430, 510, "", ""))
@@ -150,7 +150,7 @@ def make_boundaries() -> None:
     stripped.to_file(HERE / "committees_bng_nocrs.geojson", driver="GeoJSON", WRITE_NAME=False)
 
     wards = _simplified("ward", 120)
-    codes = pd.read_csv(ROOT / "geo" / "wards.csv", dtype=str).set_index("ward_code")["code_2019"]
+    codes = pd.read_csv(ROOT / "geo" / "wards.csv", dtype=str).set_index("ward_code")["ward_code_2019"]
     wards = wards.assign(WD19CD=wards["code"].map(codes), WD19NM=wards["name"])[["WD19CD", "WD19NM", "geometry"]]
     (HERE / "wards.gpkg").unlink(missing_ok=True)
     wards.to_file(HERE / "wards.gpkg", driver="GPKG", layer="wards")

@@ -1,0 +1,411 @@
+"""The vocabularies every page shares, read from the catalogue into typed objects.
+
+Geography levels (and what each nests in), statuses (how a number was made, and how it is drawn), the
+disclosure rule, the rate base, thresholds and palettes are declared once, in ``data/catalogue.toml``.
+Code asks these objects; it never spells out a level, a status style or a threshold of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+POLARITIES = ("higher_is_worse", "higher_is_better", "context")
+
+
+# ----------------------------------------------------------------------------- geography levels
+
+
+@dataclass(frozen=True)
+class Outline:
+    """How a level is drawn when its boundaries are laid over another level's map."""
+
+    colour: str
+    width: float = 2.0
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Level:
+    """One kind of area. Every level except LSOA and the city is built from LSOAs: its ``areas_file``
+    names each area (columns ``<id>_code`` and ``<id>_name``, other ``code_*`` columns being older codes
+    of the same area) and gives each LSOA its area, either by an ``<id>_code`` column of
+    ``geo/lsoa_lookup.csv`` or by an ``lsoa_code`` column of its own."""
+
+    id: str
+    label: str
+    plural: str
+    noun: str
+    description: str
+    areas_file: str = ""
+    nests_in: tuple[str, ...] = ()
+    ons_codes: bool = False
+    on_map: bool = True
+    menu_order: int = 0
+    profiles: bool = False
+    profile_members: str = ""
+    synonyms: tuple[str, ...] = ()
+    outline: Outline | None = None
+
+    @property
+    def code_column(self) -> str:
+        return f"{self.id}_code"
+
+    @property
+    def name_column(self) -> str:
+        return f"{self.id}_name"
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The levels, finest first (LSOA first, the city last)."""
+
+    items: tuple[Level, ...]
+
+    def __iter__(self) -> Iterator[Level]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __contains__(self, level_id: object) -> bool:
+        return any(level.id == level_id for level in self.items)
+
+    def get(self, level_id: str) -> Level:
+        for level in self.items:
+            if level.id == level_id:
+                return level
+        raise KeyError(f"unknown level '{level_id}'")
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(level.id for level in self.items)
+
+    @property
+    def finest(self) -> str:
+        return self.items[0].id
+
+    @property
+    def city(self) -> str:
+        return self.items[-1].id
+
+    @property
+    def area_levels(self) -> tuple[str, ...]:
+        """Levels built from LSOAs with an areas file of their own (not LSOA, not the city)."""
+        return tuple(level.id for level in self.items if level.areas_file)
+
+    @property
+    def map_levels(self) -> tuple[str, ...]:
+        """Levels offered in the Area type filter, in the catalogue's menu order."""
+        chosen = sorted((level for level in self.items if level.on_map), key=lambda level: level.menu_order)
+        return tuple(level.id for level in chosen)
+
+    @property
+    def profile_levels(self) -> tuple[str, ...]:
+        return tuple(level.id for level in self.items if level.profiles)
+
+    @property
+    def outline_levels(self) -> tuple[str, ...]:
+        return tuple(level.id for level in self.items if level.outline is not None)
+
+    @property
+    def ons_code_levels(self) -> tuple[str, ...]:
+        return tuple(level.id for level in self.items if level.ons_codes)
+
+    def nests_in(self, level_id: str) -> tuple[str, ...]:
+        return self.get(level_id).nests_in
+
+    def nests(self, finer: str, coarser: str) -> bool:
+        """True when every area of ``finer`` lies wholly inside one area of ``coarser`` (or they are the same)."""
+        return finer == coarser or coarser in self.nests_in(finer)
+
+    def rank(self, level_id: str) -> int:
+        return self.ids.index(level_id)
+
+    def from_word(self, text: str) -> str | None:
+        """The level a person's word names ('Ward', 'community committee area', 'msoa'), or None."""
+        cleaned = " ".join(str(text).strip().lower().replace("_", " ").split())
+        for level in self.items:
+            words = {level.id, level.label.lower(), level.noun.lower(), level.plural.lower(), *level.synonyms}
+            if cleaned in {" ".join(w.replace("_", " ").split()) for w in words}:
+                return level.id
+        return None
+
+    def describe_choices(self) -> str:
+        return ", ".join(self.ids)
+
+
+# ----------------------------------------------------------------------------- statuses
+
+
+@dataclass(frozen=True)
+class Status:
+    """How a number was made, and how charts, tables and exports show it."""
+
+    id: str
+    label: str  # in charts' legends and tables: 'Modelled (estimate)'
+    in_words: str  # in tooltips and panels: 'Modelled, not recorded'
+    meaning: str
+    dash: tuple[int, int]
+    fill: str
+
+
+@dataclass(frozen=True)
+class Statuses:
+    """The statuses in order of trust: a figure built from several is as weak as its weakest part."""
+
+    items: tuple[Status, ...]
+
+    def __iter__(self) -> Iterator[Status]:
+        return iter(self.items)
+
+    def get(self, status_id: str) -> Status:
+        for status in self.items:
+            if status.id == status_id:
+                return status
+        raise KeyError(f"unknown status '{status_id}'")
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(status.id for status in self.items)
+
+    @property
+    def strongest(self) -> str:
+        return self.items[0].id
+
+    def label(self, status_id: str) -> str:
+        return self.get(status_id).label if status_id in self.ids else str(status_id)
+
+    def in_words(self, status_id: str) -> str:
+        return self.get(status_id).in_words if status_id in self.ids else str(status_id)
+
+    def dash(self, status_id: str) -> list[int]:
+        return list(self.get(status_id).dash)
+
+    def rank(self, status_id: str) -> int:
+        return self.ids.index(status_id) if status_id in self.ids else len(self.items)
+
+    def weakest(self, statuses: Iterable[str]) -> str:
+        """The weakest status among these (the strongest when there are none)."""
+        present = {str(s) for s in statuses if isinstance(s, str)}
+        for status in reversed(self.items):
+            if status.id in present:
+                return status.id
+        return self.strongest
+
+
+# ----------------------------------------------------------------------------- the disclosure rule
+
+
+@dataclass(frozen=True)
+class DisclosureRule:
+    """Small counts of sensitive indicators are hidden at small-area levels, on screen and in every export."""
+
+    below: int
+    shown_as: str
+    levels: tuple[str, ...]
+
+    def applies(self, sensitive: bool, level: str) -> bool:
+        return bool(sensitive) and level in self.levels
+
+    def hides(self, values: pd.Series | np.ndarray | list[float]) -> pd.Series:
+        """True for counts from 1 to ``below - 1``; zero and missing are shown."""
+        numbers = pd.to_numeric(pd.Series(values), errors="coerce")
+        return (numbers >= 1) & (numbers < self.below)
+
+    @property
+    def words(self) -> str:
+        return f"counts from 1 to {self.below - 1} are shown as “{self.shown_as}”"
+
+
+# ----------------------------------------------------------------------------- rates
+
+
+@dataclass(frozen=True)
+class RateBase:
+    """Rates are per ``per`` people of a stated population."""
+
+    per: int
+    population_label: str
+    population_source: str
+    population_year: int
+
+    @property
+    def words(self) -> str:
+        """'per 1,000'."""
+        return f"per {self.per:,}"
+
+    @property
+    def with_population(self) -> str:
+        """'per 1,000 mid-2015 residents'."""
+        return f"per {self.per:,} {self.population_label}"
+
+
+# ----------------------------------------------------------------------------- thresholds
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    significance: float
+    funnel_inner: float
+    funnel_outer: float
+    spc_run_length: int
+    spc_trend_length: int
+    default_months: int
+    map_classes: int
+    hotspot_confidence: tuple[float, ...]
+
+
+# ----------------------------------------------------------------------------- palettes
+
+
+@dataclass(frozen=True)
+class Palettes:
+    """Colour-blind-safe ColorBrewer and Okabe-Ito colours that carry meaning."""
+
+    sequential: dict[str, tuple[str, ...]]  # by polarity, light to dark
+    change: tuple[str, ...]  # diverging: biggest fall first, no significant change in the middle
+    change_context: tuple[str, ...]
+    areas: tuple[str, ...]
+    reference: str
+    no_data: str
+    suppressed: str
+    selected: str
+    hot_spot: str
+    cold_spot: str
+    judgement: dict[str, str] = field(default_factory=dict)  # worse, better, neutral: change words on tiles
+
+    def for_values(self, polarity: str) -> list[str]:
+        return list(self.sequential[polarity])
+
+
+def _palettes_from(raw: dict[str, Any], judgement: dict[str, str]) -> Palettes:
+    return Palettes(
+        sequential={p: tuple(raw[p]) for p in POLARITIES},
+        change=tuple(raw["change"]),
+        change_context=tuple(raw["change_context"]),
+        areas=tuple(raw["areas"]),
+        reference=raw["reference"],
+        no_data=raw["no_data"],
+        suppressed=raw["suppressed"],
+        selected=raw["selected"],
+        hot_spot=raw["hot_spot"],
+        cold_spot=raw["cold_spot"],
+        judgement=dict(judgement),
+    )
+
+
+@dataclass(frozen=True)
+class Palette:
+    """What a chart needs from the catalogue: area colours, the reference (Leeds), the colours for
+    below and above Leeds, and how each status is drawn."""
+
+    areas: tuple[str, ...]
+    reference: str
+    below: str
+    above: str
+    statuses: Statuses
+
+    @classmethod
+    def from_vocabulary(cls, palettes: Palettes, statuses: Statuses) -> Palette:
+        return cls(palettes.areas, palettes.reference, palettes.change[0], palettes.change[-1], statuses)
+
+
+# ----------------------------------------------------------------------------- reading the catalogue's sections
+
+
+def _outline(raw: dict[str, Any] | None) -> Outline | None:
+    if not raw:
+        return None
+    return Outline(str(raw["colour"]), float(raw.get("width", 2.0)), bool(raw.get("dashed", False)))
+
+
+def levels_from(raw: list[dict[str, Any]]) -> Levels:
+    return Levels(
+        tuple(
+            Level(
+                id=entry["id"],
+                label=entry["label"],
+                plural=entry["plural"],
+                noun=entry["noun"],
+                description=entry["description"],
+                areas_file=entry.get("areas_file", ""),
+                nests_in=tuple(entry.get("nests_in", ())),
+                ons_codes=bool(entry.get("ons_codes", False)),
+                on_map=bool(entry.get("on_map", True)),
+                menu_order=int(entry.get("menu_order", 0)),
+                profiles=bool(entry.get("profiles", False)),
+                profile_members=entry.get("profile_members", ""),
+                synonyms=tuple(s.lower() for s in entry.get("synonyms", ())),
+                outline=_outline(entry.get("outline")),
+            )
+            for entry in raw
+        )
+    )
+
+
+def statuses_from(raw: list[dict[str, Any]]) -> Statuses:
+    return Statuses(
+        tuple(
+            Status(
+                id=entry["id"],
+                label=entry["label"],
+                in_words=entry["in_words"],
+                meaning=entry["meaning"],
+                dash=(int(entry["dash"][0]), int(entry["dash"][1])),
+                fill=entry["fill"],
+            )
+            for entry in raw
+        )
+    )
+
+
+def disclosure_from(raw: dict[str, Any]) -> DisclosureRule:
+    return DisclosureRule(int(raw["below"]), str(raw["shown_as"]), tuple(raw["levels"]))
+
+
+def rates_from(raw: dict[str, Any]) -> RateBase:
+    return RateBase(int(raw["per"]), raw["population_label"], raw["population_source"], int(raw["population_year"]))
+
+
+def thresholds_from(raw: dict[str, Any]) -> Thresholds:
+    return Thresholds(
+        significance=float(raw["significance"]),
+        funnel_inner=float(raw["funnel_inner"]),
+        funnel_outer=float(raw["funnel_outer"]),
+        spc_run_length=int(raw["spc_run_length"]),
+        spc_trend_length=int(raw["spc_trend_length"]),
+        default_months=int(raw["default_months"]),
+        map_classes=int(raw["map_classes"]),
+        hotspot_confidence=tuple(float(c) for c in raw["hotspot_confidence"]),
+    )
+
+
+def palettes_from(raw: dict[str, Any], judgement: dict[str, str]) -> Palettes:
+    return _palettes_from(raw, judgement)
+
+
+def vocabulary_problems(raw: dict[str, Any]) -> list[str]:
+    """Everything inconsistent between the levels, statuses and the disclosure rule, in words."""
+    problems: list[str] = []
+    ids = [entry.get("id") for entry in raw.get("levels", [])]
+    for entry in raw.get("levels", []):
+        for other in entry.get("nests_in", []):
+            if other not in ids:
+                problems.append(f"level '{entry.get('id')}' nests in unknown level '{other}'")
+            elif ids.index(other) <= ids.index(entry.get("id")):
+                problems.append(f"level '{entry.get('id')}' nests in '{other}', which is not coarser (finest first)")
+        members = entry.get("profile_members")
+        if members and members not in ids:
+            problems.append(f"level '{entry.get('id')}' lists profile members of unknown level '{members}'")
+    for level in raw.get("disclosure", {}).get("levels", []):
+        if level not in ids:
+            problems.append(f"the disclosure rule names unknown level '{level}'")
+    statuses = raw.get("statuses", [])
+    if not statuses:
+        problems.append("there must be at least one status")
+    return problems
