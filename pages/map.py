@@ -8,7 +8,7 @@ from saferleeds.ui import mapview
 from saferleeds.ui.page import start_page
 
 dataset, selection = start_page("Map of Leeds")
-options = mapview.map_controls(selection)
+options = mapview.map_controls(dataset, selection)
 model = map_model(dataset, selection.indicator, selection.level, selection.period, selection.measure, options)
 if not model.available:
     mapview.draw_unavailable(dataset, model)

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from saferleeds.analysis import aggregate
+from saferleeds.analysis.aggregate import area_monthly, monthly
+from saferleeds.analysis.area_summary import CHANGE_WITHHELD, city_figures, summarise
 from saferleeds.core.dataset import Dataset
-from saferleeds.core.geography import LSOA_COLUMN
 from saferleeds.core.periods import Period
 from saferleeds.core.values import normalise
 
@@ -62,22 +62,22 @@ def random_counts(dataset) -> tuple[Dataset, pd.DataFrame]:
 @pytest.mark.parametrize("level", ["neighbourhood", "ward", "committee", "constituency", "city"])
 def test_counts_sum_upwards_exactly(random_counts, level):
     dataset, rows = random_counts
-    parent = dataset.geography.lsoa[LSOA_COLUMN[level]]
+    parent = dataset.geography.lsoa[dataset.geography.code_column(level)]
     expected = rows.assign(area=rows["area_code"].map(parent)).dropna(subset=["area"])
     expected = expected.groupby(["area", "period"])["value"].sum()
-    got = aggregate.monthly(dataset, "burglary", level).set_index(["area_code", "period"])["value"]
+    got = monthly(dataset, "burglary", level).set_index(["area_code", "period"])["value"]
     got.index = got.index.set_names(["area", "period"])
     pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False, check_index_type=False)
 
 
 def test_ward_totals_equal_the_city_total(random_counts):
     dataset, rows = random_counts
-    wards = aggregate.summarise(dataset, "burglary", "ward", LAST_YEAR)
-    city = aggregate.summarise(dataset, "burglary", "city", LAST_YEAR)
+    wards = summarise(dataset, "burglary", "ward", LAST_YEAR)
+    city = summarise(dataset, "burglary", "city", LAST_YEAR)
     assert wards["count"].sum() == city["count"].iloc[0]
     assert city["count"].iloc[0] == rows.loc[LAST_YEAR.contains(rows["period"]), "value"].sum()
     for level in ("committee", "constituency", "lsoa"):
-        assert aggregate.summarise(dataset, "burglary", level, LAST_YEAR)["count"].sum() == city["count"].iloc[0]
+        assert summarise(dataset, "burglary", level, LAST_YEAR)["count"].sum() == city["count"].iloc[0]
 
 
 def test_percentages_reaggregate_from_numerator_and_denominator(dataset):
@@ -95,9 +95,9 @@ def test_percentages_reaggregate_from_numerator_and_denominator(dataset):
         }
     )
     data = constructed(dataset, rows)
-    committees = aggregate.summarise(data, "feel_safe", "committee", LAST_YEAR).set_index("code")
+    committees = summarise(data, "feel_safe", "committee", LAST_YEAR).set_index("code")
     window = rows[LAST_YEAR.contains(rows["period"]).to_numpy()]
-    window = window.assign(committee=window["area_code"].map(data.geography.wards["committee_code"]))
+    window = window.assign(committee=window["area_code"].map(data.geography.parent_map("ward", "committee")))
     pooled = window.groupby("committee")[["value", "denominator"]].sum()
     expected = 100 * pooled["value"] / pooled["denominator"]
     pd.testing.assert_series_equal(committees["value"].sort_index(), expected.sort_index(), check_names=False)
@@ -105,13 +105,13 @@ def test_percentages_reaggregate_from_numerator_and_denominator(dataset):
     ward_percent = window.groupby(["committee", "area_code"])[["value", "denominator"]].sum()
     averaged = (100 * ward_percent["value"] / ward_percent["denominator"]).groupby(level=0).mean()
     assert not np.allclose(averaged.sort_index(), expected.sort_index())
-    city = aggregate.city_figures(data, "feel_safe", LAST_YEAR)
+    city = city_figures(data, "feel_safe", LAST_YEAR)
     assert city["value"] == pytest.approx(100 * window["value"].sum() / window["denominator"].sum())
 
 
 def test_rates_are_per_1000_residents(random_counts):
     dataset, _ = random_counts
-    table = aggregate.summarise(dataset, "burglary", "ward", LAST_YEAR, measure="rate")
+    table = summarise(dataset, "burglary", "ward", LAST_YEAR, measure="rate")
     np.testing.assert_allclose(table["value"], 1000 * table["count"] / table["population"])
     assert table["display"].iloc[0].endswith(" per 1,000")
 
@@ -169,7 +169,7 @@ CURRENT_11400 = [950] * 12
 )
 def test_change_on_the_previous_12_months(dataset, indicator, previous, current, words, judgement):
     data = _city_series(dataset, indicator, previous, current)
-    city = aggregate.city_figures(data, indicator, LAST_YEAR)
+    city = city_figures(data, indicator, LAST_YEAR)
     assert (city["count"], city["previous_count"]) == (sum(current), sum(previous))
     assert city["change_words"] == words
     assert city["judgement"] == judgement
@@ -182,7 +182,7 @@ def test_context_indicators_are_always_judged_neutral(dataset):
     for indicator in ("hate_incidents", "domestic_abuse"):
         data = constructed(dataset, lsoa_grid(dataset, indicator, counts))
         for level in ("ward", "committee", "city"):
-            table = aggregate.summarise(data, indicator, level, LAST_YEAR)
+            table = summarise(data, indicator, level, LAST_YEAR)
             assert (table["change_direction"] == "up").any()
             assert set(table["judgement"]) == {"neutral"}
 
@@ -197,12 +197,12 @@ def test_funnel_verdict_for_an_area_far_above_leeds(dataset):
     factor = np.where(ward_of.to_numpy() == high_ward, 3.0, 1.0)
     per_month = np.round(population * factor * 0.005)
     data = constructed(dataset, lsoa_grid(dataset, "burglary", np.tile(per_month, (len(MONTHS), 1))))
-    table = aggregate.summarise(data, "burglary", "ward", LAST_YEAR, measure="rate").set_index("code")
+    table = summarise(data, "burglary", "ward", LAST_YEAR, measure="rate").set_index("code")
     armley = table.loc[high_ward]
     assert armley["verdict"] == "significantly above"
     assert armley["beyond_outer"]
     assert armley["funnel_inner_low"] < armley["funnel_target"] < armley["funnel_inner_high"]
-    city = aggregate.city_figures(data, "burglary", LAST_YEAR, measure="rate")
+    city = city_figures(data, "burglary", LAST_YEAR, measure="rate")
     assert table["funnel_target"].iloc[0] == pytest.approx(city["value"])
     assert city["verdict"] == "not compared"
 
@@ -227,7 +227,7 @@ def test_disclosure_control_at_lsoa_level(dataset, indicator, level, shown):
     )
     data = constructed(dataset, rows)
     month = Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
-    table = aggregate.summarise(data, indicator, level, month).set_index("code").loc[codes]
+    table = summarise(data, indicator, level, month).set_index("code").loc[codes]
     assert list(table["display"]) == shown
     assert list(table["suppressed"]) == [s == "<5" for s in shown]
 
@@ -240,7 +240,7 @@ def test_disclosure_control_by_level(dataset, level, suppressed):
     )
     data = constructed(dataset, rows)
     month = Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
-    table = aggregate.summarise(data, "domestic_abuse", level, month)
+    table = summarise(data, "domestic_abuse", level, month)
     row = table[table["count"] == 3].iloc[0]
     assert bool(row["suppressed"]) is suppressed
     assert row["display"] == ("<5" if suppressed else "3")
@@ -249,31 +249,27 @@ def test_disclosure_control_by_level(dataset, level, suppressed):
 def test_modelled_rows_are_labelled(random_counts, dataset):
     _, rows = random_counts
     data = constructed(dataset, rows, status="modelled")
-    table = aggregate.summarise(data, "burglary", "ward", LAST_YEAR)
+    table = summarise(data, "burglary", "ward", LAST_YEAR)
     assert set(table["status"]) == {"modelled"}
-    series = aggregate.area_monthly(data, "burglary", dataset.geography.recognise_name("Armley", level="ward")[1])
+    series = area_monthly(data, "burglary", dataset.geography.recognise_name("Armley", level="ward")[1])
     assert set(series["status"]) == {"modelled"}
 
 
 def test_disclosure_withholds_rank_and_change_that_would_reveal_a_small_count(dataset):
-    table = aggregate.summarise(
-        dataset, "hate_incidents", "lsoa", Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
-    )
+    table = summarise(dataset, "hate_incidents", "lsoa", Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01")))
     hidden = table[table["suppressed"]]
     assert len(hidden) > 0
     assert hidden["rank"].isna().all()
-    assert (hidden["change_words"] == aggregate.CHANGE_WITHHELD).all() and hidden["change"].isna().all()
+    assert (hidden["change_words"] == CHANGE_WITHHELD).all() and hidden["change"].isna().all()
     assert (hidden["display"] == "<5").all()
     previous_small = table[~table["suppressed"] & table["previous_count"].between(1, 4)]
     assert len(previous_small) > 0
-    assert (previous_small["change_words"] == aggregate.CHANGE_WITHHELD).all()
+    assert (previous_small["change_words"] == CHANGE_WITHHELD).all()
     shown = table[~table["change_withheld"]]
-    assert (shown["change_words"] != aggregate.CHANGE_WITHHELD).all()
+    assert (shown["change_words"] != CHANGE_WITHHELD).all()
 
 
 def test_no_disclosure_control_above_neighbourhood_level(dataset):
-    table = aggregate.summarise(
-        dataset, "hate_incidents", "ward", Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
-    )
+    table = summarise(dataset, "hate_incidents", "ward", Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01")))
     assert not table["suppressed"].any() and not table["change_withheld"].any()
     assert table["rank"].notna().all()

@@ -51,10 +51,12 @@ def test_area_boundaries_in_every_format_and_crs(dataset, tmp_path, name, level,
 
 def test_ward_codes_of_the_2019_vintage_map_to_the_canonical_codes(dataset, tmp_path):
     frame, _ = read("wards.gpkg", tmp_path)
-    assert set(frame["WD19CD"]) != set(dataset.geography.wards.index)  # the file really uses other codes
+    assert set(frame["WD19CD"]) != set(
+        dataset.geography.level_areas("ward")["code"]
+    )  # the file really uses other codes
     result = changes(dataset, frame, "wards.gpkg")
     written = json.loads(result.files["geo/ward.geojson"])
-    assert {f["properties"]["code"] for f in written["features"]} == set(dataset.geography.wards.index)
+    assert {f["properties"]["code"] for f in written["features"]} == set(dataset.geography.level_areas("ward")["code"])
 
 
 def test_a_missing_area_and_an_unknown_code_are_named(dataset, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 
@@ -11,11 +12,13 @@ from saferleeds.core.catalogue import (
     POLARITIES,
     REQUIRED_INDICATOR_FIELDS,
     UNITS,
+    Indicator,
     indicator_problems,
     load_catalogue,
 )
 from saferleeds.core.errors import DataError
 from saferleeds.core.paths import PROJECT_ROOT
+from saferleeds.core.vocabulary import DisclosureRule, Level, Palettes, RateBase, Status, Thresholds
 
 CATALOGUE = PROJECT_ROOT / "data" / "catalogue.toml"
 RAW = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
@@ -77,11 +80,41 @@ def test_every_indicator_entry_is_complete_and_valid(entry: dict):
     assert indicator_problems(entry, priorities, themes, levels, entry.get("id", "?")) == []
 
 
-def test_every_indicator_field_is_documented():
-    used = {name for entry in RAW["indicators"] for name in entry}
-    assert set(REQUIRED_INDICATOR_FIELDS) <= set(RAW["fields"])
-    assert used <= set(RAW["fields"]), used - set(RAW["fields"])
-    assert all(isinstance(text, str) and text.strip() for text in RAW["fields"].values())
+# Each section of the catalogue, the entries its [fields.<section>] table documents, and the typed object the
+# code reads them into (None where the section is free text, such as [meta]).
+SECTIONS = {
+    "meta": ([RAW["meta"]], None),
+    "indicators": (RAW["indicators"], Indicator),
+    "levels": (RAW["levels"], Level),
+    "statuses": (RAW["statuses"], Status),
+    "disclosure": ([RAW["disclosure"]], DisclosureRule),
+    "rates": ([RAW["rates"]], RateBase),
+    "thresholds": ([RAW["thresholds"]], Thresholds),
+    "palettes": ([RAW["palettes"]], Palettes),
+    "change_colours": ([RAW["change_colours"]], None),
+}
+
+
+def _read_fields(kind: type) -> set[str]:
+    names = {f.name for f in dataclasses.fields(kind)}
+    return names | (set(POLARITIES) if kind is Palettes else set())
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_field_is_documented_and_every_documented_field_is_read(section):
+    entries, kind = SECTIONS[section]
+    documented = RAW["fields"][section]
+    used = {name for entry in entries for name in entry}
+    assert used <= set(documented), f"[{section}] uses undocumented fields {used - set(documented)}"
+    assert all(isinstance(text, str) and text.strip() for text in documented.values())
+    if kind is not None:
+        unread = set(documented) - _read_fields(kind)
+        assert not unread, f"[fields.{section}] documents {unread}, which the code never reads"
+
+
+def test_every_section_has_its_documentation():
+    assert set(RAW["fields"]) == set(SECTIONS)
+    assert set(REQUIRED_INDICATOR_FIELDS) <= set(RAW["fields"]["indicators"])
 
 
 def test_the_strategy_priorities_and_themes(catalogue):
@@ -158,12 +191,24 @@ def test_police_uk_indicators_are_lsoa_counts(catalogue):
 
 def test_thresholds_and_palettes(catalogue):
     thresholds = catalogue.thresholds
-    assert (thresholds["funnel_inner"], thresholds["funnel_outer"]) == (0.95, 0.998)
-    assert thresholds["disclosure_below"] == 5
-    assert set(thresholds["disclosure_levels"]) == {"lsoa", "neighbourhood"}
+    assert (thresholds.funnel_inner, thresholds.funnel_outer) == (0.95, 0.998)
+    assert catalogue.disclosure.below == 5 and catalogue.disclosure.shown_as == "<5"
+    assert set(catalogue.disclosure.levels) == {"lsoa", "neighbourhood"}
     for polarity in POLARITIES:
-        assert len(catalogue.palettes[polarity]) >= 5
+        assert len(catalogue.palettes.for_values(polarity)) >= 5
     assert set(UNITS) == {"count", "percent", "rate"}
+
+
+def test_levels_statuses_and_rates_come_from_the_catalogue(catalogue):
+    levels = catalogue.levels
+    assert levels.map_levels == ("ward", "committee", "constituency", "neighbourhood", "lsoa")
+    assert levels.nests("ward", "committee") and levels.nests("lsoa", "constituency")
+    assert not levels.nests("constituency", "ward") and not levels.nests("ward", "constituency")
+    assert levels.from_word("Community committee area") == "committee" and levels.from_word("nowhere") is None
+    assert (
+        catalogue.statuses.ids[0] == "recorded" and catalogue.statuses.weakest(["recorded", "modelled"]) == "modelled"
+    )
+    assert catalogue.rates.words == "per 1,000" and catalogue.indicator("burglary").rates is catalogue.rates
 
 
 # ----------------------------------------------------------------------------- a broken catalogue

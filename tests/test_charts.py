@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from saferleeds.core.catalogue import Palette
+from saferleeds.core.catalogue import load_catalogue
+from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
 from saferleeds.core.periods import Period
 from saferleeds.present.charts.common import (
     CHART_TEXT,
@@ -20,8 +21,10 @@ from saferleeds.present.charts.common import (
 from saferleeds.present.charts.funnel import funnel_chart
 from saferleeds.present.charts.locator import locator_map
 from saferleeds.present.charts.status_lines import status_segments
-from saferleeds.present.charts.time_series import small_trend, sparkline, time_series_chart, year_on_year_chart
+from saferleeds.present.charts.time_series import small_trend, sparkline_spec, time_series_chart, year_on_year_chart
 from tests.builders import months
+
+PALETTE = load_catalogue(dataset_paths(PROJECT_ROOT).catalogue).palette
 
 
 def _series(statuses: list[str], area: str = "Armley") -> pd.DataFrame:
@@ -53,7 +56,7 @@ def _marks(spec: dict) -> list[dict]:
 
 
 def test_a_line_splits_where_its_status_changes_and_the_join_is_drawn_as_the_weaker_status():
-    frame = status_segments(_series(["modelled", "modelled", "recorded", "recorded"]), "area")
+    frame = status_segments(_series(["modelled", "modelled", "recorded", "recorded"]), "area", PALETTE.statuses)
     real, bridges = frame[~frame["bridge"]], frame[frame["bridge"]]
     assert real["segment"].nunique() == 2
     assert len(bridges) == 1
@@ -64,14 +67,14 @@ def test_a_line_splits_where_its_status_changes_and_the_join_is_drawn_as_the_wea
 
 
 def test_a_modelled_stretch_after_recorded_months_starts_from_the_last_recorded_month():
-    frame = status_segments(_series(["recorded", "modelled"]), "area")
+    frame = status_segments(_series(["recorded", "modelled"]), "area", PALETTE.statuses)
     bridge = frame[frame["bridge"]].iloc[0]
     assert bridge["shown"] == 0 and bridge["status"] == "modelled"
 
 
 def test_each_area_is_segmented_on_its_own():
     both = pd.concat([_series(["modelled", "recorded"], "A"), _series(["recorded", "recorded"], "B")])
-    frame = status_segments(both, "area")
+    frame = status_segments(both, "area", PALETTE.statuses)
     assert frame.loc[frame["area"] == "B", "segment"].nunique() == 1
     assert frame["bridge"].sum() == 1
 
@@ -85,6 +88,7 @@ def test_trend_chart_dashes_modelled_values_and_says_so_in_its_legend():
         description="Line chart of burglary.",
         notes=notes,
         shade=Period(months(6)[3], months(6)[5]),
+        palette=PALETTE,
     )
     spec = chart.to_dict()
     text = json.dumps(spec)
@@ -101,6 +105,7 @@ def test_long_titles_wrap_to_fit_a_phone():
         y_title="Number",
         title="Violence and sexual offences in Burmantofts & Richmond Hill priority neighbourhood",
         description="d",
+        palette=PALETTE,
     )
     title = chart.to_dict()["title"]["text"]
     assert isinstance(title, list) and all(len(line) <= TITLE_WIDTH for line in title)
@@ -133,6 +138,7 @@ def test_funnel_chart_offers_a_named_click_selection_on_area_codes():
         description="d",
         selection_name="pick",
         selected="b",
+        palette=PALETTE,
     ).to_dict()
     params = spec["params"]
     assert params[0]["name"] == "pick" and params[0]["select"]["fields"] == ["code"]
@@ -141,7 +147,9 @@ def test_funnel_chart_offers_a_named_click_selection_on_area_codes():
 
 
 def test_vega_lite_spec_stacks_legends_under_the_plot():
-    spec = vega_lite_spec(time_series_chart(_series(["recorded"] * 2), y_title="n", title="t", description="d"))
+    spec = vega_lite_spec(
+        time_series_chart(_series(["recorded"] * 2), y_title="n", title="t", description="d", palette=PALETTE)
+    )
     assert spec["config"]["legend"]["layout"]["bottom"]["direction"] == "vertical"
 
 
@@ -156,21 +164,24 @@ def test_locator_map_picks_out_one_area_and_marks_a_small_one():
 
 def test_sparkline_still_draws_recorded_and_modelled_lines():
     series = _series(["modelled", "recorded"]).drop(columns="area")
-    spec = sparkline(series).to_dict()
+    spec = sparkline_spec(series, PALETTE.statuses)
     assert len(spec["layer"]) == 2 and spec["height"] == 48
+    layers = {layer["transform"][0]["filter"]: layer["mark"] for layer in spec["layer"]}
+    modelled, recorded = layers["datum.status == 'modelled'"], layers["datum.status == 'recorded'"]
+    assert modelled["strokeDash"] == PALETTE.statuses.dash("modelled") and "point" in recorded
 
 
 def test_colours_that_carry_meaning_come_from_the_catalogue(dataset):
     palettes = dataset.catalogue.palettes
-    palette = Palette.from_catalogue(palettes)
-    assert palette.areas == tuple(palettes["areas"]) and palette.reference == palettes["reference"]
-    assert (palette.below, palette.above) == (palettes["change"][0], palettes["change"][-1])
+    palette = dataset.catalogue.palette
+    assert palette.areas == tuple(palettes.areas) and palette.reference == palettes.reference
+    assert (palette.below, palette.above) == (palettes.change[0], palettes.change[-1])
     scale = area_colour_scale(["Armley", "Leeds", "Inner East"], palette).to_dict()
-    assert scale["range"] == [palettes["areas"][0], palettes["reference"], palettes["areas"][1]]
+    assert scale["range"] == [palettes.areas[0], palettes.reference, palettes.areas[1]]
 
 
 def test_small_trend_dashes_modelled_months_without_a_legend_of_its_own():
-    spec = small_trend(_series(["modelled"] * 3 + ["recorded"]), title="t", description="d").to_dict()
+    spec = small_trend(_series(["modelled"] * 3 + ["recorded"]), title="t", description="d", palette=PALETTE).to_dict()
     text = json.dumps(spec)
     assert "strokeDash" in text and "Modelled (estimate)" in text and spec["height"] == 70
 
@@ -186,7 +197,7 @@ def test_year_on_year_chart_places_notes_at_their_month():
         }
     )
     notes = pd.DataFrame({"number": [1], "date": [pd.Timestamp("2024-02-10")], "note": ["A"], "label": ["1: A"]})
-    spec = year_on_year_chart(data, y_title="n", title="t", description="d", notes=notes).to_dict()
+    spec = year_on_year_chart(data, y_title="n", title="t", description="d", notes=notes, palette=PALETTE).to_dict()
     rules = [layer for layer in spec["layer"] if layer["mark"] == "rule" or layer["mark"].get("type") == "rule"]
     assert rules and rules[0]["encoding"]["x"]["field"] == "month"
 
@@ -197,7 +208,9 @@ def _mark(node: dict) -> dict:
 
 def test_only_marks_that_carry_numbers_are_exposed_to_screen_readers():
     data = pd.concat([_series(["modelled"] * 3), _series(["modelled"] * 3, "Leeds")], ignore_index=True)
-    spec = vega_lite_spec(time_series_chart(data, y_title="n", title="t", description="What it shows."))
+    spec = vega_lite_spec(
+        time_series_chart(data, y_title="n", title="t", description="What it shows.", palette=PALETTE)
+    )
     assert spec["description"] == "What it shows."
     for node in _marks(spec):
         mark = _mark(node)
@@ -226,7 +239,9 @@ def test_an_empty_layer_and_a_point_overlay_are_quiet():
 
 
 def test_words_on_charts_are_dark_enough_to_read():
-    spec = vega_lite_spec(time_series_chart(_series(["recorded"] * 2), y_title="n", title="t", description="d"))
+    spec = vega_lite_spec(
+        time_series_chart(_series(["recorded"] * 2), y_title="n", title="t", description="d", palette=PALETTE)
+    )
     config = spec["config"]
     for part, key in (("axis", "labelColor"), ("axis", "titleColor"), ("legend", "labelColor"), ("title", "color")):
         assert config[part][key] in (CHART_TEXT, TITLE_TEXT)
@@ -235,7 +250,7 @@ def test_words_on_charts_are_dark_enough_to_read():
 
 def test_each_line_is_named_at_its_end_so_colour_is_not_the_only_clue():
     data = pd.concat([_series(["recorded"] * 3), _series(["recorded"] * 3, "Leeds")], ignore_index=True)
-    spec = time_series_chart(data, y_title="n", title="t", description="d").to_dict()
+    spec = time_series_chart(data, y_title="n", title="t", description="d", palette=PALETTE).to_dict()
     texts = [n for n in _marks(spec) if _mark(n)["type"] == "text" and n["encoding"].get("text", {}).get("field")]
     (labels,) = [n for n in texts if n["encoding"]["text"]["field"] == "label"]
     rows = spec["datasets"][labels["data"]["name"]]

@@ -11,9 +11,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from saferleeds.analysis import aggregate
+from saferleeds.analysis.area_summary import area_row, summarise
 from saferleeds.core.dataset import load_dataset
 from saferleeds.core.errors import DataError
+from saferleeds.core.periods import Period
 from saferleeds.present.export import board_pack, tables
 from tests.packs import ARMLEY, KEY_INDICATORS, PERIOD, file_for, pack_for
 
@@ -61,7 +62,7 @@ def test_an_unknown_area_is_a_clear_error(dataset):
     ],
 )
 def test_periods_are_read_from_first_and_last_month(dataset, text, start, end):
-    assert board_pack.parse_period(dataset, text) == aggregate.Period(pd.Timestamp(start), pd.Timestamp(end))
+    assert board_pack.parse_period(dataset, text) == Period(pd.Timestamp(start), pd.Timestamp(end))
 
 
 @pytest.mark.parametrize(
@@ -104,7 +105,7 @@ def test_the_summary_says_the_same_as_the_plan_on_a_page(dataset):
     pack = pack_for(dataset, charts=False)
     summary = pack.tables["Summary"].set_index("Indicator")
     assert list(summary.index) == [dataset.catalogue.indicator(i).label for i in KEY_INDICATORS]
-    row = aggregate.area_row(dataset, "total_crime", ARMLEY, PERIOD)
+    row = area_row(dataset, "total_crime", ARMLEY, PERIOD)
     crime = summary.loc["Total recorded crime"]
     assert crime["Area"] == "Armley" and crime["Figure"] == f"{row['count']:,.0f}"
     assert crime["Change"] == row["change_words"] and crime["Status"] == row["status"]
@@ -122,7 +123,7 @@ def test_the_workbook_has_a_sheet_per_table_and_its_cells_match_the_screen(datas
     sheet = book["Recorded crime"]
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(min_row=2)]
-    screen = aggregate.summarise(dataset, "total_crime", "ward", PERIOD)
+    screen = summarise(dataset, "total_crime", "ward", PERIOD)
     assert [r["Area"] for r in rows] == screen["name"].tolist()
     assert [r["Number"] for r in rows] == screen["count"].tolist()
     assert [r["Change in words"] for r in rows] == screen["change_words"].tolist()
@@ -148,7 +149,7 @@ def test_the_csv_pack_holds_the_same_tables(dataset):
         assert names[0] == "summary.csv" and "monthly.csv" in names and "definitions.csv" in names
         assert "recorded-crime.csv" in names and "README.txt" in names
         rows = list(csv.DictReader(io.StringIO(archive.read("recorded-crime.csv").decode("utf-8-sig"))))
-    screen = aggregate.summarise(dataset, "total_crime", "ward", PERIOD)
+    screen = summarise(dataset, "total_crime", "ward", PERIOD)
     assert [r["Area"] for r in rows] == screen["name"].tolist()
     assert [float(r["Number"]) for r in rows] == screen["count"].tolist()
 
@@ -170,7 +171,7 @@ def test_formula_names_are_written_as_text_and_small_counts_as_less_than_five(ho
     dataset = hostile_dataset
     code = "PN-NEW-WORTLEY"
     assert dataset.geography.name(code) == HYPERLINK
-    month = aggregate.Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
+    month = Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
     pack = board_pack.assemble(dataset, board_pack.PackRequest(code, month, ("hate_incidents", "drugs")), charts=False)
     path = tmp_path / "pack.xlsx"
     path.write_bytes(board_pack.write(pack, "xlsx"))
@@ -188,7 +189,7 @@ def test_formula_names_are_written_as_text_and_small_counts_as_less_than_five(ho
         xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
     assert not re.search(r"<f[ >]", xml)
 
-    screen = aggregate.summarise(dataset, "hate_incidents", "neighbourhood", month)
+    screen = summarise(dataset, "hate_incidents", "neighbourhood", month)
     assert screen["suppressed"].any()
     sheet = book["Hate incidents"]
     header = [c.value for c in sheet[1]]
@@ -218,8 +219,8 @@ def test_file_names_say_what_the_pack_is(dataset):
 
 
 def test_the_plan_withholds_a_change_that_would_reveal_a_small_count(dataset):
-    month = aggregate.Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
-    table = aggregate.summarise(dataset, "hate_incidents", "neighbourhood", month)
+    month = Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
+    table = summarise(dataset, "hate_incidents", "neighbourhood", month)
     for _, area in table[table["suppressed"] | table["previous_count"].between(1, 4)].iterrows():
         request = board_pack.PackRequest(area["code"], month, ("hate_incidents",))
         summary = board_pack.preview_table(dataset, request).iloc[0]

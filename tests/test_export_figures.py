@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from saferleeds.analysis import aggregate
+from saferleeds.analysis.aggregate import area_monthly
+from saferleeds.analysis.area_summary import summarise
+from saferleeds.core.periods import Period
 from saferleeds.present.export import figures, render
 from tests.packs import ARMLEY, PERIOD
 
@@ -45,7 +47,7 @@ def test_trend_chart_compares_the_area_with_leeds_as_rates_and_marks_modelled_mo
     assert lines["encoding"]["y"]["title"].startswith("Per 1,000 mid-2015 residents")
     months = {r["month"] for r in rows if r["series"] == "Armley"}
     assert len(months) == 24 and min(months) == "2023-03-01" and max(months) == "2025-02-01"
-    armley = aggregate.area_monthly(dataset, "total_crime", ARMLEY, "rate")
+    armley = area_monthly(dataset, "total_crime", ARMLEY, "rate")
     last = armley[armley["period"] == PERIOD.end]["shown"].item()
     assert any(r["value"] == pytest.approx(last) and r["status"] == "Recorded" for r in rows)
     svg = render.svg(chart).decode()
@@ -70,7 +72,7 @@ def test_trend_chart_leaves_out_months_that_disclosure_control_hides(dataset):
     layers, spec = layers_of(figures.trend_chart(dataset, "hate_incidents", lsoa, PERIOD))
     lines = next(layer for layer in layers if mark(layer) == "line")
     shown = {r["month"]: r["value"] for r in inline(spec, lines) if r["series"] == "Leeds 001A"}
-    counts = aggregate.area_monthly(dataset, "hate_incidents", lsoa, "count")
+    counts = area_monthly(dataset, "hate_incidents", lsoa, "count")
     small = counts[counts["value"].between(1, 4) & (counts["period"] >= PERIOD.comparison().start)]
     assert len(small), "this small area has months of 1 to 4 incidents"
     assert not any(f"{m:%Y-%m-%d}" in shown for m in small["period"])
@@ -100,11 +102,11 @@ def test_choropleth_classes_wards_by_rate_with_a_palette_that_follows_polarity(d
     colour = base["encoding"]["color"]
     domain, palette = colour["scale"]["domain"], colour["scale"]["range"]
     assert 3 <= len(domain) <= 5 and all(" to " in d or d.replace(".", "").isdigit() for d in domain)
-    assert set(palette) <= set(dataset.catalogue.palettes["higher_is_worse"])  # reds: more crime is worse
+    assert set(palette) <= set(dataset.catalogue.palettes.for_values("higher_is_worse"))  # reds: more crime is worse
     assert colour["legend"]["title"][0] == "Per 1,000 mid-2015 residents"
     assert len(spec["datasets"]["areas"]) == 33
     classes = {r["code"]: r["class"] for r in inline(spec, base["transform"][0]["from"])}
-    rates = aggregate.summarise(dataset, "total_crime", "ward", PERIOD, "rate").set_index("code")["value"]
+    rates = summarise(dataset, "total_crime", "ward", PERIOD, "rate").set_index("code")["value"]
     highest = rates.idxmax()
     assert classes[highest] == domain[-1]
     svg = render.svg(spec).decode()
@@ -113,17 +115,17 @@ def test_choropleth_classes_wards_by_rate_with_a_palette_that_follows_polarity(d
 
 
 def test_choropleth_of_a_context_indicator_is_never_red_and_greys_out_hidden_counts(dataset):
-    one_month = aggregate.Period(PERIOD.end, PERIOD.end)
+    one_month = Period(PERIOD.end, PERIOD.end)
     spec = figures.choropleth(dataset, "hate_incidents", "lsoa", one_month, "count")
     colour = spec["vconcat"][0]["layer"][0]["encoding"]["color"]
     domain, palette = colour["scale"]["domain"], colour["scale"]["range"]
     palettes = dataset.catalogue.palettes
-    assert not set(palette) & set(palettes["higher_is_worse"])
+    assert not set(palette) & set(palettes.for_values("higher_is_worse"))
     assert figures.SUPPRESSED_LABEL in domain
-    assert palette[domain.index(figures.SUPPRESSED_LABEL)] == palettes["suppressed"]
+    assert palette[domain.index(figures.SUPPRESSED_LABEL)] == palettes.suppressed
     lookup = spec["vconcat"][0]["layer"][0]["transform"][0]["from"]
     classes = pd.DataFrame(inline(spec, lookup)).set_index("code")["class"]
-    screen = aggregate.summarise(dataset, "hate_incidents", "lsoa", one_month).set_index("code")
+    screen = summarise(dataset, "hate_incidents", "lsoa", one_month).set_index("code")
     assert (classes[screen["suppressed"]] == figures.SUPPRESSED_LABEL).all()
 
 

@@ -8,7 +8,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from saferleeds.analysis import aggregate
+from saferleeds.analysis.area_summary import area_row, city_figures
 from tests.packs import ARMLEY, PERIOD, file_for, pack_for
 
 
@@ -62,8 +62,8 @@ def test_the_plan_on_a_page_shows_value_change_and_status_for_each_indicator(dat
         "Location: Creating safer, stronger communities",
     ]
     crime = next(row for row in cells if row[0] == "Total recorded crime")
-    figures = aggregate.area_row(dataset, "total_crime", ARMLEY, PERIOD)
-    leeds = aggregate.city_figures(dataset, "total_crime", PERIOD)
+    figures = area_row(dataset, "total_crime", ARMLEY, PERIOD)
+    leeds = city_figures(dataset, "total_crime", PERIOD)
     assert crime[1] == f"{figures['count']:,.0f}" and crime[4] == f"{leeds['count']:,.0f}"
     assert crime[2].startswith(figures["change_words"])
     assert crime[5] == "Partly modelled (11 of 12 months)"

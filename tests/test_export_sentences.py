@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from saferleeds.analysis import aggregate
+from saferleeds.analysis.area_summary import area_row, city_figures, summarise
+from saferleeds.core.periods import Period
 from saferleeds.present.export.sentences import summary_sentences
 from tests.packs import ARMLEY, PERIOD
 
@@ -12,7 +13,7 @@ HUNSLET = "E05011399"
 
 
 def test_an_area_gets_its_figure_its_change_and_how_it_compares_with_leeds(dataset):
-    row = aggregate.area_row(dataset, "total_crime", ARMLEY, PERIOD)
+    row = area_row(dataset, "total_crime", ARMLEY, PERIOD)
     sentences = summary_sentences(dataset, "total_crime", ARMLEY, PERIOD)
     assert len(sentences) == 3
     assert sentences[0] == (
@@ -20,7 +21,7 @@ def test_an_area_gets_its_figure_its_change_and_how_it_compares_with_leeds(datas
         f"({1000 * row['count'] / row['population']:,.1f} per 1,000 residents)."
     )
     assert sentences[1] == f"Compared with the same months a year earlier: {row['change_words']}."
-    leeds_rate = aggregate.city_figures(dataset, "total_crime", PERIOD, "rate")["value"]
+    leeds_rate = city_figures(dataset, "total_crime", PERIOD, "rate")["value"]
     assert sentences[2] == (
         f"Armley is {row['verdict']} the Leeds average ({leeds_rate:,.1f} per 1,000 residents), allowing for its size."
     )
@@ -34,7 +35,7 @@ def test_leeds_gets_its_status_instead_of_a_comparison(dataset):
 
 
 def test_a_rise_in_reporting_is_explained_for_context_indicators(dataset):
-    assert aggregate.area_row(dataset, "hate_incidents", HUNSLET, PERIOD)["change_direction"] == "up"
+    assert area_row(dataset, "hate_incidents", HUNSLET, PERIOD)["change_direction"] == "up"
     sentences = summary_sentences(dataset, "hate_incidents", HUNSLET, PERIOD)
     assert "a significant increase" in sentences[1]
     assert sentences[1].endswith("A rise can mean more people have the confidence to report.")
@@ -42,15 +43,15 @@ def test_a_rise_in_reporting_is_explained_for_context_indicators(dataset):
 
 def test_the_outcome_target_is_said_to_be_met_or_not(dataset):
     sentences = summary_sentences(dataset, "feel_safe", ARMLEY, PERIOD)
-    value = aggregate.area_row(dataset, "feel_safe", ARMLEY, PERIOD)["value"]
+    value = area_row(dataset, "feel_safe", ARMLEY, PERIOD)["value"]
     verdict = "met" if value >= 85 else "not met"
     assert sentences[2].endswith(f"Outcome target: 85% feel safe ({verdict}).")
     assert "allowing for the number of people asked" in sentences[2]
 
 
 def test_small_counts_are_described_without_any_figure_or_change(dataset):
-    month = aggregate.Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
-    table = aggregate.summarise(dataset, "hate_incidents", "neighbourhood", month)
+    month = Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
+    table = summarise(dataset, "hate_incidents", "neighbourhood", month)
     hidden = table[table["suppressed"]].iloc[0]
     sentences = summary_sentences(dataset, "hate_incidents", hidden["code"], month)
     assert sentences[0].endswith(": fewer than 5.")
@@ -66,8 +67,8 @@ def test_an_indicator_not_published_for_the_area_says_so_and_gives_leeds(dataset
 
 
 def test_no_change_is_given_when_the_year_before_was_a_small_count(dataset):
-    month = aggregate.Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
-    table = aggregate.summarise(dataset, "hate_incidents", "neighbourhood", month)
+    month = Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
+    table = summarise(dataset, "hate_incidents", "neighbourhood", month)
     case = table[~table["suppressed"] & table["previous_count"].between(1, 4)].iloc[0]
     sentences = summary_sentences(dataset, "hate_incidents", case["code"], month)
     assert sentences[1] == "No change is shown: the figure for the same months a year earlier is too small to give."

@@ -11,7 +11,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from saferleeds.analysis import aggregate
+from saferleeds.analysis.area_summary import summarise
+from saferleeds.core.catalogue import load_catalogue
+from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
+from saferleeds.core.periods import Period
 from saferleeds.present.export import tables
 from tests.packs import PERIOD
 
@@ -43,8 +46,11 @@ def test_numbers_dates_and_blanks_are_left_alone(value):
     assert tables.neutralise(value) is value
 
 
+RULE = load_catalogue(dataset_paths(PROJECT_ROOT).catalogue).disclosure
+
+
 def summarised(rows: list[dict]) -> pd.DataFrame:
-    """A table shaped like aggregate.summarise's output."""
+    """A table shaped like summarise's output."""
     base = {
         "code": "X",
         "name": "Area",
@@ -78,7 +84,7 @@ def test_suppressed_rows_show_less_than_five_and_withhold_what_would_reveal_the_
             {"code": "D", "count": 15.0, "value": 15.0},
         ]
     )  # fmt: skip
-    safe = tables.protect(frame, applies=True).set_index("code")
+    safe = tables.protect(frame, RULE, applies=True).set_index("code")
     assert safe.loc["A", "count"] == "<5" and safe.loc["A", "value"] == "<5" and safe.loc["A", "display"] == "<5"
     assert safe.loc["A", "change"] is None and safe.loc["A", "p_value"] is None and safe.loc["A", "rank"] is None
     assert safe.loc["A", "change_words"] == tables.WITHHELD
@@ -94,14 +100,14 @@ def test_suppressed_rows_show_less_than_five_and_withhold_what_would_reveal_the_
 
 def test_tables_without_disclosure_control_are_unchanged():
     frame = summarised([{"previous_count": 2.0}])
-    pd.testing.assert_frame_equal(tables.protect(frame, applies=False), frame)
-    assert tables.protect(frame.drop(columns="suppressed")).equals(frame.drop(columns="suppressed"))
+    pd.testing.assert_frame_equal(tables.protect(frame, RULE, applies=False), frame)
+    assert tables.protect(frame.drop(columns="suppressed"), RULE).equals(frame.drop(columns="suppressed"))
 
 
 def test_the_area_table_matches_the_screen_table_for_every_ward(dataset):
     table = tables.area_table(dataset, "total_crime", "ward", PERIOD)
-    screen = aggregate.summarise(dataset, "total_crime", "ward", PERIOD, "count")
-    rates = aggregate.summarise(dataset, "total_crime", "ward", PERIOD, "rate")
+    screen = summarise(dataset, "total_crime", "ward", PERIOD, "count")
+    rates = summarise(dataset, "total_crime", "ward", PERIOD, "rate")
     assert len(table) == len(screen) == 33
     assert table["Area"].tolist() == screen["name"].tolist()
     assert table["Number"].tolist() == screen["count"].tolist()
@@ -116,7 +122,7 @@ def test_the_area_table_matches_the_screen_table_for_every_ward(dataset):
 
 def test_small_counts_of_a_sensitive_indicator_read_less_than_five_at_lsoa_level(dataset):
     table = tables.area_table(dataset, "hate_incidents", "lsoa", PERIOD)
-    screen = aggregate.summarise(dataset, "hate_incidents", "lsoa", PERIOD, "count")
+    screen = summarise(dataset, "hate_incidents", "lsoa", PERIOD, "count")
     suppressed = screen["suppressed"].to_numpy()
     assert suppressed.any(), "the default data has small LSOA counts of hate incidents"
     assert (table.loc[suppressed, "Number"] == "<5").all()
@@ -130,7 +136,7 @@ def test_small_counts_of_a_sensitive_indicator_read_less_than_five_at_lsoa_level
 
 def test_monthly_table_protects_small_monthly_counts_where_control_applies(dataset):
     lsoa = "E01011698"
-    window = aggregate.Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))
+    window = Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))
     table = tables.monthly_table(dataset, "hate_incidents", [lsoa, "E08000035"], window)
     small = table[(table["Code"] == lsoa) & (table["Number"] == "<5")]
     assert len(small), "a small area has months with 1 to 4 hate incidents"

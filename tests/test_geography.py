@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from saferleeds.core.catalogue import load_catalogue
 from saferleeds.core.errors import DataError
 from saferleeds.core.geography import CITY_CODE, load_geography, normalise_name, slugify
 from saferleeds.core.paths import PROJECT_ROOT, DatasetPaths
@@ -41,7 +42,9 @@ def test_the_open_data_ward_codes_map_to_one_canonical_ward_each(geography, shar
 
 
 def test_recoded_wards_exist_in_the_lookup():
-    recoded = WARDS[(WARDS["ward_code_2018"] != WARDS["ward_code_2025"]) | (WARDS["ward_code_2019"] != WARDS["ward_code_2025"])]
+    recoded = WARDS[
+        (WARDS["ward_code_2018"] != WARDS["ward_code_2025"]) | (WARDS["ward_code_2019"] != WARDS["ward_code_2025"])
+    ]
     assert len(recoded) == 6
     assert (WARDS["ward_code"] == WARDS["ward_code_2025"]).all()
 
@@ -192,7 +195,7 @@ def test_editing_the_neighbourhood_file_changes_the_areas(home: DatasetPaths):
         "PN-OTHER,Other Estate,E01011265\n",
         encoding="utf-8",
     )
-    geography = load_geography(home)
+    geography = load_geography(home, load_catalogue(home.catalogue).levels)
     areas = geography.level_areas("neighbourhood")
     assert sorted(areas["name"]) == ["Other Estate", "Test Estate"]
     assert sorted(geography.members("PN-TEST", "lsoa")) == ["E01011264", "E01035048"]
@@ -238,7 +241,7 @@ BAD_NEIGHBOURHOOD_FILES = [
 def test_a_bad_neighbourhood_file_names_file_row_and_column(home: DatasetPaths, name, text, row, column, words):
     home.neighbourhoods.write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as caught:
-        load_geography(home)
+        load_geography(home, load_catalogue(home.catalogue).levels)
     problem = caught.value.problems[0]
     assert problem.file == "priority_neighbourhoods.csv"
     assert (problem.row, problem.column) == (row, column)

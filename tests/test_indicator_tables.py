@@ -31,7 +31,9 @@ def values_of(dataset, matcher, name: str, data: bytes | None = None, **kwargs):
     new = {}
     if sheets:
         text = dataset.paths.catalogue.read_text(encoding="utf-8")
-        _, new, problems = catalogue_additions(catalogue_entries(sheets), dataset.catalogue, text)
+        _, new, problems = catalogue_additions(
+            catalogue_entries(sheets, dataset.catalogue.levels), dataset.catalogue, text
+        )
         assert not problems
     return table_values(tables[0], dataset.catalogue, matcher, new, **kwargs)
 
@@ -45,7 +47,9 @@ def test_long_csv_with_ward_codes_of_every_vintage(dataset, matcher):
     assert not result.problems
     frame = result.values
     assert len(frame) == 6
-    assert set(frame["area_code"]) <= set(dataset.geography.wards.index)  # all mapped to canonical codes
+    assert set(frame["area_code"]) <= set(
+        dataset.geography.level_areas("ward")["code"]
+    )  # all mapped to canonical codes
     assert frame["area_code"].nunique() == 6
     assert set(frame["status"]) == {"provisional", "recorded"}
     assert (frame["period"] == pd.Timestamp("2025-03-01")).all()
@@ -74,7 +78,9 @@ def test_wide_workbook_with_a_catalogue_sheet_and_area_names(dataset, matcher):
 def test_catalogue_sheet_makes_a_complete_catalogue_entry(dataset):
     _, sheets, _ = read_tables(Upload("indicator_wide.xlsx", (FIXTURES / "indicator_wide.xlsx").read_bytes()))
     text = dataset.paths.catalogue.read_text(encoding="utf-8")
-    new_text, new, problems = catalogue_additions(catalogue_entries(sheets), dataset.catalogue, text)
+    new_text, new, problems = catalogue_additions(
+        catalogue_entries(sheets, dataset.catalogue.levels), dataset.catalogue, text
+    )
     assert not problems
     indicator = new["fly_tipping"]
     assert indicator.geographies == ("ward", "committee", "city")
@@ -83,7 +89,9 @@ def test_catalogue_sheet_makes_a_complete_catalogue_entry(dataset):
 
 
 def test_a_form_entry_with_gaps_is_refused_with_reasons(dataset):
-    entry = entry_from_fields({"id": "Bad Id", "label": "", "unit": "litres", "native_geography": "ward"})
+    entry = entry_from_fields(
+        {"id": "Bad Id", "label": "", "unit": "litres", "native_geography": "ward"}, dataset.catalogue.levels
+    )
     _, new, problems = catalogue_additions(
         [(entry, "new-indicator form", None)], dataset.catalogue, dataset.paths.catalogue.read_text()
     )

@@ -109,7 +109,7 @@ def test_unknown_classification_is_refused():
 def test_value_palette_follows_polarity_and_darkens_with_the_value(dataset, period, indicator, palette):
     level = "ward"
     chosen = model(dataset, period, indicator, level)
-    expected = dataset.catalogue.palettes[palette]
+    expected = dataset.catalogue.palettes.for_values(palette)
     classes = [e for e in chosen.legend.entries if e.kind == "class"]
     assert [e.colour for e in classes] == spread(expected, len(classes), first=1)
     assert classes[-1].colour == expected[-1]  # the highest class is the darkest colour of the palette
@@ -207,7 +207,7 @@ def test_areas_without_data_are_grey_and_say_no_data_never_zero(dataset, period)
     chosen = model(partial, period)
     row = chosen.areas.set_index("code").loc[ward]
     assert np.isnan(row["value"])
-    assert row["class"] == NO_DATA and row["colour"] == dataset.catalogue.palettes["no_data"]
+    assert row["class"] == NO_DATA and row["colour"] == dataset.catalogue.palettes.no_data
     assert row["class_label"] == "No data" and row["tip_shown"].endswith("no data")
     assert row["tip_rank"] == ""
     entry = next(e for e in chosen.legend.entries if e.kind == "no_data")
@@ -225,7 +225,7 @@ def test_small_numbers_of_sensitive_indicators_are_their_own_grey_class(dataset)
     hidden = frame["suppressed"]
     assert hidden.any(), "a single month of violence at LSOA level has counts of 1-4"
     assert (frame.loc[hidden, "class"] == SUPPRESSED).all()
-    assert (frame.loc[hidden, "colour"] == dataset.catalogue.palettes["suppressed"]).all()
+    assert (frame.loc[hidden, "colour"] == dataset.catalogue.palettes.suppressed).all()
     assert (frame.loc[hidden, "tip_shown"].str.endswith("<5")).all()
     assert (frame.loc[hidden, "tip_rank"] == "").all()
     assert frame.loc[hidden, "shown"].isna().all()  # hidden numbers do not shape the classes
@@ -237,7 +237,9 @@ def test_small_numbers_of_sensitive_indicators_are_their_own_grey_class(dataset)
     table = table_frame(chosen).set_index("ONS code")
     codes = frame.loc[hidden, "code"]
     assert table.loc[codes, "Value"].isna().all() and (table.loc[codes, "Shown as"] == "<5").all()
-    downloaded = tables.csv_bytes(tables.protect(table_for_download(chosen)))  # as the Map page writes it
+    downloaded = tables.csv_bytes(
+        tables.protect(table_for_download(chosen), dataset.catalogue.disclosure)
+    )  # as the Map page writes it
     csv = pd.read_csv(io.BytesIO(downloaded), dtype=str, encoding="utf-8-sig").set_index("ONS code")
     assert (csv.loc[codes, "Value"] == "<5").all()
     deck = json.loads(build_deck(dataset, chosen).to_json())
@@ -444,11 +446,15 @@ def test_map_data_is_slim(dataset, period):
 
 def test_catalogue_holds_the_map_settings(dataset):
     palettes = dataset.catalogue.palettes
-    for name in ("change_context", "outline_neighbourhood", "outline_committee", "selected", "hot_spot", "cold_spot"):
-        assert name in palettes, name
-    assert len(palettes["change_context"]) == len(palettes["change"])
-    assert sorted(dataset.catalogue.thresholds["hotspot_confidence"]) == [0.95, 0.99]
-    assert dataset.catalogue.thresholds["map_classes"] <= len(palettes["higher_is_worse"]) - 1
+    for name in ("change_context", "selected", "hot_spot", "cold_spot"):
+        assert getattr(palettes, name), name
+    assert {lv: dataset.catalogue.level(lv).outline.dashed for lv in dataset.catalogue.levels.outline_levels} == {
+        "neighbourhood": True,
+        "committee": False,
+    }
+    assert len(palettes.change_context) == len(palettes.change)
+    assert sorted(dataset.catalogue.thresholds.hotspot_confidence) == [0.95, 0.99]
+    assert dataset.catalogue.thresholds.map_classes <= len(palettes.for_values("higher_is_worse")) - 1
 
 
 def test_the_table_gives_official_codes_only(dataset, period):

@@ -22,9 +22,9 @@ def test_a_sensitive_sparkline_of_a_priority_neighbourhood_never_carries_a_small
     assert hate.series["suppressed"].any()
     shown = hate.series["shown"].dropna()
     assert not shown.between(1, 4).any()
-    values = [point["value"] for point in sparkline_spec(hate.series)["data"]["values"]]
+    values = [point["value"] for point in sparkline_spec(hate.series, dataset.catalogue.statuses)["data"]["values"]]
     assert len(values) == int((~hate.series["suppressed"]).sum())
-    table = tile_table(hate)
+    table = tile_table(hate, dataset.catalogue)
     assert set(table.loc[hate.series["suppressed"].to_numpy(), "Value (number)"]) == {"<5"}
 
 
@@ -35,6 +35,6 @@ def test_a_ward_sparkline_is_not_suppressed_and_says_what_it_shows(dataset):
     assert crime.sparkline_description().startswith(
         "Line chart of total recorded crime (per 1,000 mid-2015 residents) for Armley each month, March 2023 to"
     )
-    table = tile_table(crime)
+    table = tile_table(crime, dataset.catalogue)
     assert table["Value (per 1,000 mid-2015 residents)"].iloc[0].endswith("per 1,000")
     assert set(table["Data"]) <= {"Recorded", "Provisional", "Modelled (estimate)"}

@@ -31,9 +31,10 @@ def test_key_indicators_come_first(dataset):
 
 
 def test_default_indicator_is_recorded_crime_when_offered(dataset):
-    assert default_indicator(indicator_options(dataset.catalogue, None, None)).id == "total_crime"
-    assert default_indicator(indicator_options(dataset.catalogue, "victim", None)).id != "total_crime"
-    assert default_indicator([]) is None
+    catalogue = dataset.catalogue
+    assert default_indicator(catalogue, indicator_options(catalogue, None, None)).id == "total_crime"
+    assert default_indicator(catalogue, indicator_options(catalogue, "victim", None)).id != "total_crime"
+    assert default_indicator(catalogue, []) is None
 
 
 def selection(indicator: str, start: str, end: str, area: str | None = None) -> Selection:

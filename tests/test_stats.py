@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -181,34 +179,3 @@ def test_spc_signal_words():
     assert stats.spc_signal_words("outside") == "outside the control limits"
     assert "7 or more months above the average" in stats.spc_signal_words("shift_up")
     assert "6 or more months in a row each higher" in stats.spc_signal_words("trend_up")
-
-
-# ----------------------------------------------------------------------------- disclosure control
-
-
-@pytest.mark.parametrize(
-    ("count", "suppressed"),
-    [(0, False), (1, True), (2, True), (3, True), (4, True), (5, False), (6, False), (math.nan, False)],
-)
-def test_counts_one_to_four_are_suppressed(count, suppressed):
-    assert bool(stats.is_suppressed(pd.Series([count]))[0]) is suppressed
-
-
-@pytest.mark.parametrize(
-    ("sensitive", "level", "needed"),
-    [
-        (True, "lsoa", True),
-        (True, "neighbourhood", True),
-        (True, "ward", False),
-        (True, "committee", False),
-        (True, "city", False),
-        (False, "lsoa", False),
-        (False, "neighbourhood", False),
-    ],
-)
-def test_disclosure_control_applies_to_sensitive_indicators_at_small_levels(sensitive, level, needed):
-    assert stats.needs_disclosure_control(sensitive, level, ["lsoa", "neighbourhood"]) is needed
-
-
-def test_suppressed_text():
-    assert stats.suppressed_text(5) == "<5"

@@ -120,7 +120,9 @@ def test_small_sensitive_counts_are_hidden_in_neighbourhoods_but_not_in_wards(co
     neighbourhood = trends.area_series(counting, "hate_incidents", NEW_WORTLEY, "count")
     assert list(neighbourhood["suppressed"][:6]) == [False, True, False, True, False, False]
     assert neighbourhood["shown"][:6].isna().tolist() == [False, True, False, True, False, False]
-    table = trend_numbers.trend_table(neighbourhood, counting.catalogue.indicator("hate_incidents"), "count")
+    table = trend_numbers.trend_table(
+        neighbourhood, counting.catalogue.indicator("hate_incidents"), "count", counting.catalogue
+    )
     assert table.iloc[1, 2] == "<5" and table.iloc[0, 2] == "0" and table.iloc[2, 2] == "7"
     ward = trends.area_series(counting, "hate_incidents", ARMLEY, "count")
     assert not ward["suppressed"].any() and ward["shown"].iloc[1] == 3
@@ -129,7 +131,7 @@ def test_small_sensitive_counts_are_hidden_in_neighbourhoods_but_not_in_wards(co
 def test_seasons_average_each_calendar_month(counting):
     values = [float(m.month) for m in months(24)]
     series = pd.DataFrame({"period": months(24), "shown": values, "status": "recorded"})
-    seasons = trends.seasonality(series, months(24)[-1])
+    seasons = trends.seasonality(series, months(24)[-1], counting.catalogue.statuses)
     assert list(seasons["month"]) == list(trends.MONTH_NAMES)
     assert list(seasons["average"]) == [float(m) for m in range(1, 13)]
     assert seasons.loc[0, "index"] == pytest.approx(100 * (1 / 6.5 - 1))

@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 
 from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import city_figures, format_value, measure_label, monthly, summarise
+from saferleeds.analysis.aggregate import monthly
+from saferleeds.analysis.area_summary import city_figures, summarise
+from saferleeds.analysis.measures import format_value, rate_title
 from saferleeds.core.catalogue import Indicator, Palette
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
@@ -93,25 +95,27 @@ def compare_areas(dataset: Dataset, indicator_id: str, level: str, period: Perio
 def _compare(dataset: Dataset, indicator_id: str, level: str, period: Period) -> Comparison:
     indicator = dataset.catalogue.indicator(indicator_id)
     measure = comparison_measure(indicator)
-    thresholds = dataset.catalogue.thresholds
-    value_title = measure_label(indicator, "rate")
-    value_title = "Rate per 1,000 residents" if indicator.is_count else value_title
-    available = not monthly(dataset, indicator_id, level).empty and level != "city"
+    catalogue = dataset.catalogue
+    thresholds = catalogue.thresholds
+    value_title = rate_title(indicator)
+    available = not monthly(dataset, indicator_id, level).empty and level != catalogue.levels.city
     summary = summarise(dataset, indicator_id, level, period, measure)
     city = city_figures(dataset, indicator_id, period, measure)
     leeds_value = city["value"]
     leeds_text = f"Leeds: {format_value(leeds_value, indicator, measure)}"
-    table = ranked_table(summary, indicator, value_title, thresholds["disclosure_below"])
+    table = ranked_table(summary, indicator, value_title, catalogue.disclosure.shown_as)
     points = funnel_points(summary, indicator, measure)
     hidden = int((summary["suppressed"] & summary["count"].notna()).sum())
-    base_title = "Survey respondents" if indicator.unit == "percent" else "Residents (mid-2015)"
+    base_title = (
+        "Survey respondents" if indicator.unit == "percent" else sentence_case(catalogue.rates.population_label)
+    )
     if indicator.is_ratio:
         base_title = "Denominator" if indicator.unit == "rate" else base_title
     curves = funnel_curves(
         summary,
         indicator,
-        thresholds["funnel_inner"],
-        thresholds["funnel_outer"],
+        thresholds.funnel_inner,
+        thresholds.funnel_outer,
     )
     counts = summary["funnel_position"].value_counts().to_dict()
     return Comparison(
@@ -130,11 +134,11 @@ def _compare(dataset: Dataset, indicator_id: str, level: str, period: Period) ->
         leeds_text=leeds_text,
         hidden=hidden,
         counts={str(k): int(v) for k, v in counts.items()},
-        palette=Palette.from_catalogue(dataset.catalogue.palettes),
+        palette=catalogue.palette,
     )
 
 
-def ranked_table(summary: pd.DataFrame, indicator: Indicator, value_title: str, disclosure_below: int) -> pd.DataFrame:
+def ranked_table(summary: pd.DataFrame, indicator: Indicator, value_title: str, hidden_as: str) -> pd.DataFrame:
     """Areas ranked by rate (highest first), each labelled against the Leeds average.
 
     A rank is never shown alone: the 'Compared with the Leeds average' column says whether the
@@ -146,7 +150,7 @@ def ranked_table(summary: pd.DataFrame, indicator: Indicator, value_title: str, 
     ranked = frame["value"].where(~frame["suppressed"])
     frame["_rank"] = ranked.rank(ascending=False, method="min")
     frame = frame.sort_values(["_rank", "name"], na_position="last", kind="stable")
-    hidden = stats.suppressed_text(disclosure_below)
+    hidden = hidden_as
     count_label, base_label = ("Number", "Residents") if indicator.is_count else ("Number counted", "Out of")
     base = frame["population"] if indicator.is_count else frame["denominator"]
 

@@ -15,8 +15,6 @@ from scipy import stats as sps
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
 
-HOTSPOT_LEVEL = "lsoa"  # the level hot spots are computed at: small areas and the areas that touch them
-
 
 @dataclass(frozen=True)
 class HotspotResult:
@@ -52,7 +50,7 @@ def lsoa_weights(dataset: Dataset) -> tuple[list[str], W]:
     """Queen contiguity (sharing a border or a corner) between small areas, in boundary-file order."""
 
     def build() -> tuple[list[str], W]:
-        frame = dataset.boundaries(HOTSPOT_LEVEL).reset_index(drop=True)
+        frame = dataset.boundaries(dataset.catalogue.levels.finest).reset_index(drop=True)
         codes = [str(c) for c in frame["code"]]
         weights = Queen.from_dataframe(frame, use_index=False, silence_warnings=True)
         weights = W(
@@ -74,7 +72,7 @@ def hotspots(dataset: Dataset, indicator_id: str, period: Period, measure: str, 
         usable = [c for c in codes if np.isfinite(aligned[c])]
         sub = weights if len(usable) == len(codes) else w_subset(weights, usable, silence_warnings=True)
         sub_codes = list(sub.id_order)
-        levels = list(dataset.catalogue.thresholds["hotspot_confidence"])
+        levels = list(dataset.catalogue.thresholds.hotspot_confidence)
         result = gi_star(aligned.reindex(sub_codes).to_numpy(), sub, levels)
         return pd.DataFrame(
             {"code": sub_codes, "z": result.z, "category": result.category, "confidence": result.confidence}

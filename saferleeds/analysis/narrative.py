@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from saferleeds.analysis.aggregate import area_row, format_value, monthly
-from saferleeds.analysis.stats import is_suppressed, needs_disclosure_control
+from saferleeds.analysis.aggregate import monthly
+from saferleeds.analysis.area_summary import area_row
+from saferleeds.analysis.measures import format_value
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
 from saferleeds.core.text import join_words, sentence_case
+from saferleeds.core.vocabulary import DisclosureRule
 
 LISTED = 3  # how many indicators a point names before saying "and N more"
 CONTEXT_NOTE = "more reports can mean more people feel confident to report"
@@ -245,25 +247,25 @@ def facts_for_area(dataset: Dataset, code: str, period: Period) -> list[Fact]:
 
 def _facts(dataset: Dataset, level: str, code: str, period: Period) -> list[Fact]:
     facts = []
-    thresholds = dataset.catalogue.thresholds
+    rule = dataset.catalogue.disclosure
     for indicator in dataset.catalogue.indicators:
         if monthly(dataset, indicator.id, level).empty:
             continue
         row = area_row(dataset, indicator.id, code, period, "count")
         if row is None:
             continue
-        controlled = needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"])
-        facts.append(_fact(indicator, row, thresholds["disclosure_below"], controlled))
+        facts.append(_fact(indicator, row, rule if rule.applies(indicator.sensitive, level) else None))
     return facts
 
 
-def _number_text(value: float, indicator: Indicator, suppressed: bool, below: int) -> str:
+def _number_text(value: float, indicator: Indicator, hidden_as: str | None) -> str:
     if value is None or pd.isna(value):
         return ""
-    return format_value(value, indicator, "count", suppressed, below)
+    return format_value(value, indicator, "count", hidden_as)
 
 
-def _fact(indicator: Indicator, row: pd.Series, disclosure_below: int, controlled: bool) -> Fact:
+def _fact(indicator: Indicator, row: pd.Series, rule: DisclosureRule | None) -> Fact:
+    """One indicator's figures for the area; ``rule`` is the disclosure rule when it applies here."""
     change = row["change"]
     change = None if change is None or pd.isna(change) else float(change)
     if row["change_unit"] == "points":
@@ -272,8 +274,9 @@ def _fact(indicator: Indicator, row: pd.Series, disclosure_below: int, controlle
     else:
         previous_value = row["previous_count"]
         relative = change
-    suppressed = bool(row["suppressed"])
-    previous_suppressed = controlled and bool(is_suppressed(pd.Series([previous_value]), disclosure_below).iloc[0])
+    hidden_as = rule.shown_as if rule is not None else None
+    current_hidden = hidden_as if bool(row["suppressed"]) else None
+    previous_hidden = hidden_as if rule is not None and bool(rule.hides([previous_value]).iloc[0]) else None
     return Fact(
         indicator_id=indicator.id,
         name=fact_name(indicator),
@@ -287,7 +290,7 @@ def _fact(indicator: Indicator, row: pd.Series, disclosure_below: int, controlle
         status=str(row["status"]),
         months=int(row["months"]),
         modelled_months=int(row["modelled_months"]),
-        current_text=_number_text(row["value"], indicator, suppressed, disclosure_below),
-        previous_text=_number_text(previous_value, indicator, previous_suppressed, disclosure_below),
+        current_text=_number_text(row["value"], indicator, current_hidden),
+        previous_text=_number_text(previous_value, indicator, previous_hidden),
         relative_change=relative,
     )

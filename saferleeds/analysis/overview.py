@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import area_monthly, area_row, format_value, measure_label
-from saferleeds.core.catalogue import Indicator, Priority
+from saferleeds.analysis.aggregate import area_monthly
+from saferleeds.analysis.area_summary import area_row
+from saferleeds.analysis.measures import format_value, measure_label
+from saferleeds.core.catalogue import Catalogue, Indicator, Priority
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE
 from saferleeds.core.periods import Period
-from saferleeds.core.status import STATUS_LABELS
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,8 @@ def sparkline_words(series: pd.DataFrame) -> str:
     return f"{series['period'].min():%B %Y} to {series['period'].max():%B %Y}"
 
 
-def tile_table(tile: Tile, disclosure_below: int = 5) -> pd.DataFrame:
-    """The numbers of a tile's sparkline, month by month; hidden small counts read "<5"."""
+def tile_table(tile: Tile, catalogue: Catalogue) -> pd.DataFrame:
+    """The numbers of a tile's sparkline, month by month; hidden small counts read as the disclosure rule says."""
     series = tile.series
     hidden = series["suppressed"] if "suppressed" in series.columns else pd.Series(False, index=series.index)
     value = f"Value ({tile.unit_words})"
@@ -64,10 +64,10 @@ def tile_table(tile: Tile, disclosure_below: int = 5) -> pd.DataFrame:
             "Area": tile.series_name,
             "Month": series["period"].dt.strftime("%b %Y").to_numpy(),
             value: [
-                format_value(v, tile.indicator, tile.measure, bool(h), disclosure_below)
+                format_value(v, tile.indicator, tile.measure, catalogue.disclosure.shown_as if h else None)
                 for v, h in zip(series["shown"], hidden, strict=True)
             ],
-            "Data": [STATUS_LABELS.get(s, s) for s in series["status"]],
+            "Data": [catalogue.statuses.label(s) for s in series["status"]],
         }
     )
 
@@ -111,7 +111,7 @@ def figure(dataset: Dataset, indicator: Indicator, code: str, period: Period, me
     row = area_row(dataset, indicator.id, code, period, measure)
     name = dataset.geography.name(code)
     if row is None or row["months"] == 0:
-        level = dataset.geography.level_of(code) or "city"
+        level = dataset.geography.level_of(code) or dataset.catalogue.levels.city
         plural = dataset.catalogue.level(level).plural
         return Figure(code, name, False, f"Not available for {plural}", "", "neutral", "no data", None, None)
     verdict = None if row["verdict"] == "not compared" else f"{row['verdict']} the Leeds average"
@@ -119,9 +119,7 @@ def figure(dataset: Dataset, indicator: Indicator, code: str, period: Period, me
         area_code=code,
         area_name=name,
         available=True,
-        value_text=format_value(
-            row["value"], indicator, measure, bool(row["suppressed"]), dataset.catalogue.thresholds["disclosure_below"]
-        ),
+        value_text=str(row["display"]),
         change_words=row["change_words"],
         judgement=row["judgement"],
         status=row["status"],
@@ -134,11 +132,11 @@ def sparkline_series(dataset: Dataset, indicator: Indicator, code: str, window: 
     """An area's months in the window; a small count that disclosure control hides has no value."""
     series = area_monthly(dataset, indicator.id, code, measure)
     series = series[window.contains(series["period"]).to_numpy()]
-    thresholds = dataset.catalogue.thresholds
-    level = dataset.geography.level_of(code) or "city"
+    rule = dataset.catalogue.disclosure
+    level = dataset.geography.level_of(code) or dataset.catalogue.levels.city
     hidden = pd.Series(False, index=series.index)
-    if stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"]):
-        hidden = stats.is_suppressed(series["value"], thresholds["disclosure_below"])
+    if rule.applies(indicator.sensitive, level):
+        hidden = rule.hides(series["value"]).set_axis(series.index)
     return pd.DataFrame(
         {
             "period": series["period"].to_numpy(),

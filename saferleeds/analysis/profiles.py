@@ -8,31 +8,23 @@ the other areas it is part of or overlaps, and the shapes for a locator map.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from saferleeds.analysis import trends
-from saferleeds.analysis.aggregate import area_row, format_value, measure_label, monthly, summarise
+from saferleeds.analysis.aggregate import monthly
+from saferleeds.analysis.area_summary import area_row, summarise
 from saferleeds.analysis.compare import verdict_label
+from saferleeds.analysis.measures import format_value, measure_label, rate_title
 from saferleeds.analysis.narrative import Summary, biggest_changes, facts_for_area, write_summary
 from saferleeds.analysis.trend_numbers import trend_table
-from saferleeds.core.catalogue import Indicator, Palette
+from saferleeds.core.catalogue import Catalogue, Indicator, Palette
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, Geography
 from saferleeds.core.periods import Period
 from saferleeds.core.text import sentence_case
 
-PROFILE_LEVELS = ("committee", "ward", "constituency", "neighbourhood")
-MEMBER_LEVEL = {"committee": "ward", "constituency": "ward", "city": "committee"}
-RELATED_LEVELS = {
-    "ward": ("committee", "constituency", "neighbourhood"),
-    "committee": ("constituency", "neighbourhood"),
-    "constituency": ("committee", "neighbourhood"),
-    "neighbourhood": ("ward", "committee", "constituency"),
-    "city": (),
-}
-MAP_BACKGROUND = {"ward": "ward", "committee": "committee", "constituency": "constituency", "neighbourhood": "ward"}
 TREND_MONTHS = 36
 KEY_TREND_MONTHS = 24
 
@@ -98,6 +90,7 @@ class Profile:
     trend_notes: pd.DataFrame
     trend_window: Period
     palette: Palette
+    catalogue: Catalogue = field(compare=False, repr=False)
     key_trends: dict[str, pd.DataFrame]  # key indicator id -> this area and Leeds, monthly rates, last two years
     members: pd.DataFrame  # wards (or committee areas for Leeds), with the chosen indicator
     members_title: str
@@ -106,7 +99,7 @@ class Profile:
 
     @property
     def is_city(self) -> bool:
-        return self.level == "city"
+        return self.level == self.catalogue.levels.city
 
     def key_figure_pairs(self) -> list[list[KeyFigure]]:
         """Key figures two by two, for rows of two cards (one above the other on a phone)."""
@@ -116,37 +109,59 @@ class Profile:
 # ----------------------------------------------------------------------------- finding the area
 
 
+def covers_leeds(geography: Geography, level: str) -> bool:
+    """True when every small area lies in an area of the level (wards do; priority neighbourhoods do not)."""
+    if level in (geography.levels.finest, geography.levels.city):
+        return True
+    return bool(geography.lsoa[geography.code_column(level)].notna().all())
+
+
+def profile_levels(geography: Geography) -> list[str]:
+    """Levels with profile pages, in the catalogue's menu order."""
+    chosen = [geography.levels.get(lv) for lv in geography.levels.profile_levels]
+    return [lv.id for lv in sorted(chosen, key=lambda lv: lv.menu_order)]
+
+
+def smallest_profiled_level(geography: Geography) -> str:
+    """The finest level with profiles that covers all of Leeds: a small area's profile is this area's."""
+    return next(lv for lv in geography.levels.profile_levels if covers_leeds(geography, lv))
+
+
 def profile_area(geography: Geography, code: str | None) -> tuple[str, str, str] | None:
-    """(level, code, note) of the area to profile. A small area (LSOA) shows the ward it is in;
-    no area shows Leeds; an unknown code gives None."""
+    """(level, code, note) of the area to profile. A small area (LSOA) shows the smallest profiled area it
+    is in (its ward); no area shows Leeds; an unknown code gives None."""
+    levels = geography.levels
     if not code:
-        return "city", CITY_CODE, ""
+        return levels.city, CITY_CODE, ""
     found = geography.recognise(code)
     if not found:
         return None
     level, canonical = found
-    if level == "lsoa":
-        ward = str(geography.lsoa.at[canonical, "ward_code"])
-        note = f"Profiles are for wards and larger areas; this is the ward that contains {geography.name(canonical)}."
-        return "ward", ward, note
+    if level == levels.finest:
+        parent_level = smallest_profiled_level(geography)
+        parent = str(geography.lsoa.at[canonical, geography.code_column(parent_level)])
+        plural, noun = levels.get(parent_level).plural, levels.get(parent_level).noun
+        contained = geography.name(canonical)
+        note = f"Profiles are for {plural} and larger areas; this is the {noun} that contains {contained}."
+        return parent_level, parent, note
     return level, canonical, ""
 
 
 def profile_options(geography: Geography) -> list[str]:
-    """Every area with a profile: committee areas, wards, constituencies, priority neighbourhoods."""
-    return [code for level in PROFILE_LEVELS for code in geography.level_areas(level)["code"]]
+    """Every area with a profile, level by level in the catalogue's menu order."""
+    return [code for level in profile_levels(geography) for code in geography.level_areas(level)["code"]]
 
 
 def option_label(geography: Geography, level_labels: dict[str, str], code: str) -> str:
     """'Inner East (community committee area)'."""
-    level = geography.level_of(code) or "city"
+    level = geography.level_of(code) or geography.levels.city
     return f"{geography.name(code)} ({level_labels.get(level, level).lower()})"
 
 
 def overlap_share(geography: Geography, code: str, other: str) -> float:
     """Share of this area's residents who also live in the other area (0 to 1)."""
-    mine = set(geography.members(code, "lsoa"))
-    theirs = set(geography.members(other, "lsoa"))
+    mine = set(geography.members(code, geography.levels.finest))
+    theirs = set(geography.members(other, geography.levels.finest))
     population = geography.lsoa["population"]
     total = population.loc[list(mine)].sum()
     return float(population.loc[list(mine & theirs)].sum() / total) if total else 0.0
@@ -166,7 +181,7 @@ def related_areas(dataset: Dataset, level: str, code: str) -> list[AreaLink]:
     """The areas of other levels this one is part of or overlaps, largest overlap first."""
     geography = dataset.geography
     links = []
-    for other_level in RELATED_LEVELS.get(level, ()):
+    for other_level in related_levels(geography, level):
         label = dataset.catalogue.level(other_level).label
         for other in geography.touching(code, other_level):
             relation = _relation(geography, code, other)
@@ -174,13 +189,22 @@ def related_areas(dataset: Dataset, level: str, code: str) -> list[AreaLink]:
     return links
 
 
-def member_codes(geography: Geography, level: str, code: str) -> list[str]:
-    """Wards of a committee area or constituency (those it overlaps), committee areas of Leeds."""
-    member_level = MEMBER_LEVEL.get(level)
-    if member_level is None:
+def related_levels(geography: Geography, level: str) -> list[str]:
+    """The other levels a profile links to: every other level with profiles but its own parts' level."""
+    if level == geography.levels.city:
         return []
-    if level == "constituency":
-        return sorted(geography.touching(code, "ward"), key=geography.name)
+    members = geography.levels.get(level).profile_members
+    return [lv for lv in profile_levels(geography) if lv not in (level, members)]
+
+
+def member_codes(geography: Geography, level: str, code: str) -> list[str]:
+    """The areas a profile lists as its parts (the catalogue's ``profile_members``): the wards of a
+    committee area, the wards a constituency overlaps, the committee areas of Leeds."""
+    member_level = geography.levels.get(level).profile_members
+    if not member_level:
+        return []
+    if not geography.levels.nests(member_level, level):
+        return sorted(geography.touching(code, member_level), key=geography.name)
     return geography.members(code, member_level)
 
 
@@ -210,9 +234,10 @@ def _build(dataset: Dataset, level: str, code: str, period: Period, measure: str
     trend_measure = "rate"
     codes = [code] if code == CITY_CODE else [code, CITY_CODE]
     trend = trends.series_for(dataset, trend_indicator.id, codes, trend_measure, window)
-    members_level = MEMBER_LEVEL.get(level)
+    members_level = dataset.catalogue.level(level).profile_members
     members = member_codes(geography, level, code)
     level_label = dataset.catalogue.level(level).label
+    is_city = level == dataset.catalogue.levels.city
     return Profile(
         code=code,
         name=name,
@@ -222,9 +247,9 @@ def _build(dataset: Dataset, level: str, code: str, period: Period, measure: str
         population=float(geography.population(level).get(code, float("nan"))),
         period=period,
         note="",
-        summary=write_summary(name, period.label(), facts, compared_with_leeds=level != "city"),
+        summary=write_summary(name, period.label(), facts, compared_with_leeds=not is_city),
         key_figures=key_figures,
-        key_table=key_table(key_figures, name, is_city=level == "city"),
+        key_table=key_table(key_figures, name, dataset.catalogue, is_city=is_city),
         increases=biggest_changes(facts, "up"),
         decreases=biggest_changes(facts, "down"),
         trend_indicator=trend_indicator,
@@ -233,7 +258,8 @@ def _build(dataset: Dataset, level: str, code: str, period: Period, measure: str
         trend_unit=measure_label(trend_indicator, trend_measure),
         trend_notes=trends.notes_for(dataset.annotations, trend_indicator.id, window),
         trend_window=window,
-        palette=Palette.from_catalogue(dataset.catalogue.palettes),
+        palette=dataset.catalogue.palette,
+        catalogue=dataset.catalogue,
         key_trends={f.indicator.id: _recent(dataset, f.indicator.id, codes, period) for f in key_figures},
         members=member_table(dataset, members_level, members, trend_indicator, period, code)
         if members
@@ -285,12 +311,12 @@ def _key_figure(dataset: Dataset, indicator: Indicator, code: str, period: Perio
     )
 
 
-def key_table(figures: list[KeyFigure], area_name: str, is_city: bool = False) -> pd.DataFrame:
+def key_table(figures: list[KeyFigure], area_name: str, catalogue: Catalogue, is_city: bool = False) -> pd.DataFrame:
     """The key indicators as a table for people (and CSV)."""
     columns = {
         "Indicator": [f.indicator.label for f in figures],
         area_name: [f.value_text for f in figures],
-        "Rate per 1,000 residents": [f.rate_text for f in figures],
+        f"Rate {catalogue.rates.words} residents": [f.rate_text for f in figures],
         "Leeds (rate or %)": [f.leeds_text for f in figures],
         "Change on a year earlier": [sentence_case(f.change_words) for f in figures],
         "Compared with the Leeds average": [f.verdict or "Not compared" for f in figures],
@@ -306,19 +332,19 @@ def _no_members() -> pd.DataFrame:
 
 
 def _members_title(dataset: Dataset, level: str, name: str) -> str:
-    member_level = MEMBER_LEVEL.get(level)
-    if member_level is None:
+    member_level = dataset.catalogue.level(level).profile_members
+    if not member_level:
         return ""
-    plural = dataset.catalogue.level(member_level).plural
-    if level == "constituency":
-        return f"Wards in or partly in {name}"
-    return f"{sentence_case(plural)} in {name}"
+    plural = sentence_case(dataset.catalogue.level(member_level).plural)
+    if not dataset.catalogue.levels.nests(member_level, level):
+        return f"{plural} in or partly in {name}"
+    return f"{plural} in {name}"
 
 
 def _member_link(dataset: Dataset, level: str, code: str, member: str) -> AreaLink:
     geography = dataset.geography
-    member_level = geography.level_of(member) or "ward"
-    relation = _relation(geography, member, code) if level == "constituency" else ""
+    member_level = geography.level_of(member) or dataset.catalogue.level(level).profile_members
+    relation = "" if dataset.catalogue.levels.nests(member_level, level) else _relation(geography, member, code)
     return AreaLink(
         member, geography.name(member), geography.slug(member), dataset.catalogue.level(member_level).label, relation
     )
@@ -331,9 +357,7 @@ def member_table(
     table = summarise(dataset, indicator.id, member_level, period, "rate")
     table = table.set_index("code").loc[members].reset_index()
     geography = dataset.geography
-    value_title = sentence_case(measure_label(indicator, "rate"))
-    if indicator.is_count:
-        value_title = "Rate per 1,000 residents"
+    value_title = rate_title(indicator)
     frame = pd.DataFrame(
         {
             "code": table["code"].to_numpy(),
@@ -348,9 +372,11 @@ def member_table(
             "Data": [sentence_case(s) for s in table["status"]],
         }
     )
-    if geography.level_of(parent) == "constituency":
+    parent_level = geography.level_of(parent) or geography.levels.city
+    if not geography.levels.nests(member_level, parent_level):
         shares = [f"{overlap_share(geography, m, parent):.0%}" for m in members]
-        frame.insert(3, "Share of the ward's residents in the constituency", shares)
+        member_noun, parent_noun = geography.levels.get(member_level).noun, geography.levels.get(parent_level).noun
+        frame.insert(3, f"Share of the {member_noun}'s residents in the {parent_noun}", shares)
     return frame
 
 
@@ -370,10 +396,18 @@ def _features(frame) -> list[dict]:
     ]
 
 
+def locator_background(geography: Geography, level: str) -> str:
+    """The level drawn behind a locator map: the area's own level when it covers Leeds, else the smallest
+    profiled level that does (a priority neighbourhood is shown among wards); Leeds among its committees."""
+    if level == geography.levels.city:
+        return geography.levels.get(level).profile_members or smallest_profiled_level(geography)
+    return level if covers_leeds(geography, level) else smallest_profiled_level(geography)
+
+
 def _locator_shapes(dataset: Dataset, level: str, code: str) -> tuple[list[dict], list[dict] | None, tuple | None]:
-    background_level = MAP_BACKGROUND.get(level, "committee")
+    background_level = locator_background(dataset.geography, level)
     background = _features(dataset.boundaries(background_level))
-    if level in (background_level, "city"):
+    if level in (background_level, dataset.catalogue.levels.city):
         return background, None, None
     own = dataset.boundaries(level)
     own = own[own["code"] == code]
@@ -386,20 +420,20 @@ def _locator_shapes(dataset: Dataset, level: str, code: str) -> tuple[list[dict]
 # ----------------------------------------------------------------------------- charts
 
 
-def _monthly_numbers(series: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
-    table = trend_table(series, indicator, "rate")
+def _monthly_numbers(series: pd.DataFrame, indicator: Indicator, catalogue: Catalogue) -> pd.DataFrame:
+    table = trend_table(series, indicator, "rate", catalogue)
     return table[["Area", "Month", table.columns[2], "Data"]]
 
 
 def trend_numbers(profile: Profile) -> pd.DataFrame:
     """The numbers the profile's trend chart draws, month by month."""
-    return _monthly_numbers(profile.trend, profile.trend_indicator)
+    return _monthly_numbers(profile.trend, profile.trend_indicator, profile.catalogue)
 
 
 def key_trend_numbers(profile: Profile, indicator_id: str) -> pd.DataFrame:
     """The numbers a key indicator's small chart draws, month by month."""
     figure = next(f for f in profile.key_figures if f.indicator.id == indicator_id)
-    return _monthly_numbers(profile.key_trends[indicator_id], figure.indicator)
+    return _monthly_numbers(profile.key_trends[indicator_id], figure.indicator, profile.catalogue)
 
 
 def key_trends_key(profile: Profile) -> str:
@@ -408,5 +442,5 @@ def key_trends_key(profile: Profile) -> str:
         return "Small charts: the last two years month by month; dashed where modelled, dots where recorded."
     return (
         f"Small charts: the last two years month by month for {profile.name} (blue) and Leeds (grey); "
-        "dashed where modelled, dots where recorded. Crimes and incidents per 1,000 residents."
+        f"dashed where modelled, dots where recorded. Crimes and incidents {profile.catalogue.rates.words} residents."
     )

@@ -10,11 +10,8 @@ from saferleeds.analysis.aggregate import data_status, latest_period
 from saferleeds.core.catalogue import Catalogue, Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
-
-MAP_LEVELS = ("ward", "committee", "constituency", "neighbourhood", "lsoa")
-DEFAULT_LEVEL = "ward"
-DEFAULT_INDICATOR = "total_crime"
-MEASURE_LABELS = {"count": "Number", "rate": "Rate per 1,000 residents"}
+from saferleeds.core.text import join_words
+from saferleeds.core.vocabulary import MODELLED, RECORDED
 
 
 @dataclass(frozen=True)
@@ -37,15 +34,25 @@ def indicator_options(catalogue: Catalogue, priority: str | None, theme: str | N
     return sorted(chosen, key=lambda i: (not i.key, i.label))
 
 
-def default_indicator(options: list[Indicator]) -> Indicator | None:
+def default_indicator(catalogue: Catalogue, options: list[Indicator]) -> Indicator | None:
+    """The catalogue's default indicator when it is among the options, else the first option."""
     for indicator in options:
-        if indicator.id == DEFAULT_INDICATOR:
+        if indicator.id == catalogue.meta["default_indicator"]:
             return indicator
     return options[0] if options else None
 
 
+def measure_options(catalogue: Catalogue) -> dict[str, str]:
+    """The measures a count can be shown as, and their names on screen."""
+    return {"count": "Number", "rate": f"Rate {catalogue.rates.words} residents"}
+
+
 def default_selection(dataset: Dataset) -> Selection:
-    return Selection(None, None, DEFAULT_INDICATOR, DEFAULT_LEVEL, None, latest_period(dataset), "count")
+    meta = dataset.catalogue.meta
+    months = dataset.catalogue.thresholds.default_months
+    return Selection(
+        None, None, meta["default_indicator"], meta["default_level"], None, latest_period(dataset, months), "count"
+    )
 
 
 def status_line(dataset: Dataset, selection: Selection) -> str:
@@ -56,12 +63,12 @@ def status_line(dataset: Dataset, selection: Selection) -> str:
     total = sum(counts.values())
     if total == 0:
         quality = "there is no data for this period"
-    elif counts["modelled"] == total:
+    elif counts[MODELLED] == total:
         quality = "all of it is modelled, not recorded"
-    elif counts["modelled"]:
+    elif counts[MODELLED]:
         quality = _modelled_months(dataset, selection)
-    elif counts["provisional"]:
-        quality = "some of it is provisional"
+    elif weaker := [s for s in dataset.catalogue.statuses.ids if s != RECORDED and counts.get(s)]:
+        quality = f"some of it is {join_words(weaker)}"
     else:
         quality = "all of it is recorded data"
     return f"{indicator.label} for {where}, {selection.period.label()}: {quality}."
@@ -70,7 +77,7 @@ def status_line(dataset: Dataset, selection: Selection) -> str:
 def _modelled_months(dataset: Dataset, selection: Selection) -> str:
     rows = dataset.rows(selection.indicator)
     window = rows[selection.period.contains(rows["period"]).to_numpy()]
-    months = window.groupby("period")["status"].agg(lambda s: (s == "modelled").any())
+    months = window.groupby("period")["status"].agg(lambda s: (s == MODELLED).any())
     modelled = int(months.sum())
     if modelled == len(months):
         return "all of it is modelled, not recorded"

@@ -1,4 +1,4 @@
-"""Statistics that make the numbers trustworthy: change tests, funnel limits, SPC, disclosure control."""
+"""Statistics that make the numbers trustworthy: change tests, funnel limits and SPC."""
 
 from __future__ import annotations
 
@@ -241,7 +241,6 @@ def funnel(
 
 
 # ----------------------------------------------------------------------------- SPC
-
 SPC_SIGNAL_WORDS = {
     "outside": "outside the control limits",
     "shift_up": "part of a run of {n} or more months above the average (a shift up)",
@@ -295,20 +294,3 @@ def _mark_runs(
 def spc_signal_words(signal: str, run_length: int = 7, trend_length: int = 6) -> str:
     n = trend_length if signal.startswith("trend") else run_length
     return SPC_SIGNAL_WORDS[signal].format(n=n)
-
-
-# ----------------------------------------------------------------------------- disclosure control
-
-
-def is_suppressed(values: pd.Series, threshold: int = 5) -> pd.Series:
-    """True for counts from 1 to threshold-1 (shown as '<5'); zero and missing are not suppressed."""
-    numbers = pd.to_numeric(values, errors="coerce")
-    return (numbers >= 1) & (numbers < threshold)
-
-
-def needs_disclosure_control(sensitive: bool, level: str, levels: tuple[str, ...] | list[str]) -> bool:
-    return bool(sensitive) and level in levels
-
-
-def suppressed_text(threshold: int = 5) -> str:
-    return f"<{threshold}"

@@ -9,20 +9,19 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import effective_measure, format_value, measure_label
-from saferleeds.core.catalogue import Indicator
-from saferleeds.core.status import STATUS_LABELS
+from saferleeds.analysis.measures import effective_measure, format_value, measure_label
+from saferleeds.core.catalogue import Catalogue, Indicator
 
 if TYPE_CHECKING:
     from saferleeds.analysis.trends import TrendView
 
 
-def trend_table(series: pd.DataFrame, indicator: Indicator, measure: str, disclosure_below: int = 5) -> pd.DataFrame:
+def trend_table(series: pd.DataFrame, indicator: Indicator, measure: str, catalogue: Catalogue) -> pd.DataFrame:
     """The charted numbers for people: area, month, value, 12-month average, a year earlier, change, status."""
     unit = measure_label(indicator, measure)
     unit_kind = effective_measure(indicator, measure)
-    hidden = stats.suppressed_text(disclosure_below)
+    hidden = catalogue.disclosure.shown_as
+    statuses = catalogue.statuses
 
     def text(value: float, suppressed: bool = False) -> str:
         if suppressed:
@@ -44,7 +43,7 @@ def trend_table(series: pd.DataFrame, indicator: Indicator, measure: str, disclo
             "12-month average": [text(v) for v in series["rolling"]],
             "Same month a year earlier": [text(v) for v in series["year_ago"]],
             "Change on a year earlier": [change_text(c) for c in series["year_on_year"]],
-            "Data": [STATUS_LABELS.get(s, s) for s in series["status"]],
+            "Data": [statuses.label(s) for s in series["status"]],
         }
     )
 
@@ -58,7 +57,7 @@ def chart_numbers(view: TrendView, kind: str) -> pd.DataFrame:
         return [format_value(v, indicator, measure) if pd.notna(v) else "" for v in values]
 
     def data(statuses: pd.Series) -> list[str]:
-        return [STATUS_LABELS.get(s, s) for s in statuses]
+        return [view.palette.statuses.label(s) for s in statuses]
 
     if kind == "monthly":
         return view.table[["Area", "Month", value, "Data"]]

@@ -14,13 +14,15 @@ import numpy as np
 import pandas as pd
 
 from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import display_value, effective_measure, format_value, measure_label, monthly
+from saferleeds.analysis.aggregate import monthly
+from saferleeds.analysis.measures import display_value, effective_measure, format_value, measure_label
 from saferleeds.analysis.trend_numbers import chart_numbers, trend_table
 from saferleeds.core.catalogue import Indicator, Palette
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, Geography
 from saferleeds.core.periods import MONTH_NAMES, Period
 from saferleeds.core.text import join_words
+from saferleeds.core.vocabulary import MODELLED, Statuses
 
 MAX_AREAS = 6
 ROLLING_MONTHS = 12
@@ -33,7 +35,6 @@ SPANS = {
 }
 SPAN_MONTHS = {"3y": 36, "5y": 60}
 DEFAULT_SPAN = "3y"
-CHOOSABLE_LEVELS = ("ward", "committee", "constituency", "neighbourhood", "lsoa")
 MONTH_NAMES = MONTH_NAMES
 
 
@@ -41,8 +42,10 @@ MONTH_NAMES = MONTH_NAMES
 
 
 def area_options(geography: Geography, level: str) -> list[str]:
-    """Codes offered for comparison: Leeds, then areas of the chosen level, then the other levels."""
-    levels = [level] + [lv for lv in CHOOSABLE_LEVELS if lv not in (level, "lsoa")]
+    """Codes offered for comparison: Leeds, then areas of the chosen level, then the other map levels
+    (small areas only when they are the chosen level: there are hundreds)."""
+    finest = geography.levels.finest
+    levels = [level] + [lv for lv in geography.levels.map_levels if lv not in (level, finest)]
     codes = [CITY_CODE]
     for lv in levels:
         codes.extend(geography.level_areas(lv)["code"])
@@ -118,12 +121,15 @@ def area_series(dataset: Dataset, indicator_id: str, code: str, measure: str) ->
     return dataset.memo(key, lambda: _area_series(dataset, indicator_id, level, canonical, measure))
 
 
-def _status(modelled: pd.Series, provisional: pd.Series) -> np.ndarray:
-    return np.where(modelled, "modelled", np.where(provisional, "provisional", "recorded"))
+def _weakest_over(ranks: pd.Series, window: int, statuses: Statuses) -> list[str]:
+    """The weakest status of each month and the ``window - 1`` months before it."""
+    weakest = ranks.rolling(window, min_periods=1).max()
+    return [statuses.ids[int(r)] if pd.notna(r) else statuses.strongest for r in weakest]
 
 
 def _area_series(dataset: Dataset, indicator_id: str, level: str, code: str, measure: str) -> pd.DataFrame:
     indicator = dataset.catalogue.indicator(indicator_id)
+    statuses, rule = dataset.catalogue.statuses, dataset.catalogue.disclosure
     rows = monthly(dataset, indicator_id, level)
     rows = rows[rows["area_code"] == code]
     if rows.empty:
@@ -132,9 +138,7 @@ def _area_series(dataset: Dataset, indicator_id: str, level: str, code: str, mea
     frame = rows.set_index("period").reindex(months)
     present = frame["value"].notna()
     population = dataset.geography.population(level).get(code, np.nan)
-    thresholds = dataset.catalogue.thresholds
-    controlled = stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"])
-    below = thresholds["disclosure_below"]
+    controlled = rule.applies(indicator.sensitive, level)
 
     def shown(values: pd.Series, denominators: pd.Series) -> np.ndarray:
         return np.array(
@@ -142,29 +146,23 @@ def _area_series(dataset: Dataset, indicator_id: str, level: str, code: str, mea
             dtype=float,
         )
 
-    modelled = frame["modelled"].astype("boolean").fillna(False).astype(bool)
-    provisional = frame["provisional"].astype("boolean").fillna(False).astype(bool)
+    ranks = frame["status"].map(statuses.rank)
     result = pd.DataFrame(index=months)
     result["value"] = frame["value"]
     result["shown"] = shown(frame["value"], frame["denominator"])
-    result["status"] = _status(modelled, provisional)
-    result["suppressed"] = (stats.is_suppressed(frame["value"], below) & controlled).to_numpy()
-    window = ROLLING_MONTHS
-    rolling_value = frame["value"].rolling(window, min_periods=window).sum()
-    rolling_denominator = frame["denominator"].rolling(window, min_periods=window).sum()
-    result["rolling"] = shown(rolling_value / window, rolling_denominator / window)
-    rolling_modelled = modelled.astype(float).rolling(window, min_periods=1).max().astype(bool)
-    rolling_provisional = provisional.astype(float).rolling(window, min_periods=1).max().astype(bool)
-    result["rolling_status"] = _status(rolling_modelled, rolling_provisional)
-    hide_rolling = (stats.is_suppressed(rolling_value, below) & controlled).to_numpy()
-    result.loc[hide_rolling, "rolling"] = np.nan
+    result["status"] = frame["status"].fillna(statuses.strongest)
+    result["suppressed"] = rule.hides(frame["value"]).to_numpy() & controlled
+    rolling_value = frame["value"].rolling(ROLLING_MONTHS, min_periods=ROLLING_MONTHS).sum()
+    rolling_denominator = frame["denominator"].rolling(ROLLING_MONTHS, min_periods=ROLLING_MONTHS).sum()
+    result["rolling"] = shown(rolling_value / ROLLING_MONTHS, rolling_denominator / ROLLING_MONTHS)
+    result["rolling_status"] = _weakest_over(ranks, ROLLING_MONTHS, statuses)
+    result.loc[rule.hides(rolling_value).to_numpy() & controlled, "rolling"] = np.nan
     result.loc[result["suppressed"].to_numpy(), "shown"] = np.nan
     result["year_ago"] = result["shown"].shift(12)
     result["year_on_year"] = _year_on_year(result["shown"], result["year_ago"], effective_measure(indicator, measure))
-    year_ago_status = result["status"].shift(12)
-    result["year_on_year_status"] = np.where(
-        (result["status"] == "modelled") | (year_ago_status == "modelled"), "modelled", result["status"]
-    )
+    year_ago_rank = ranks.shift(12)
+    both = pd.concat([ranks, year_ago_rank], axis=1).max(axis=1)
+    result["year_on_year_status"] = [statuses.ids[int(r)] if pd.notna(r) else statuses.strongest for r in both]
     result = result[present.to_numpy()]
     result.insert(0, "area", dataset.geography.name(code))
     result.insert(0, "area_code", code)
@@ -220,11 +218,11 @@ def year_on_year(series: pd.DataFrame, end: pd.Timestamp, years: int = YEARS_COM
     )
 
 
-def seasonality(series: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+def seasonality(series: pd.DataFrame, end: pd.Timestamp, statuses: Statuses) -> pd.DataFrame:
     """One area's average by calendar month (every year up to ``end``), against the average month.
 
     Columns: month_number, month, average, lowest, highest, years, index (percent above or below the
-    average month), status (modelled when any month that goes into it is modelled).
+    average month), status (the weakest status of the months that go into it).
     """
     frame = series[(series["period"] <= end) & series["shown"].notna()]
     columns = ["month_number", "month", "average", "lowest", "highest", "years", "index", "status"]
@@ -236,12 +234,10 @@ def seasonality(series: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
         lowest=("shown", "min"),
         highest=("shown", "max"),
         years=("shown", "size"),
-        modelled=("status", lambda s: (s == "modelled").any()),
-        provisional=("status", lambda s: (s == "provisional").any()),
+        status=("status", statuses.weakest),
     ).reset_index()
     overall = result["average"].mean()
     result["index"] = 100 * (result["average"] / overall - 1) if overall else np.nan
-    result["status"] = _status(result.pop("modelled"), result.pop("provisional"))
     result.insert(1, "month", [MONTH_NAMES[m - 1] for m in result["month_number"]])
     return result[columns]
 
@@ -288,7 +284,7 @@ def spc_findings(data: pd.DataFrame, indicator: Indicator, measure: str, area: s
 def _finding(group: pd.DataFrame, indicator: Indicator, measure: str) -> str:
     first, last = group["period"].iloc[0], group["period"].iloc[-1]
     words = group["signal_words"].iloc[0]
-    modelled = (group["status"] == "modelled").sum()
+    modelled = (group["status"] == MODELLED).sum()
     note = ""
     if modelled == len(group):
         note = " These months are modelled estimates, so the signal describes the model, not recorded data."
@@ -435,7 +431,7 @@ def _trend_view(
     focus_all = area_series(dataset, indicator_id, focus, measure)
     focus_all = focus_all[focus_all["period"] <= period.end]
     focus_window = focus_all[window.contains(focus_all["period"]).to_numpy()]
-    run_length, trend_length = thresholds["spc_run_length"], thresholds["spc_trend_length"]
+    run_length, trend_length = thresholds.spc_run_length, thresholds.spc_trend_length
     # With small counts hidden, limits and averages from the months left would mislead: leave them out.
     spc_shown = not focus_window["suppressed"].any()
     seasons_shown = not focus_all["suppressed"].any()
@@ -455,22 +451,24 @@ def _trend_view(
         spc=spc,
         spc_findings=spc_findings(spc, indicator, measure, focus_name),
         year_on_year=year_on_year(focus_all, period.end),
-        seasonality=seasonality(focus_all if seasons_shown else focus_all.iloc[0:0], period.end),
+        seasonality=seasonality(
+            focus_all if seasons_shown else focus_all.iloc[0:0], period.end, dataset.catalogue.statuses
+        ),
         notes=notes_for(dataset.annotations, indicator_id, window),
         year_notes=notes_for(dataset.annotations, indicator_id, year_span(period.end)),
-        table=trend_table(series, indicator, measure, thresholds["disclosure_below"]),
+        table=trend_table(series, indicator, measure, dataset.catalogue),
         missing=missing_areas(dataset, indicator_id, codes),
         modelled_share=modelled_share(focus_window),
         hidden_months=int(series["suppressed"].sum()),
         focus_hidden=not (spc_shown and seasons_shown),
-        palette=Palette.from_catalogue(dataset.catalogue.palettes),
+        palette=dataset.catalogue.palette,
     )
 
 
 def modelled_share(series: pd.DataFrame) -> str:
     """'all 36 months shown are recorded', '35 of the 36 months shown are modelled estimates', ..."""
     total = len(series)
-    modelled = int((series["status"] == "modelled").sum())
+    modelled = int((series["status"] == MODELLED).sum())
     if total == 0:
         return "there is no data to show"
     if modelled == 0:

@@ -111,9 +111,10 @@ def write_geojson(frame: gpd.GeoDataFrame, path: str | Path, properties: list[st
     write_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
-def neighbourhood_boundaries(lsoa_boundaries: gpd.GeoDataFrame, geography: Geography) -> gpd.GeoDataFrame:
-    """Priority neighbourhoods as the union of their LSOAs (the definition file is editable)."""
-    codes = geography.lsoa["neighbourhood_code"]
+def dissolved_boundaries(lsoa_boundaries: gpd.GeoDataFrame, geography: Geography, level: str) -> gpd.GeoDataFrame:
+    """A level's areas as the union of their LSOAs: for levels defined by a list of LSOAs (such as the
+    editable priority neighbourhoods), whose shapes follow the list."""
+    codes = geography.lsoa[geography.code_column(level)]
     members = lsoa_boundaries[lsoa_boundaries["code"].map(codes).notna()]
     shapes = dissolve(members, members["code"].map(codes))
     frame = gpd.GeoDataFrame({"code": shapes.index, "geometry": shapes.values}, crs=LON_LAT)

@@ -70,8 +70,6 @@ class Theme:
     short: str
 
 
-
-
 @dataclass(frozen=True)
 class Target:
     value: float

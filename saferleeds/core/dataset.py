@@ -11,7 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from saferleeds.core.boundaries import neighbourhood_boundaries, read_boundary
+from saferleeds.core.boundaries import dissolved_boundaries, read_boundary
 from saferleeds.core.catalogue import Catalogue, load_catalogue
 from saferleeds.core.errors import DataError, Problem, file_label
 from saferleeds.core.geography import Geography, load_geography
@@ -90,8 +90,8 @@ class Dataset:
         """Boundaries of one level in lon/lat with ``code`` and ``name`` (read once, then shared)."""
 
         def load() -> gpd.GeoDataFrame:
-            if level == "neighbourhood":
-                return neighbourhood_boundaries(self.boundaries("lsoa"), self.geography)
+            if level in self.geography.listed_levels:
+                return dissolved_boundaries(self.boundaries(self.geography.levels.finest), self.geography, level)
             frame = read_boundary(self.paths.boundary(level))
             if "name" not in frame.columns:
                 frame["name"] = frame["code"].map(self.geography.name)
@@ -100,7 +100,7 @@ class Dataset:
         return self.memo(("boundaries", level), load, keep=True)
 
     def lsoa_boundaries(self) -> gpd.GeoDataFrame:
-        return self.boundaries("lsoa")
+        return self.boundaries(self.geography.levels.finest)
 
 
 def read_annotations(path: Path) -> pd.DataFrame:

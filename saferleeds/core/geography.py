@@ -50,6 +50,7 @@ class Geography:
     aliases: dict[str, tuple[str, str]]  # any recognised code (upper case) -> (level, canonical code)
     lsoa11_best_fit: pd.Series  # LSOA 2011 code -> LSOA 2021 code
     names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # name -> [(level, code)]
+    listed_levels: frozenset[str] = frozenset()  # levels whose areas file lists their LSOAs (shapes follow it)
 
     def code_column(self, level: str) -> str:
         return self.levels.get(level).code_column
@@ -153,9 +154,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise DataError(Problem(file_label(path), f"this lookup file cannot be read: {exc}")) from exc
 
 
-def read_memberships(
-    path: Path, level: Level, lsoa_codes: set[str], lsoa11_best_fit: pd.Series
-) -> pd.DataFrame:
+def read_memberships(path: Path, level: Level, lsoa_codes: set[str], lsoa11_best_fit: pd.Series) -> pd.DataFrame:
     """Read an areas file that lists its LSOAs (one row per area and LSOA), such as the editable
     priority-neighbourhood definition. LSOA codes may be 2011 or 2021 codes; 2011 codes map to their
     best-fit 2021 LSOA. Columns returned: ``<level>_code``, ``<level>_name``, ``lsoa_code``."""
@@ -208,6 +207,7 @@ class _LevelAreas:
 
     names: pd.DataFrame  # code, name, and older_* columns of older codes of the same areas
     lsoa_codes: pd.Series  # LSOA code -> area code (LSOAs outside every area are absent)
+    listed: bool = False  # the areas file lists the LSOAs itself
 
 
 def _level_areas(paths: DatasetPaths, level: Level, lsoa: pd.DataFrame, lsoa11: pd.Series) -> _LevelAreas:
@@ -218,6 +218,7 @@ def _level_areas(paths: DatasetPaths, level: Level, lsoa: pd.DataFrame, lsoa11: 
         members = read_memberships(path, level, set(lsoa.index), lsoa11)
         table = members.drop_duplicates(level.code_column)
         codes = members.set_index("lsoa_code")[level.code_column]
+        listed = True
     else:
         missing = [c for c in (level.code_column, level.name_column) if c not in table.columns]
         if missing:
@@ -235,12 +236,13 @@ def _level_areas(paths: DatasetPaths, level: Level, lsoa: pd.DataFrame, lsoa11: 
         unknown = sorted(set(codes) - set(table[level.code_column]))
         if unknown:
             raise DataError(Problem(label, f"{level.noun} {unknown[0][:80]} is used by LSOAs but not listed here"))
+        listed = False
     older = [c for c in table.columns if c.startswith(f"{level.code_column}_")]
     names = table[[level.code_column, level.name_column, *older]].rename(
         columns={level.code_column: "code", level.name_column: "name"}
     )
     names.columns = [f"older_{c}" if c in older else c for c in names.columns]
-    return _LevelAreas(names.reset_index(drop=True), codes)
+    return _LevelAreas(names.reset_index(drop=True), codes, listed)
 
 
 def _check_nesting(levels: Levels, lsoa: pd.DataFrame, catalogue_label: str) -> None:
@@ -324,4 +326,5 @@ def load_geography(paths: DatasetPaths, levels: Levels, catalogue_label: str = "
         aliases=_aliases(lsoa, lsoa11, read, areas, levels.finest),
         lsoa11_best_fit=lsoa11,
         names=_names(areas, lsoa, levels.finest),
+        listed_levels=frozenset(level_id for level_id, found in read.items() if found.listed),
     )

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 POLARITIES = ("higher_is_worse", "higher_is_better", "context")
+RECORDED = "recorded"  # the status of published data, and of uploaded values that name none
+MODELLED = "modelled"  # the status the documented generator gives its estimates
 
 
 # ----------------------------------------------------------------------------- geography levels
@@ -117,7 +119,13 @@ class Levels:
         return tuple(level.id for level in self.items if level.ons_codes)
 
     def nests_in(self, level_id: str) -> tuple[str, ...]:
-        return self.get(level_id).nests_in
+        """The coarser levels every area of ``level_id`` lies inside: those the catalogue declares, and the
+        city; small areas (LSOAs) lie inside an area of every level, because every area is built from them."""
+        if level_id == self.finest:
+            return self.ids[1:]
+        declared = self.get(level_id).nests_in
+        city = () if level_id == self.city or self.city in declared else (self.city,)
+        return (*declared, *city)
 
     def nests(self, finer: str, coarser: str) -> bool:
         """True when every area of ``finer`` lies wholly inside one area of ``coarser`` (or they are the same)."""
@@ -405,7 +413,8 @@ def vocabulary_problems(raw: dict[str, Any]) -> list[str]:
     for level in raw.get("disclosure", {}).get("levels", []):
         if level not in ids:
             problems.append(f"the disclosure rule names unknown level '{level}'")
-    statuses = raw.get("statuses", [])
-    if not statuses:
-        problems.append("there must be at least one status")
+    status_ids = [entry.get("id") for entry in raw.get("statuses", [])]
+    for needed in (RECORDED, MODELLED):
+        if needed not in status_ids:
+            problems.append(f"the statuses must include '{needed}'")
     return problems

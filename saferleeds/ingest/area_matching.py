@@ -11,15 +11,6 @@ from dataclasses import dataclass, field
 
 from saferleeds.core.geography import Geography, normalise_name
 
-LEVEL_WORDS = {
-    "lsoa": "LSOA",
-    "neighbourhood": "priority neighbourhood",
-    "ward": "ward",
-    "committee": "community committee area",
-    "constituency": "constituency",
-    "city": "city",
-}
-
 
 @dataclass
 class AreaMatcher:
@@ -49,7 +40,7 @@ class AreaMatcher:
         return matches or None
 
     def describe(self, level: str, code: str) -> str:
-        return f"{self.geography.name(code)} ({LEVEL_WORDS.get(level, level)} {code})"
+        return f"{self.geography.name(code)} ({self.geography.levels.get(level).noun} {code})"
 
     def closest(self, text: str, limit: int = 3) -> list[str]:
         """The closest known areas to an unrecognised code or name, described in words."""

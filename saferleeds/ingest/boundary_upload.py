@@ -24,7 +24,7 @@ from saferleeds.core.boundaries import BRITISH_NATIONAL_GRID, LON_LAT, geojson_t
 from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.geography import Geography
 from saferleeds.core.paths import NEIGHBOURHOODS_FILE
-from saferleeds.ingest.area_matching import LEVEL_WORDS, AreaMatcher
+from saferleeds.ingest.area_matching import AreaMatcher
 from saferleeds.ingest.neighbourhood_upload import (
     Membership,
     describe_definition,
@@ -216,14 +216,16 @@ def _area_boundaries(frame, label, matcher: AreaMatcher, code_column: str, level
             )
         seen.setdefault(canonical, number)
         codes.append(canonical)
-    expected = set(matcher.geography.level_areas(level)["code"]) if level != "city" else {"E08000035"}
+    expected = set(matcher.geography.level_areas(level)["code"])
     missing = sorted(expected - set(seen), key=matcher.geography.name)
     if missing:
         shown = ", ".join(matcher.geography.name(c) for c in missing[:10])
         more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
         result.problems.append(
             Problem(
-                label, f"{len(missing)} of the {len(expected)} {LEVEL_WORDS[level]} areas are missing: {shown}{more}"
+                label,
+                f"{len(missing)} of the {len(expected)} {matcher.geography.levels.get(level).plural} are missing: "
+                f"{shown}{more}",
             )
         )
     if result.problems:
@@ -239,7 +241,7 @@ def _area_boundaries(frame, label, matcher: AreaMatcher, code_column: str, level
         shapes = projected.to_crs(LON_LAT)
     name = f"geo/{level}.geojson"
     result.files[name] = geojson_text(shapes, ["code", "name"]).encode("utf-8")
-    words = LEVEL_WORDS[level]
+    words = matcher.geography.levels.get(level).noun
     result.replaced.append(f"{words} boundaries: the shapes of all {len(expected)} areas (from {label})")
     result.description = f"{words} boundaries from {label}"
     result.preview = pd.DataFrame({"code": shapes["code"], "name": shapes["name"]})

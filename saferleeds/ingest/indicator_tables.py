@@ -33,8 +33,8 @@ from saferleeds.core.catalogue import (
     parse_catalogue,
 )
 from saferleeds.core.errors import DataError, Problem
-from saferleeds.core.geography import NESTS_IN
 from saferleeds.core.values import COLUMNS, STATUSES
+from saferleeds.core.vocabulary import Levels
 from saferleeds.ingest.area_matching import AreaMatcher
 from saferleeds.ingest.police_uk import parse_month
 from saferleeds.ingest.store import Upload, open_zip
@@ -67,20 +67,6 @@ SYNONYMS = {
     "denominator": ("denominator", "base"),
     "status": ("status",),
     "source": ("source",),
-}
-LEVEL_SYNONYMS = {
-    "lsoa": "lsoa",
-    "small area": "lsoa",
-    "neighbourhood": "neighbourhood",
-    "priority neighbourhood": "neighbourhood",
-    "ward": "ward",
-    "committee": "committee",
-    "community committee": "committee",
-    "community committee area": "committee",
-    "constituency": "constituency",
-    "parliamentary constituency": "constituency",
-    "city": "city",
-    "leeds": "city",
 }
 LIST_FIELDS = ("priorities", "themes", "geographies")
 BOOL_FIELDS = ("key", "sensitive")
@@ -453,9 +439,10 @@ def _resolve_areas(records: pd.DataFrame, matcher: AreaMatcher, indicators: dict
 
 
 def _resolve_one(code: str, name: str, level_text: str, indicator: Indicator | None, matcher: AreaMatcher):
-    level = LEVEL_SYNONYMS.get(re.sub(r"\s+", " ", level_text.strip().lower())) if level_text else None
+    levels = matcher.geography.levels
+    level = levels.from_word(level_text) if level_text else None
     if level_text and level is None:
-        return f"level '{level_text}' is not one of lsoa, neighbourhood, ward, committee, constituency, city"
+        return f"level '{level_text[:80]}' is not one of {levels.describe_choices()}"
     if code:
         found = matcher.by_code(code)
         if found is None:
@@ -600,7 +587,7 @@ def _boolean(text: Any) -> bool | str:
     return str(text)
 
 
-def entry_from_fields(fields: dict[str, Any]) -> dict[str, Any]:
+def entry_from_fields(fields: dict[str, Any], levels: Levels) -> dict[str, Any]:
     """A raw catalogue entry from a form or a catalogue-sheet row, with sensible defaults."""
     entry: dict[str, Any] = {}
     for name, value in fields.items():
@@ -623,11 +610,11 @@ def entry_from_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if not entry.get("primary_priority") and priorities:
         entry["primary_priority"] = priorities[0]
     native = entry.get("native_geography", "")
-    native = LEVEL_SYNONYMS.get(native.lower(), native.lower())
+    native = levels.from_word(native) or native.lower()
     entry["native_geography"] = native
-    if not entry.get("geographies") and native in NESTS_IN:
-        entry["geographies"] = [native, *NESTS_IN[native]]
-    entry["geographies"] = [LEVEL_SYNONYMS.get(g.lower(), g.lower()) for g in entry.get("geographies", [])]
+    if not entry.get("geographies") and native in levels:
+        entry["geographies"] = [native, *levels.nests_in(native)]
+    entry["geographies"] = [levels.from_word(g) or g.lower() for g in entry.get("geographies", [])]
     return entry
 
 
@@ -688,12 +675,12 @@ def catalogue_additions(
     return text, new, problems
 
 
-def catalogue_entries(tables: list[Table]) -> list[tuple[dict[str, Any], str, int | None]]:
+def catalogue_entries(tables: list[Table], levels: Levels) -> list[tuple[dict[str, Any], str, int | None]]:
     """Raw entries from catalogue sheets: one row per new indicator, one column per field."""
     entries = []
     for table in tables:
         for index, record in enumerate(table.frame.to_dict("records")):
             if not any(str(v).strip() for v in record.values()):
                 continue
-            entries.append((entry_from_fields(record), table.label, table.row_number(index)))
+            entries.append((entry_from_fields(record, levels), table.label, table.row_number(index)))
     return entries

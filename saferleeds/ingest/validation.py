@@ -267,8 +267,9 @@ def _tables(
         report.problems.extend(warnings)
         data_tables += data
         catalogue_tables += sheets
-    entries = catalogue_entries(catalogue_tables) + [
-        (entry_from_fields(e), "new-indicator form", None) for e in new_entries
+    levels = dataset.catalogue.levels
+    entries = catalogue_entries(catalogue_tables, levels) + [
+        (entry_from_fields(e, levels), "new-indicator form", None) for e in new_entries
     ]
     catalogue_text = dataset.paths.catalogue.read_text(encoding="utf-8")
     new_text, new_indicators, problems = catalogue_additions(entries, dataset.catalogue, catalogue_text)

@@ -7,16 +7,22 @@ from datetime import datetime
 
 import pandas as pd
 
+from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import month_ranges
 from saferleeds.ingest.modelled import RECORDED_CRIME_2017, SEED
 from saferleeds.ingest.store import MAX_EXPANDED_BYTES, MAX_UPLOAD_BYTES, last_updates
 
-UNIT_WORDS = {
-    "count": "a number of events",
-    "percent": "a percentage",
-    "rate": "a rate per 1,000",
-}
+
+def unit_words(indicator: Indicator) -> str:
+    """What kind of number the indicator is, in words."""
+    return {
+        "count": "a number of events",
+        "percent": "a percentage",
+        "rate": f"a rate {indicator.rates.words} of its own denominator",
+    }.get(indicator.unit, indicator.unit)
+
+
 POLARITY_WORDS = {
     "higher_is_worse": "higher is worse",
     "higher_is_better": "higher is better",
@@ -43,7 +49,7 @@ def _coverage(dataset: Dataset, indicator_id: str) -> tuple[str, str]:
         return "no data yet", "no data yet"
     periods = month_ranges(list(rows["period"].unique()))
     parts = []
-    for status in ("recorded", "provisional", "modelled"):
+    for status in dataset.catalogue.statuses.ids:
         months = rows.loc[rows["status"] == status, "period"].unique()
         if len(months):
             parts.append(f"{status}: {month_ranges(list(months))}")
@@ -69,7 +75,7 @@ def catalogue_table(dataset: Dataset) -> pd.DataFrame:
                 {
                     "Indicator": indicator.label,
                     "Definition": indicator.definition,
-                    "Unit": UNIT_WORDS.get(indicator.unit, indicator.unit),
+                    "Unit": unit_words(indicator),
                     "Polarity": POLARITY_WORDS.get(indicator.polarity, indicator.polarity),
                     "Priorities": ", ".join(catalogue.priority(p).label for p in indicator.priorities),
                     "Focus themes": ", ".join(catalogue.theme(t).short for t in indicator.themes) or "none",

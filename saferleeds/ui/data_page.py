@@ -320,7 +320,7 @@ def draw_fetch(dataset: Dataset) -> None:
             client = police_uk_api.Client(base_url=police_uk_api.api_url())
             uploads, lines = police_uk_api.fetch_police_uk(
                 months,
-                dataset.boundaries("city"),
+                dataset.boundaries(dataset.catalogue.levels.city),
                 police_uk_api.default_cache(dataset.paths),
                 client,
                 lambda fraction, text: bar.progress(fraction, text=escape(text)),

@@ -14,8 +14,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from saferleeds.core.catalogue import load_catalogue
 from saferleeds.core.geography import slugify
+from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
+from saferleeds.core.vocabulary import DisclosureRule
 from saferleeds.present.export import render, tables
+from saferleeds.ui.data import get_dataset_or_none
 
 Chart = alt.TopLevelMixin | dict
 Table = pd.DataFrame | Callable[[], pd.DataFrame]
@@ -28,6 +32,13 @@ CHART_FORMATS = (  # label, renderer, file suffix, MIME type, icon
 
 def _file_stem(name: str) -> str:
     return slugify(name) or "download"
+
+
+def _disclosure_rule() -> DisclosureRule:
+    """The disclosure rule of the data in use (the shipped catalogue's when the data cannot be loaded)."""
+    dataset = get_dataset_or_none()
+    catalogue = dataset.catalogue if dataset is not None else load_catalogue(dataset_paths(PROJECT_ROOT).catalogue)
+    return catalogue.disclosure
 
 
 def _table(frame: Table) -> pd.DataFrame:
@@ -83,7 +94,7 @@ def table_download(
     """
     (container or st).download_button(
         label,
-        data=lambda: tables.csv_bytes(tables.protect(_table(frame), applies=disclosure)),
+        data=lambda: tables.csv_bytes(tables.protect(_table(frame), _disclosure_rule(), applies=disclosure)),
         file_name=f"{_file_stem(name)}.csv",
         mime="text/csv",
         key=key or f"download-{_file_stem(name)}-csv",

@@ -5,14 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from saferleeds.analysis.selection import (
-    DEFAULT_LEVEL,
-    MAP_LEVELS,
-    MEASURE_LABELS,
-    Selection,
-    default_indicator,
-    indicator_options,
-)
+from saferleeds.analysis.selection import Selection, default_indicator, indicator_options, measure_options
+from saferleeds.core.catalogue import Catalogue
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
 
@@ -24,89 +18,105 @@ def _month_label(month: pd.Timestamp) -> str:
     return month.strftime("%b %Y")
 
 
+def _priority_and_theme(catalogue: Catalogue) -> tuple[str | None, str | None]:
+    priority = st.selectbox(
+        "Priority",
+        [ALL] + [p.id for p in catalogue.priorities],
+        key="priority",
+        bind="query-params",
+        format_func=lambda p: "All priorities" if p == ALL else catalogue.priority(p).short,
+        help="; ".join(f"{p.short}: {p.label}" for p in catalogue.priorities),
+    )
+    theme = st.selectbox(
+        "Focus theme",
+        [ALL] + [t.id for t in catalogue.themes],
+        key="theme",
+        bind="query-params",
+        format_func=lambda t: "All focus themes" if t == ALL else catalogue.theme(t).short,
+    )
+    return (None if priority == ALL else priority), (None if theme == ALL else theme)
+
+
+def _indicator(catalogue: Catalogue, priority: str | None, theme: str | None) -> str:
+    options = indicator_options(catalogue, priority, theme)
+    if not options:
+        st.warning("No indicator has both this priority and this focus theme; showing all indicators.")
+        options = indicator_options(catalogue, None, None)
+    ids = [i.id for i in options]
+    default = default_indicator(catalogue, options)
+    return st.selectbox(
+        "Indicator",
+        ids,
+        index=ids.index(default.id) if default else 0,
+        key="indicator",
+        bind="query-params",
+        format_func=lambda i: catalogue.indicator(i).label,
+    )
+
+
+def _level_and_area(dataset: Dataset) -> tuple[str, str | None]:
+    catalogue = dataset.catalogue
+    levels = list(catalogue.levels.map_levels)
+    level = st.selectbox(
+        "Area type",
+        levels,
+        index=levels.index(catalogue.meta["default_level"]),
+        key="level",
+        bind="query-params",
+        format_func=lambda lv: catalogue.level(lv).label,
+    )
+    areas = dataset.geography.level_areas(level)
+    names = dict(zip(areas["code"], areas["name"], strict=True))
+    area = st.selectbox(
+        "Area",
+        [ALL, *list(areas["code"])],
+        key="area",
+        bind="query-params",
+        format_func=lambda c: "All of Leeds" if c == ALL else names.get(c, c),
+    )
+    return level, (None if area == ALL else area)
+
+
+def _period(dataset: Dataset) -> Period:
+    months = list(dataset.months)
+    shown = dataset.catalogue.thresholds.default_months
+    period = st.select_slider(
+        "Period",
+        options=months,
+        value=(months[max(0, len(months) - shown)], months[-1]),
+        key="period",
+        bind="query-params",
+        format_func=_month_label,
+        help="Months included, first and last. Changes compare with the same months a year earlier.",
+    )
+    start, end = period if isinstance(period, tuple | list) else (period, period)
+    return Period(pd.Timestamp(start), pd.Timestamp(end))
+
+
+def _measure(catalogue: Catalogue) -> str:
+    options = measure_options(catalogue)
+    return st.radio(
+        "Measure",
+        list(options),
+        key="measure",
+        bind="query-params",
+        format_func=options.get,
+        help=f"Rates use {catalogue.rates.population_label} ({catalogue.rates.population_source}). "
+        "Survey indicators are always shown as percentages.",
+    )
+
+
 def shared_filters(dataset: Dataset) -> Selection:
     """Draw the shared filters (each bound to a URL query parameter) and return the selection."""
     catalogue = dataset.catalogue
     with st.sidebar:
         st.markdown("**Show me**")
-        priorities = [ALL] + [p.id for p in catalogue.priorities]
-        priority = st.selectbox(
-            "Priority",
-            priorities,
-            key="priority",
-            bind="query-params",
-            format_func=lambda p: "All priorities" if p == ALL else catalogue.priority(p).short,
-            help="; ".join(f"{p.short}: {p.label}" for p in catalogue.priorities),
-        )
-        themes = [ALL] + [t.id for t in catalogue.themes]
-        theme = st.selectbox(
-            "Focus theme",
-            themes,
-            key="theme",
-            bind="query-params",
-            format_func=lambda t: "All focus themes" if t == ALL else catalogue.theme(t).short,
-        )
-        priority_id = None if priority == ALL else priority
-        theme_id = None if theme == ALL else theme
-        options = indicator_options(catalogue, priority_id, theme_id)
-        if not options:
-            st.warning("No indicator has both this priority and this focus theme; showing all indicators.")
-            options = indicator_options(catalogue, None, None)
-        default = default_indicator(options)
-        indicator = st.selectbox(
-            "Indicator",
-            [i.id for i in options],
-            index=[i.id for i in options].index(default.id),
-            key="indicator",
-            bind="query-params",
-            format_func=lambda i: catalogue.indicator(i).label,
-        )
-        level = st.selectbox(
-            "Area type",
-            list(MAP_LEVELS),
-            index=MAP_LEVELS.index(DEFAULT_LEVEL),
-            key="level",
-            bind="query-params",
-            format_func=lambda lv: catalogue.level(lv).label,
-        )
-        areas = dataset.geography.level_areas(level)
-        names = dict(zip(areas["code"], areas["name"], strict=True))
-        area = st.selectbox(
-            "Area",
-            [ALL, *list(areas["code"])],
-            key="area",
-            bind="query-params",
-            format_func=lambda c: "All of Leeds" if c == ALL else names.get(c, c),
-        )
-        months = list(dataset.months)
-        default_period = (months[max(0, len(months) - 12)], months[-1])
-        period = st.select_slider(
-            "Period",
-            options=months,
-            value=default_period,
-            key="period",
-            bind="query-params",
-            format_func=_month_label,
-            help="Months included, first and last. Changes compare with the same months a year earlier.",
-        )
-        measure = st.radio(
-            "Measure",
-            list(MEASURE_LABELS),
-            key="measure",
-            bind="query-params",
-            format_func=MEASURE_LABELS.get,
-            help="Rates use mid-2015 resident population (ONS). Survey indicators are always shown as percentages.",
-        )
-    start, end = period if isinstance(period, tuple | list) else (period, period)
-    return Selection(
-        priority=priority_id,
-        theme=theme_id,
-        indicator=indicator,
-        level=level,
-        area=None if area == ALL else area,
-        period=Period(pd.Timestamp(start), pd.Timestamp(end)),
-        measure=measure,
-    )
+        priority, theme = _priority_and_theme(catalogue)
+        indicator = _indicator(catalogue, priority, theme)
+        level, area = _level_and_area(dataset)
+        period = _period(dataset)
+        measure = _measure(catalogue)
+    return Selection(priority, theme, indicator, level, area, period, measure)
 
 
 def current_query(**overrides: str) -> list[tuple[str, str]]:

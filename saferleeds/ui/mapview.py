@@ -11,13 +11,13 @@ from functools import partial
 
 import streamlit as st
 
-from saferleeds.analysis.hotspots import HOTSPOT_LEVEL
 from saferleeds.analysis.selection import Selection
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.text import sentence_case
 from saferleeds.present.export import figures
 from saferleeds.present.maps.classes import CLASSIFICATIONS
 from saferleeds.present.maps.deck import MAP_HEIGHT, build_deck, map_style, selected_code
-from saferleeds.present.maps.model import OUTLINE_LEVELS, SHOW_OPTIONS, MapModel, MapOptions
+from saferleeds.present.maps.model import SHOW_OPTIONS, MapModel, MapOptions
 from saferleeds.present.maps.table import area_panel, can_print, map_description, table_for_download, table_frame
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
@@ -29,11 +29,11 @@ GENERATION_KEY = "_map_generation"
 RESETS_KEY = "_map_view_resets"
 PICKER_KEY = "map_area_picker"
 SEEN_KEY = "_map_seen_selection"
-OUTLINE_NAMES = {"neighbourhood": "Priority neighbourhoods", "committee": "Community committee areas"}
 
 
-def map_controls(selection: Selection) -> MapOptions:
+def map_controls(dataset: Dataset, selection: Selection) -> MapOptions:
     """The map's own choices, each kept in the URL; the same widgets are drawn at every level."""
+    finest = dataset.catalogue.levels.finest
     first, second, third = st.columns([1.2, 1, 1.1], vertical_alignment="bottom")
     show = first.segmented_control(
         "Show",
@@ -55,10 +55,10 @@ def map_controls(selection: Selection) -> MapOptions:
     )
     outlines = third.multiselect(
         "Outlines",
-        list(OUTLINE_LEVELS),
+        list(dataset.catalogue.levels.outline_levels),
         key="map_outlines",
         bind="query-params",
-        format_func=OUTLINE_NAMES.get,
+        format_func=lambda level: sentence_case(dataset.catalogue.level(level).plural),
         placeholder="None",
         help="Draw these boundaries over the map for reference.",
     )
@@ -73,7 +73,7 @@ def map_controls(selection: Selection) -> MapOptions:
         "Hot and cold spots",
         key="map_hotspots",
         bind="query-params",
-        disabled=selection.level != HOTSPOT_LEVEL,
+        disabled=selection.level != finest,
         help="Clusters of high or low values among neighbouring small areas (Getis-Ord Gi*). "
         "Choose the small area (LSOA) area type to use them.",
     )
@@ -82,7 +82,7 @@ def map_controls(selection: Selection) -> MapOptions:
         classification=classification,
         hex_view=bool(hex_view),
         outlines=tuple(outlines),
-        hotspots=bool(hotspots) and selection.level == HOTSPOT_LEVEL,
+        hotspots=bool(hotspots) and selection.level == finest,
     )
 
 
@@ -216,14 +216,14 @@ def draw_map_downloads(dataset: Dataset, model: MapModel, selection: Selection) 
     )
     st.caption(
         "The downloaded map shows the values on the real map, in natural-breaks classes, with its legend and "
-        "source; counts are shown per 1,000 residents so areas of different sizes compare."
+        f"source; counts are shown {dataset.catalogue.rates.words} residents so areas of different sizes compare."
     )
 
 
 def draw_unavailable(dataset: Dataset, model: MapModel) -> None:
     """Say why there is no map, and offer the area types that have data."""
     indicator = model.indicator
-    levels = [lv for lv in indicator.geographies if lv != "city" and lv != model.level]
+    levels = [lv for lv in indicator.geographies if lv not in (dataset.catalogue.levels.city, model.level)]
     if not levels:
         st.info(
             f"{indicator.label} is only published for Leeds as a whole, so it cannot be mapped.",

@@ -33,7 +33,7 @@ def follow_place(dataset: Dataset, selection: Selection) -> str | None:
     if not found:
         return f"No area called “{raw}” was found, so this shows the area chosen in the sidebar."
     level, code = found
-    if level == "city":
+    if level == dataset.catalogue.levels.city:
         if selection.area is not None:
             request_filters(area=ALL_AREAS)
         return None

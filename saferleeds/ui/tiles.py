@@ -46,7 +46,7 @@ def _figure_block(figure: Figure, heading: str, colours: dict[str, str]) -> None
 
 
 def draw_tile(dataset: Dataset, tile: Tile, period: Period) -> None:
-    colours = dataset.catalogue.change_colours
+    colours = dataset.catalogue.palettes.judgement
     indicator = tile.indicator
     with st.container(border=True, key=f"tile-{indicator.id}"):
         st.markdown(f"### {escape(indicator.short_label)}", help=indicator.definition)
@@ -77,15 +77,16 @@ def _draw_sparkline(dataset: Dataset, tile: Tile, period: Period) -> None:
     """The tile's small chart, what it shows in words, its numbers, and a printable chart to download."""
     indicator = tile.indicator
     description = tile.sparkline_description()
-    st.vega_lite_chart(sparkline_spec(tile.series, description=description), width="stretch")
+    st.vega_lite_chart(
+        sparkline_spec(tile.series, dataset.catalogue.statuses, description=description), width="stretch"
+    )
     st.caption(escape(description))
     area = tile.area.area_code if tile.area is not None and tile.area.available else None
-    below = dataset.catalogue.thresholds["disclosure_below"]
     chart_downloads(
         lambda: figures.trend_chart(dataset, indicator.id, area, period, tile.measure),
         f"{indicator.short_label}, {tile.series_name}, {period.label()}",
         key=f"tile-{indicator.id}-download",
-        numbers=lambda: tile_table(tile, below),
+        numbers=lambda: tile_table(tile, dataset.catalogue),
     )
     name = f"{indicator.label}, {tile.series_name}"
-    numbers_table(lambda: tile_table(tile, below), f"tile-{indicator.id}-numbers", name)
+    numbers_table(lambda: tile_table(tile, dataset.catalogue), f"tile-{indicator.id}-numbers", name)

@@ -62,7 +62,9 @@ def make_tables() -> None:
     recoded = wards[wards["ward_code_2018"] != wards["ward_code_2025"]].head(3)
     plain = wards[wards["ward_code_2018"] == wards["ward_code_2025"]].head(3)
     rows = []
-    for vintage, (_, ward) in zip(("ward_code_2018", "ward_code_2019", "ward_code_2025"), recoded.iterrows(), strict=True):
+    for vintage, (_, ward) in zip(
+        ("ward_code_2018", "ward_code_2019", "ward_code_2025"), recoded.iterrows(), strict=True
+    ):
         rows.append(("feel_safe", ward[vintage], "2025-03", 412, 500, "provisional", "Leeds residents survey"))
     for _, ward in plain.iterrows():
         rows.append(("feel_safe", ward["ward_code"], "2025-03", 430, 510, "", ""))

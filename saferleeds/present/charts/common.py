@@ -23,9 +23,8 @@ MONTH_AXIS = alt.Axis(format="%b %Y", labelOverlap="greedy", labelSeparation=6, 
 LEGEND = {"orient": "bottom", "direction": "vertical", "labelLimit": 260, "titleLimit": 260}
 
 
-def area_colour_scale(areas: list[str], palette: Palette | None = None, reference: str = "Leeds") -> alt.Scale:
+def area_colour_scale(areas: list[str], palette: Palette, reference: str = "Leeds") -> alt.Scale:
     """One colour per area in the order given; Leeds, the reference, always has the reference colour."""
-    palette = palette or Palette()
     others = iter(palette.areas * 2)
     colours = [palette.reference if area == reference else next(others) for area in areas]
     return alt.Scale(domain=areas, range=colours)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from saferleeds.core.status import STATUS_LABELS
+from saferleeds.core.catalogue import Palette
+from saferleeds.core.vocabulary import RECORDED
 from saferleeds.present.charts.common import LEGEND, MONTH_AXIS, NEUTRAL, finish_chart, number_format
 from saferleeds.present.charts.status_lines import dashed_by_status, status_segments
 from saferleeds.present.charts.time_series import notes_layers
@@ -34,13 +35,14 @@ def control_chart(
     notes: pd.DataFrame | None = None,
     unit_kind: str = "count",
     height: int = 300,
+    palette: Palette,
 ) -> alt.LayerChart:
     """An XmR control chart: the monthly line, its average and limits, and signalling months marked."""
     frame = data.assign(area="value")
-    segments = status_segments(frame[["area", "period", "shown", "status"]], "area")
+    segments = status_segments(frame[["area", "period", "shown", "status"]], "area", palette.statuses)
     x = alt.X("period:T", title=None, axis=MONTH_AXIS)
     y = alt.Y("shown:Q", title=y_title, scale=alt.Scale(zero=False))
-    line = dashed_by_status(segments, frame["status"], x, y, width=1.5, color=NEUTRAL)
+    line = dashed_by_status(segments, frame["status"], x, y, palette.statuses, width=1.5, color=NEUTRAL)
     first = data.iloc[0]
     limits = pd.DataFrame(
         {
@@ -65,7 +67,7 @@ def control_chart(
     )
     marked = frame.assign(
         kind=frame["signal"].map(SIGNAL_KINDS).fillna(""),
-        Data=frame["status"].map(STATUS_LABELS),
+        Data=frame["status"].map(palette.statuses.label),
     )
     tooltip = [
         alt.Tooltip("period:T", title="Month", format="%B %Y"),
@@ -78,7 +80,7 @@ def control_chart(
         .encode(
             x=x,
             y=y,
-            fill=alt.condition(alt.datum.status == "recorded", alt.value(NEUTRAL), alt.value("white")),
+            fill=alt.condition(alt.datum.status == RECORDED, alt.value(NEUTRAL), alt.value("white")),
             tooltip=tooltip,
         )
     )

@@ -36,7 +36,7 @@ def funnel_chart(
     selected: str | None = None,
     unit_kind: str = "rate",
     height: int = 360,
-    palette: Palette | None = None,
+    palette: Palette,
 ) -> alt.LayerChart:
     """Areas as points (value against size) inside 95% and 99.8% limits around the Leeds figure.
 
@@ -71,7 +71,6 @@ def funnel_chart(
         Data=np.where(points["modelled"], MODELLED_POINTS, "Recorded"),
         verdict=[_verdict_short(label) for label in points["verdict_label"]],
     )
-    palette = palette or Palette()
     colours = {
         "Significantly above": palette.above,
         "Not significantly different": palette.reference,

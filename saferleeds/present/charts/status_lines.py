@@ -6,23 +6,25 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from saferleeds.core.status import STATUS_DASH, STATUS_LABELS, STATUS_ORDER
+from saferleeds.core.vocabulary import Statuses
 from saferleeds.present.charts.common import LEGEND
 
 
-def status_segments(frame: pd.DataFrame, group: str, status: str = "status", order: str = "period") -> pd.DataFrame:
+def status_segments(
+    frame: pd.DataFrame, group: str, vocabulary: Statuses, status: str = "status", order: str = "period"
+) -> pd.DataFrame:
     """Split each group's line where its status changes, so each piece can be dashed or solid.
 
     Adds ``segment`` (one id per unbroken run of one status) and ``bridge``: a copy of the point
-    where two pieces meet, put in the weaker piece (modelled is weaker than provisional, which is
-    weaker than recorded) so the line stays continuous and the joining stretch is drawn as the
-    weaker status. Bridge rows carry no tooltip and no point.
+    where two pieces meet, put in the weaker piece (in the catalogue's order of trust) so the line
+    stays continuous and the joining stretch is drawn as the weaker status. Bridge rows carry no
+    tooltip and no point.
     """
     frame = frame.sort_values([group, order], kind="stable").reset_index(drop=True)
     starts = frame[status] != frame.groupby(group, sort=False)[status].shift()
     frame["segment"] = starts.cumsum().astype(int)
     frame["bridge"] = False
-    rank = frame[status].map({s: i for i, s in enumerate(STATUS_ORDER)}).fillna(len(STATUS_ORDER))
+    rank = frame[status].map(vocabulary.rank)
     first_of_group = ~frame[group].duplicated()
     bridges = []
     for i in np.flatnonzero(starts.to_numpy() & ~first_of_group.to_numpy()):
@@ -34,13 +36,18 @@ def status_segments(frame: pd.DataFrame, group: str, status: str = "status", ord
     if bridges:
         extra = pd.DataFrame(bridges).assign(bridge=True)
         frame = pd.concat([frame, extra.astype(frame.dtypes.to_dict())], ignore_index=True)
-    frame["Data"] = frame[status].map(STATUS_LABELS).fillna(frame[status])
+    frame["Data"] = frame[status].map(vocabulary.label)
     return frame
 
 
-def status_dash_scale(statuses: pd.Series) -> alt.Scale:
-    present = [s for s in STATUS_ORDER if s in set(statuses)] or ["recorded"]
-    return alt.Scale(domain=[STATUS_LABELS[s] for s in present], range=[STATUS_DASH[s] for s in present])
+def _present(statuses: pd.Series, vocabulary: Statuses) -> list[str]:
+    return [s for s in vocabulary.ids if s in set(statuses)] or [vocabulary.strongest]
+
+
+def status_dash_scale(statuses: pd.Series, vocabulary: Statuses) -> alt.Scale:
+    """The catalogue's dash for each status present, named by its label."""
+    present = _present(statuses, vocabulary)
+    return alt.Scale(domain=[vocabulary.label(s) for s in present], range=[vocabulary.dash(s) for s in present])
 
 
 def dashed_by_status(
@@ -48,6 +55,7 @@ def dashed_by_status(
     statuses: pd.Series,
     x: alt.X,
     y: alt.Y,
+    vocabulary: Statuses,
     *,
     colour: alt.Color | None = None,
     width: float = 2,
@@ -56,15 +64,14 @@ def dashed_by_status(
 ) -> alt.Chart:
     """Lines broken where the status changes: solid where recorded, dashed where modelled."""
     legend = alt.Legend(**LEGEND) if keyed else None
-    dash = alt.StrokeDash("Data:N", title="Data", scale=status_dash_scale(statuses), legend=legend)
+    dash = alt.StrokeDash("Data:N", title="Data", scale=status_dash_scale(statuses, vocabulary), legend=legend)
     encoding = {"x": x, "y": y, "strokeDash": dash, "detail": "segment:N"}
     if colour is not None:
         encoding["color"] = colour
     return alt.Chart(segments).mark_line(strokeWidth=width, **mark).encode(**encoding)
 
 
-def status_fill_scale(statuses: pd.Series) -> alt.Scale:
-    """Bars: solid blue where recorded, pale where modelled (their outline is dashed too)."""
-    fill = {"recorded": "#2171b5", "provisional": "#6baed6", "modelled": "#c6dbef"}
-    present = [s for s in STATUS_ORDER if s in set(statuses)] or ["recorded"]
-    return alt.Scale(domain=[STATUS_LABELS[s] for s in present], range=[fill[s] for s in present])
+def status_fill_scale(statuses: pd.Series, vocabulary: Statuses) -> alt.Scale:
+    """Bars: the catalogue's fill for each status (solid blue where recorded, pale where modelled)."""
+    present = _present(statuses, vocabulary)
+    return alt.Scale(domain=[vocabulary.label(s) for s in present], range=[vocabulary.get(s).fill for s in present])

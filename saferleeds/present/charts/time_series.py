@@ -7,7 +7,7 @@ import pandas as pd
 
 from saferleeds.core.catalogue import Palette
 from saferleeds.core.periods import MONTH_NAMES, Period
-from saferleeds.core.status import STATUS_DASH, STATUS_LABELS
+from saferleeds.core.vocabulary import RECORDED, Statuses
 from saferleeds.present.charts.common import (
     CHART_TEXT,
     LEGEND,
@@ -27,27 +27,6 @@ from saferleeds.present.charts.status_lines import (
 )
 
 DENSE_MONTHS = 40  # beyond this, modelled months get no point of their own (the dashes say it)
-
-
-def sparkline(series: pd.DataFrame, colour: str = NEUTRAL, title: str = "") -> alt.Chart:
-    """A small monthly line: dashed where modelled, solid with dots where recorded."""
-    data = series.assign(month=series["period"].dt.strftime("%b %Y"))
-    base = alt.Chart(data).encode(
-        x=alt.X("period:T", axis=None),
-        y=alt.Y("shown:Q", axis=None, scale=alt.Scale(zero=False)),
-        tooltip=[
-            alt.Tooltip("month:N", title="Month"),
-            alt.Tooltip("shown:Q", title="Value", format=",.1f"),
-            alt.Tooltip("status:N", title="Status"),
-        ],
-    )
-    modelled = base.transform_filter(alt.datum.status == "modelled").mark_line(
-        strokeDash=STATUS_DASH["modelled"], color=colour, opacity=0.7
-    )
-    recorded = base.transform_filter(alt.datum.status != "modelled").mark_line(
-        point=alt.OverlayMarkDef(size=18, color=colour), color=colour
-    )
-    return alt.layer(modelled, recorded).properties(height=48, title=title).configure_view(strokeWidth=0)
 
 
 def notes_layers(notes: pd.DataFrame | None, x: alt.X | None = None) -> list[alt.Chart]:
@@ -102,17 +81,17 @@ def time_series_chart(
     shade: Period | None = None,
     unit_kind: str = "count",
     height: int = 300,
-    palette: Palette | None = None,
+    palette: Palette,
 ) -> alt.LayerChart:
     """Monthly lines, one per area (column ``area``), dashed and hollow where modelled."""
     frame = data[["area", "period", value, status]].rename(columns={value: "y", status: "status"})
-    segments = status_segments(frame, "area")
+    segments = status_segments(frame, "area", palette.statuses)
     areas = list(dict.fromkeys(frame["area"]))
     scale = area_colour_scale(areas, palette)
     colour = alt.Color("area:N", title="Area", scale=scale, legend=alt.Legend(**LEGEND))
     x = alt.X("period:T", title=None, axis=MONTH_AXIS)
     y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False))
-    lines = dashed_by_status(segments, frame["status"], x, y, colour=colour)
+    lines = dashed_by_status(segments, frame["status"], x, y, palette.statuses, colour=colour)
     real = segments[~segments["bridge"]]
     many_months = real["period"].nunique() > DENSE_MONTHS
     tooltip = [
@@ -122,14 +101,14 @@ def time_series_chart(
         alt.Tooltip("Data:N", title="Data"),
     ]
     points = (
-        alt.Chart(real if not many_months else real[real["status"] == "recorded"])
+        alt.Chart(real if not many_months else real[real["status"] == RECORDED])
         .mark_point(strokeWidth=1.2)
         .encode(
             x=x,
             y=y,
-            size=alt.condition(alt.datum.status == "recorded", alt.value(40), alt.value(14)),
+            size=alt.condition(alt.datum.status == RECORDED, alt.value(40), alt.value(14)),
             color=alt.Color("area:N", scale=scale, legend=None),
-            fill=alt.condition(alt.datum.status == "recorded", alt.Color("area:N", scale=scale), alt.value("white")),
+            fill=alt.condition(alt.datum.status == RECORDED, alt.Color("area:N", scale=scale), alt.value("white")),
             tooltip=tooltip,
         )
     )
@@ -146,14 +125,14 @@ def small_trend(
     description: str,
     unit_kind: str = "rate",
     height: int = 70,
-    palette: Palette | None = None,
+    palette: Palette,
 ) -> alt.LayerChart:
     """A small monthly chart of one indicator for an area and Leeds: lines only, dashed where modelled.
 
     Meant for a list of indicators under one shared key (say in words what the colours and dashes mean).
     """
     frame = data[["area", "period", "shown", "status"]].rename(columns={"shown": "y"})
-    segments = status_segments(frame, "area")
+    segments = status_segments(frame, "area", palette.statuses)
     areas = list(dict.fromkeys(frame["area"]))
     real = segments[~segments["bridge"]]
     x = alt.X("period:T", title=None, axis=alt.Axis(format="%Y", tickCount=3, labelOverlap="greedy", grid=False))
@@ -165,10 +144,12 @@ def small_trend(
         alt.Tooltip("Data:N", title="Data"),
     ]
     colour = alt.Color("area:N", scale=area_colour_scale(areas, palette), legend=None)
-    lines = dashed_by_status(segments, frame["status"], x, y, colour=colour, width=1.8, keyed=False)
+    lines = dashed_by_status(segments, frame["status"], x, y, palette.statuses, colour=colour, width=1.8, keyed=False)
     hover = alt.Chart(real).mark_point(size=60, opacity=0).encode(x=x, y=y, tooltip=tooltip)
     recorded = (
-        alt.Chart(real[real["status"] == "recorded"]).mark_point(size=30, filled=True).encode(x=x, y=y, color=colour)
+        alt.Chart(real[real["status"] == palette.statuses.strongest])
+        .mark_point(size=30, filled=True)
+        .encode(x=x, y=y, color=colour)
     )
     return finish_chart(alt.layer(lines, recorded, hover), title, description, height)
 
@@ -182,17 +163,18 @@ def year_on_year_chart(
     notes: pd.DataFrame | None = None,
     unit_kind: str = "count",
     height: int = 280,
+    palette: Palette,
 ) -> alt.LayerChart:
     """One line per calendar year across the months of the year; the latest year darkest."""
     frame = data.rename(columns={"year": "area"})
     columns = ["area", "month_number", "month", "shown", "status"]
-    segments = status_segments(frame[columns], "area", order="month_number")
+    segments = status_segments(frame[columns], "area", palette.statuses, order="month_number")
     years = sorted(frame["area"].unique())
     shades = ["#9ecae1", "#4292c6", "#08519c", "#08306b"][-len(years) :] if years else []
     colour = alt.Color("area:O", title="Year", scale=alt.Scale(domain=years, range=shades), legend=alt.Legend(**LEGEND))
     x = alt.X("month:N", title=None, sort=list(MONTH_NAMES), axis=alt.Axis(labelAngle=0, labelOverlap=True))
     y = alt.Y("shown:Q", title=y_title, scale=alt.Scale(zero=False))
-    lines = dashed_by_status(segments, frame["status"], x, y, colour=colour)
+    lines = dashed_by_status(segments, frame["status"], x, y, palette.statuses, colour=colour)
     points = (
         alt.Chart(segments[~segments["bridge"]])
         .mark_point(size=26)
@@ -201,7 +183,7 @@ def year_on_year_chart(
             y=y,
             color=alt.Color("area:O", scale=alt.Scale(domain=years, range=shades), legend=None),
             fill=alt.condition(
-                alt.datum.status == "recorded",
+                alt.datum.status == RECORDED,
                 alt.Color("area:O", scale=alt.Scale(domain=years, range=shades)),
                 alt.value("white"),
             ),
@@ -221,10 +203,18 @@ def year_on_year_chart(
 
 
 def seasonality_chart(
-    data: pd.DataFrame, *, y_title: str, title: str, description: str, unit_kind: str = "count", height: int = 260
+    data: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    description: str,
+    unit_kind: str = "count",
+    height: int = 260,
+    palette: Palette,
 ) -> alt.LayerChart:
     """Average by calendar month as bars (pale, with a dashed outline where modelled), lowest to highest."""
-    frame = data.assign(Data=data["status"].map(STATUS_LABELS))
+    statuses = palette.statuses
+    frame = data.assign(Data=data["status"].map(statuses.label))
     x = alt.X("month:N", title=None, sort=list(MONTH_NAMES), axis=alt.Axis(labelAngle=0, labelOverlap=True))
     fmt = number_format(unit_kind)
     tooltip = [
@@ -243,9 +233,9 @@ def seasonality_chart(
             x=x,
             y=alt.Y("average:Q", title=y_title),
             color=alt.Color(
-                "Data:N", title="Data", scale=status_fill_scale(frame["status"]), legend=alt.Legend(**LEGEND)
+                "Data:N", title="Data", scale=status_fill_scale(frame["status"], statuses), legend=alt.Legend(**LEGEND)
             ),
-            strokeDash=alt.StrokeDash("Data:N", scale=status_dash_scale(frame["status"]), legend=None),
+            strokeDash=alt.StrokeDash("Data:N", scale=status_dash_scale(frame["status"], statuses), legend=None),
             tooltip=tooltip,
         )
     )
@@ -259,8 +249,9 @@ def seasonality_chart(
     return finish_chart(alt.layer(bars, ranges, mean_rule), title, description, height)
 
 
-def sparkline_spec(series: pd.DataFrame, colour: str = "#4d4d4d", description: str = "") -> dict:
-    """A small Vega-Lite line of a monthly series: dashed where modelled, solid with dots where recorded.
+def sparkline_spec(series: pd.DataFrame, statuses: Statuses, colour: str = NEUTRAL, description: str = "") -> dict:
+    """A small Vega-Lite line of a monthly series, one layer per status drawn with the catalogue's dash:
+    dashed where modelled, solid with dots where recorded.
 
     Written as a plain specification (not through Altair) because the plan on a page draws many of
     them on every rerun and validating each through Altair costs more than the rest of the page.
@@ -279,33 +270,23 @@ def sparkline_spec(series: pd.DataFrame, colour: str = "#4d4d4d", description: s
             {"field": "status", "title": "Status"},
         ],
     }
+    present = [s for s in statuses.ids if s in {v["status"] for v in values}]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "description": description,
         "data": {"values": values},
         "height": 48,
         "view": {"stroke": None},
-        "layer": [
-            {
-                "transform": [{"filter": "datum.status == 'modelled'"}],
-                "mark": {
-                    "type": "line",
-                    "strokeDash": STATUS_DASH["modelled"],
-                    "color": colour,
-                    "opacity": 0.7,
-                    "aria": False,
-                },
-                "encoding": encoding,
-            },
-            {
-                "transform": [{"filter": "datum.status != 'modelled'"}],
-                "mark": {
-                    "type": "line",
-                    "color": colour,
-                    "point": {"size": 18, "color": colour, "aria": False},
-                    "aria": False,
-                },
-                "encoding": encoding,
-            },
-        ],
+        "layer": [_sparkline_layer(status, statuses, colour, encoding) for status in present],
     }
+
+
+def _sparkline_layer(status: str, statuses: Statuses, colour: str, encoding: dict) -> dict:
+    dash = statuses.dash(status)
+    solid = dash[1] == 0
+    mark: dict = {"type": "line", "color": colour, "aria": False}
+    if solid:
+        mark["point"] = {"size": 18, "color": colour, "aria": False}
+    else:
+        mark.update({"strokeDash": dash, "opacity": 0.7})
+    return {"transform": [{"filter": f"datum.status == '{status}'"}], "mark": mark, "encoding": encoding}

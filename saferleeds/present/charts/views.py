@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import altair as alt
 
-from saferleeds.analysis.aggregate import measure_label
 from saferleeds.analysis.compare import Comparison
+from saferleeds.analysis.measures import measure_label
 from saferleeds.analysis.profiles import Profile, locator_shapes
 from saferleeds.analysis.trends import TrendView
 from saferleeds.core.dataset import Dataset
@@ -32,11 +32,11 @@ def trend_view_chart(view: TrendView, kind: str) -> alt.TopLevelMixin:
         rolling = {"value": "rolling", "status": "rolling_status", "palette": view.palette}
         return time_series_chart(view.series, notes=view.notes, shade=view.period, **rolling, **common)
     if kind == "spc":
-        return control_chart(view.spc, notes=view.notes, **common)
+        return control_chart(view.spc, notes=view.notes, palette=view.palette, **common)
     if kind == "year_on_year":
-        return year_on_year_chart(view.year_on_year, notes=view.year_notes, **common)
+        return year_on_year_chart(view.year_on_year, notes=view.year_notes, palette=view.palette, **common)
     if kind == "seasonality":
-        return seasonality_chart(view.seasonality, **common)
+        return seasonality_chart(view.seasonality, palette=view.palette, **common)
     raise ValueError(f"unknown trend chart '{kind}'")
 
 

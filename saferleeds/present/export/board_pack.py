@@ -12,7 +12,9 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from saferleeds.analysis.aggregate import latest_period, measure_label, summarise
+from saferleeds.analysis.aggregate import latest_period
+from saferleeds.analysis.area_summary import summarise
+from saferleeds.analysis.measures import measure_label
 from saferleeds.analysis.overview import Figure, figure, tile_indicators
 from saferleeds.core.catalogue import Indicator, Priority
 from saferleeds.core.dataset import Dataset
@@ -164,7 +166,7 @@ def resolve_area(dataset: Dataset, text: str | None) -> str | None:
 def parse_period(dataset: Dataset, text: str | None) -> Period:
     """'2024-03..2025-02' (or one month, '2025-02'); nothing means the latest 12 months."""
     if text is None or not str(text).strip():
-        return latest_period(dataset, dataset.catalogue.thresholds["default_months"])
+        return latest_period(dataset, dataset.catalogue.thresholds.default_months)
     match = PERIOD_PATTERN.match(str(text))
     if not match:
         raise DataError(Problem("--period", f"'{text}' is not a period such as 2024-03..2025-02"))
@@ -487,7 +489,7 @@ def assemble(
         tables=tables_by_name,
         notes={"Definitions": notes},
         modelled_note=_modelled_note(sections),
-        change_colours=dict(dataset.catalogue.change_colours),
+        change_colours=dict(dataset.catalogue.palettes.judgement),
     )
 
 

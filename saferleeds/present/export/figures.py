@@ -11,8 +11,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import area_monthly, city_figures, format_value, measure_label, summarise
+from saferleeds.analysis.aggregate import area_monthly
+from saferleeds.analysis.area_summary import city_figures, summarise
+from saferleeds.analysis.measures import format_value, measure_label
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, CITY_NAME
@@ -63,12 +64,12 @@ def _runs(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _series(dataset: Dataset, indicator: Indicator, code: str, window: Period, measure: str) -> pd.DataFrame:
-    below = dataset.catalogue.thresholds["disclosure_below"]
-    level = dataset.geography.level_of(code) or "city"
+    rule = dataset.catalogue.disclosure
+    level = dataset.geography.level_of(code) or dataset.catalogue.levels.city
     monthly = area_monthly(dataset, indicator.id, code, measure)
     monthly = monthly[window.contains(monthly["period"]).to_numpy() & monthly["shown"].notna().to_numpy()]
-    if stats.needs_disclosure_control(indicator.sensitive, level, dataset.catalogue.thresholds["disclosure_levels"]):
-        monthly = monthly[~stats.is_suppressed(monthly["value"], below).to_numpy()]
+    if rule.applies(indicator.sensitive, level):
+        monthly = monthly[~rule.hides(monthly["value"]).to_numpy()]
     name = CITY_NAME if code == CITY_CODE else dataset.geography.name(code)
     frame = pd.DataFrame(
         {
@@ -262,8 +263,8 @@ def choropleth(
     domain = [*labels, SUPPRESSED_LABEL, NO_DATA_LABEL]
     colours = [
         *spread(value_palette(dataset.catalogue, indicator), len(labels)),
-        palettes["suppressed"],
-        palettes["no_data"],
+        palettes.suppressed,
+        palettes.no_data,
     ]
     present = set(data["class"])
     keep = [i for i, name in enumerate(domain) if name in present or i < len(labels)]

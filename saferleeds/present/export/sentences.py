@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from saferleeds.analysis.aggregate import area_row, city_figures, format_value
+from saferleeds.analysis.area_summary import area_row, city_figures
+from saferleeds.analysis.measures import format_value
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE

@@ -21,11 +21,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import CHANGE_WITHHELD, area_monthly, effective_measure, summarise
+from saferleeds.analysis.aggregate import area_monthly
+from saferleeds.analysis.area_summary import CHANGE_WITHHELD, summarise
+from saferleeds.analysis.measures import effective_measure
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import slugify
 from saferleeds.core.periods import Period
+from saferleeds.core.vocabulary import DisclosureRule
 
 # Full-width forms are included because some spreadsheet programs read them as the ASCII ones.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -77,11 +79,11 @@ def neutralise(value: object) -> object:
 
 
 def protect(
-    frame: pd.DataFrame, applies: bool | None = None, below: int = 5, suppressed_column: str = "suppressed"
+    frame: pd.DataFrame, rule: DisclosureRule, applies: bool | None = None, suppressed_column: str = "suppressed"
 ) -> pd.DataFrame:
     """Apply disclosure control to a table with a ``suppressed`` column (as ``analysis.summarise`` gives).
 
-    In suppressed rows the count, value and display columns read "<5"; every other figure that is not
+    In suppressed rows the count, value and display columns read as the rule says ("<5"); every other figure that is not
     an identifier or context (population, funnel limits, status) is withheld, because a rate, a rank or a
     change would let the count be worked out. Where control ``applies`` (default: when any row is
     suppressed), a comparison-period count of 1 to 4 reads "<5" and that row's change is withheld too.
@@ -93,8 +95,8 @@ def protect(
     applies = bool(suppressed.any()) if applies is None else applies
     small_before = np.zeros(len(out), dtype=bool)
     if applies and "previous_count" in out.columns:
-        small_before = stats.is_suppressed(out["previous_count"], below).to_numpy()
-    text = stats.suppressed_text(below)
+        small_before = rule.hides(out["previous_count"]).to_numpy()
+    text = rule.shown_as
     for column in out.columns:
         if column in KEPT_WHEN_SUPPRESSED:
             continue
@@ -119,9 +121,8 @@ def protect(
 
 
 def disclosure_applies(dataset: Dataset, indicator_id: str, level: str) -> bool:
-    thresholds = dataset.catalogue.thresholds
     indicator = dataset.catalogue.indicator(indicator_id)
-    return stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"])
+    return dataset.catalogue.disclosure.applies(indicator.sensitive, level)
 
 
 def change_withheld(row: pd.Series) -> bool:
@@ -142,9 +143,9 @@ def area_table(dataset: Dataset, indicator_id: str, level: str, period: Period) 
     Built from ``analysis.summarise``; counts of sensitive indicators are protected as on screen.
     """
     indicator = dataset.catalogue.indicator(indicator_id)
-    below = dataset.catalogue.thresholds["disclosure_below"]
+    rule = dataset.catalogue.disclosure
     counts = summarise(dataset, indicator_id, level, period, "count")
-    safe = protect(counts, applies=disclosure_applies(dataset, indicator_id, level), below=below)
+    safe = protect(counts, rule, applies=disclosure_applies(dataset, indicator_id, level))
     table = pd.DataFrame({"Area": safe["name"], "Code": safe["code"], "Residents (mid-2015)": safe["population"]})
     if indicator.unit == "count":
         rates = summarise(dataset, indicator_id, level, period, "rate")["value"]
@@ -167,11 +168,11 @@ def area_table(dataset: Dataset, indicator_id: str, level: str, period: Period) 
 def monthly_table(dataset: Dataset, indicator_id: str, codes: Sequence[str], window: Period) -> pd.DataFrame:
     """Monthly figures of the chosen areas (and Leeds), with each month's status, protected as on screen."""
     indicator = dataset.catalogue.indicator(indicator_id)
-    below = dataset.catalogue.thresholds["disclosure_below"]
+    rule = dataset.catalogue.disclosure
     value_name = {"count": "Rate per 1,000 residents", "percent": "Percent", "rate": "Rate per 1,000"}[indicator.unit]
     pieces = []
     for code in codes:
-        level = dataset.geography.level_of(code) or "city"
+        level = dataset.geography.level_of(code) or dataset.catalogue.levels.city
         series = area_monthly(dataset, indicator_id, code, "rate")
         series = series[window.contains(series["period"]).to_numpy()]
         applies = disclosure_applies(dataset, indicator_id, level)
@@ -183,10 +184,10 @@ def monthly_table(dataset: Dataset, indicator_id: str, codes: Sequence[str], win
                 "count": series["value"].to_numpy(),
                 "shown": series["shown"].to_numpy(),
                 "status": series["status"].to_numpy(),
-                "suppressed": stats.is_suppressed(series["value"], below).to_numpy() & applies,
+                "suppressed": rule.hides(series["value"]).to_numpy() & applies,
             }
         )
-        pieces.append(protect(frame, applies=applies, below=below))
+        pieces.append(protect(frame, rule, applies=applies))
     columns = {"name": "Area", "code": "Code", "period": "Month", "count": "Number", "shown": value_name}
     if not pieces:
         return pd.DataFrame(columns=[*columns.values(), "Status"])

@@ -19,7 +19,6 @@ WHOLE_CITY_ZOOM = 9.15  # Leeds (about 35 x 28 km) fits a map about 500 pixels a
 BORDER = [255, 255, 255, 200]
 BORDER_ON_CHANGE = [150, 150, 150, 200]  # "no significant change" is nearly white: its areas need a visible edge
 PIXELS = pdk.types.String("pixels")  # pydeck reads a bare string as an expression
-LAYER_OUTLINE = {"neighbourhood": "outline-neighbourhoods", "committee": "outline-committees"}
 LAYER_HOTSPOTS = "hotspots"
 LAYER_SELECTED = "selected-area"
 LAYER_SELECTED_HALO = "selected-area-halo"
@@ -56,7 +55,7 @@ def map_style() -> str | None:
 
 def city_centre(dataset: Dataset) -> tuple[float, float]:
     def compute() -> tuple[float, float]:
-        xmin, ymin, xmax, ymax = dataset.boundaries("city").total_bounds
+        xmin, ymin, xmax, ymax = dataset.boundaries(dataset.catalogue.levels.city).total_bounds
         return round((ymin + ymax) / 2, 4), round((xmin + xmax) / 2, 4)
 
     return dataset.memo(("city_centre",), compute)
@@ -110,7 +109,7 @@ def hotspot_points(dataset: Dataset, model: MapModel) -> list[dict]:
     if "hotspot_category" not in model.areas.columns:
         return []
     points = level_points(dataset, model.level, model.options.hex_view)
-    top = max(dataset.catalogue.thresholds["hotspot_confidence"])
+    top = max(dataset.catalogue.thresholds.hotspot_confidence)
     chosen = model.areas[model.areas["hotspot_category"] != ""]
     return [
         {"position": points[code], "hot": category == "hot", "r": 160 if confidence >= top else 90}
@@ -143,6 +142,71 @@ def _outline_layer(layer_id: str, features: list[dict], colour: str, width: floa
     )
 
 
+def outline_layer_id(level: str) -> str:
+    """Id of a level's reference-outline layer ('outline-committees')."""
+    return f"outline-{level}s"
+
+
+def _area_layer(dataset: Dataset, model: MapModel, order: list[str]) -> pdk.Layer:
+    return pdk.Layer(
+        "GeoJsonLayer",
+        data=area_features(dataset, model, order),
+        id=model.layer_id,
+        pickable=True,
+        filled=True,
+        stroked=True,
+        get_fill_color="properties.fill",
+        get_line_color=BORDER_ON_CHANGE if model.options.show == "change" else BORDER,
+        line_width_units=PIXELS,
+        get_line_width=0.5 if model.level == dataset.catalogue.levels.finest else 1,
+        auto_highlight=True,
+        highlight_color=[255, 255, 255, 90],
+    )
+
+
+def _outline_layers(dataset: Dataset, model: MapModel) -> list[pdk.Layer]:
+    layers = []
+    for level in model.drawn_outlines:
+        outline = dataset.catalogue.level(level).outline
+        if outline is not None:
+            features = outline_features(dataset, level)
+            layers.append(
+                _outline_layer(outline_layer_id(level), features, outline.colour, outline.width, outline.dashed)
+            )
+    return layers
+
+
+def _hotspot_layer(dataset: Dataset, points: list[dict]) -> pdk.Layer:
+    palettes = dataset.catalogue.palettes
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=points,
+        id=LAYER_HOTSPOTS,
+        pickable=False,
+        filled=True,
+        stroked=True,
+        get_radius="r",  # metres, so markers of neighbouring small areas part as the map zooms in
+        radius_min_pixels=2,
+        radius_max_pixels=14,
+        get_position="position",
+        get_fill_color=f"hot ? {hex_to_rgba(palettes.hot_spot, 235)} : [255, 255, 255, 235]",
+        get_line_color=hex_to_rgba(palettes.cold_spot, 255),
+        line_width_units=PIXELS,
+        get_line_width=1.5,
+    )
+
+
+def _selected_layers(dataset: Dataset, model: MapModel, selected: str | None) -> list[pdk.Layer]:
+    shapes = level_shapes(dataset, model.level, model.options.hex_view)
+    if selected not in shapes:
+        return []
+    chosen = [{"type": "Feature", "properties": {}, "geometry": shapes[selected]}]
+    return [
+        _outline_layer(LAYER_SELECTED_HALO, chosen, "#ffffff", 6, dashed=False),
+        _outline_layer(LAYER_SELECTED, chosen, dataset.catalogue.palettes.selected, 3, dashed=False),
+    ]
+
+
 def build_deck(
     dataset: Dataset,
     model: MapModel,
@@ -153,65 +217,17 @@ def build_deck(
 ) -> CompactDeck:
     """The pydeck map: the areas (or hexagons), reference outlines, hot spots and the selected area.
 
-    Layer ids are stable (see ``area_layer_id`` and the LAYER_* names); only the area layer is
-    clickable. No basemap is requested unless ``style`` names one.
+    Layer ids are stable (see ``area_layer_id``, ``outline_layer_id`` and the LAYER_* names); only the area
+    layer is clickable. No basemap is requested unless ``style`` names one.
     """
-    palettes = dataset.catalogue.palettes
-    codes = list(model.areas["code"])
-    order = feature_order(codes, selected, clicked_index)
-    layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            data=area_features(dataset, model, order),
-            id=model.layer_id,
-            pickable=True,
-            filled=True,
-            stroked=True,
-            get_fill_color="properties.fill",
-            get_line_color=BORDER_ON_CHANGE if model.options.show == "change" else BORDER,
-            line_width_units=PIXELS,
-            get_line_width=0.5 if model.level == "lsoa" else 1,
-            auto_highlight=True,
-            highlight_color=[255, 255, 255, 90],
-        )
-    ]
-    for level in model.drawn_outlines:
-        layers.append(
-            _outline_layer(
-                LAYER_OUTLINE[level],
-                outline_features(dataset, level),
-                palettes[f"outline_{level}"],
-                2.5 if level == "neighbourhood" else 2,
-                dashed=level == "neighbourhood",
-            )
-        )
+    order = feature_order(list(model.areas["code"]), selected, clicked_index)
+    layers = [_area_layer(dataset, model, order), *_outline_layers(dataset, model)]
     points = hotspot_points(dataset, model)
     if points:
-        layers.append(
-            pdk.Layer(
-                "ScatterplotLayer",
-                data=points,
-                id=LAYER_HOTSPOTS,
-                pickable=False,
-                filled=True,
-                stroked=True,
-                get_radius="r",  # metres, so markers of neighbouring small areas part as the map zooms in
-                radius_min_pixels=2,
-                radius_max_pixels=14,
-                get_position="position",
-                get_fill_color=f"hot ? {hex_to_rgba(palettes['hot_spot'], 235)} : [255, 255, 255, 235]",
-                get_line_color=hex_to_rgba(palettes["cold_spot"], 255),
-                line_width_units=PIXELS,
-                get_line_width=1.5,
-            )
-        )
-    shapes = level_shapes(dataset, model.level, model.options.hex_view)
-    if selected in shapes:
-        chosen = [{"type": "Feature", "properties": {}, "geometry": shapes[selected]}]
-        layers.append(_outline_layer(LAYER_SELECTED_HALO, chosen, "#ffffff", 6, dashed=False))
-        layers.append(_outline_layer(LAYER_SELECTED, chosen, palettes["selected"], 3, dashed=False))
+        layers.append(_hotspot_layer(dataset, points))
+    layers += _selected_layers(dataset, model, selected)
     view = pdk.View("MapView", controller={"dragRotate": False, "touchRotate": False, "doubleClickZoom": True})
-    basemap = {"map_provider": None}  # no basemap: nothing is fetched from outside
+    basemap: dict[str, object] = {"map_provider": None}  # no basemap: nothing is fetched from outside
     if style:
         basemap = {"map_style": style, "map_provider": "mapbox" if "mapbox" in style else "carto"}
     return CompactDeck(

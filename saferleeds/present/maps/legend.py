@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from saferleeds.analysis.aggregate import effective_measure
+from saferleeds.analysis.measures import effective_measure
 from saferleeds.core.catalogue import Catalogue, Indicator
 from saferleeds.core.text import sentence_case
 
@@ -75,7 +75,7 @@ def value_format(indicator: Indicator, measure: str) -> tuple[int, str]:
     if unit == "percent":
         return 1, "%"
     if unit == "rate":
-        return 1, " per 1,000"
+        return 1, f" {indicator.rates.words}"
     return 0, ""
 
 
@@ -93,15 +93,17 @@ def legend_html(legend: Legend, catalogue: Catalogue, outlines: tuple[str, ...] 
         )
         count = f'<span style="color:#636363"> ({entry.areas})</span>'
         rows.append(f"<li>{swatch}{html.escape(entry.label)}{count}</li>")
-    for level in outlines:
-        colour = catalogue.palettes[f"outline_{level}"]
-        style = "dashed" if level == "neighbourhood" else "solid"
+    for level_id in outlines:
+        level = catalogue.level(level_id)
+        outline = level.outline
+        if outline is None:
+            continue
+        style = "dashed" if outline.dashed else "solid"
         line = (
             f'<span style="display:inline-block;width:1.1em;height:0;margin-right:.45em;vertical-align:.25em;'
-            f'border-top:3px {style} {colour}"></span>'
+            f'border-top:3px {style} {outline.colour}"></span>'
         )
-        name = "Priority neighbourhood" if level == "neighbourhood" else "Community committee area"
-        rows.append(f"<li>{line}{name} outline</li>")
+        rows.append(f"<li>{line}{html.escape(level.label)} outline</li>")
     for symbol, meaning in legend.markers:
         rows.append(f"<li>{_marker_swatch(symbol, catalogue)}{html.escape(sentence_case(meaning))}</li>")
     notes = "".join(
@@ -117,8 +119,8 @@ def legend_html(legend: Legend, catalogue: Catalogue, outlines: tuple[str, ...] 
 
 def _marker_swatch(symbol: str, catalogue: Catalogue) -> str:
     size = "0.95em" if symbol.startswith("Large") else "0.6em"
-    fill = catalogue.palettes["hot_spot"] if "filled" in symbol else "#ffffff"
-    border = catalogue.palettes["cold_spot"]
+    fill = catalogue.palettes.hot_spot if "filled" in symbol else "#ffffff"
+    border = catalogue.palettes.cold_spot
     return (
         f'<span aria-hidden="true" style="display:inline-block;width:{size};height:{size};border-radius:50%;'
         f'margin:0 .45em 0 .1em;background:{fill};border:1.5px solid {border};vertical-align:-.1em"></span>'

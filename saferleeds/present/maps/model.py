@@ -7,13 +7,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import effective_measure, measure_label, summarise
-from saferleeds.analysis.hotspots import HOTSPOT_LEVEL, hotspots
+from saferleeds.analysis.area_summary import summarise
+from saferleeds.analysis.hotspots import hotspots
+from saferleeds.analysis.measures import effective_measure, measure_label
 from saferleeds.core.catalogue import Catalogue, Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
 from saferleeds.core.text import sentence_case
+from saferleeds.core.vocabulary import DisclosureRule, Statuses
 from saferleeds.present.maps.classes import (
     CLASSIFICATIONS,
     DEFAULT_CLASSIFICATION,
@@ -26,7 +27,6 @@ from saferleeds.present.maps.legend import Legend, LegendEntry, change_format, c
 from saferleeds.present.maps.palettes import change_palette, spread, value_palette
 
 SHOW_OPTIONS = {"value": "The value", "change": "Change on the year before"}
-OUTLINE_LEVELS = ("neighbourhood", "committee")
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class MapModel:
     legend: Legend
     hotspot_note: str | None = None
     available: bool = True
+    ons_codes: bool = False  # the level's codes are official ONS codes (shown in the table)
 
     @property
     def layer_id(self) -> str:
@@ -74,7 +75,7 @@ class MapModel:
         """Reference outlines drawn: none on the hex map, and never a level's own boundaries."""
         if self.options.hex_view:
             return ()
-        return tuple(level for level in OUTLINE_LEVELS if level in self.options.outlines and level != self.level)
+        return tuple(level for level in self.options.outlines if level != self.level)
 
 
 def ordinal(number: int) -> str:
@@ -96,16 +97,17 @@ def change_line(words: str, judgement: str) -> str:
     return f"{sentence_case(words)}{suffix}"
 
 
-def status_text(status: str) -> str:
-    """Modelled or recorded, said so plainly on every tooltip, panel and table row."""
-    return "Modelled, not recorded" if status == "modelled" else sentence_case(status)
+def status_text(status: str, statuses: Statuses) -> str:
+    """How the figure was made, said so plainly on every tooltip, panel and table row ('Modelled, not
+    recorded'; 'Partly modelled (3 of 12 months)')."""
+    return statuses.in_words(status) if status in statuses.ids else sentence_case(status)
 
 
-def change_suppressed(frame: pd.DataFrame, indicator: Indicator, level: str, thresholds: dict) -> pd.Series:
-    """Areas whose change would reveal a hidden small number (this year's or last year's count is 1-4)."""
-    if not stats.needs_disclosure_control(indicator.sensitive, level, thresholds["disclosure_levels"]):
+def change_suppressed(frame: pd.DataFrame, indicator: Indicator, level: str, rule: DisclosureRule) -> pd.Series:
+    """Areas whose change would reveal a hidden small number (this year's or last year's count is hidden)."""
+    if not rule.applies(indicator.sensitive, level):
         return pd.Series(False, index=frame.index)
-    earlier = stats.is_suppressed(frame["previous_count"], thresholds["disclosure_below"])
+    earlier = rule.hides(frame["previous_count"]).set_axis(frame.index)
     return frame["suppressed"] | earlier
 
 
@@ -117,7 +119,7 @@ def map_model(
     model = dataset.memo(
         key, lambda: _map_model(dataset, indicator_id, level, period, measure, options.show, options.classification)
     )
-    if options.hotspots and level == HOTSPOT_LEVEL and model.available:
+    if options.hotspots and level == dataset.catalogue.levels.finest and model.available:
         model = _with_hotspots(dataset, model, options)
     return replace(model, options=options)
 
@@ -130,22 +132,22 @@ def _map_model(
     level_info = catalogue.level(level)
     frame = summarise(dataset, indicator_id, level, period, measure).copy()
     thresholds = catalogue.thresholds
-    k = int(thresholds.get("map_classes", 5))
+    k = thresholds.map_classes
     if show == "change":
         frame, entries = _change_classes(frame, catalogue, indicator, level, classification, k)
         unit = "change in percentage points" if indicator.unit == "percent" else "% change"
         title = f"{indicator.short_label}: change on the same months a year earlier"
         notes = (
             "Only significant changes are coloured by size; the rest say 'no significant change'.",
-            f"Significant means unlikely to be chance alone ({100 * (1 - thresholds['significance']):.0f}% "
+            f"Significant means unlikely to be chance alone ({100 * (1 - thresholds.significance):.0f}% "
             f"confidence). Sizes are grouped by {CLASSIFICATIONS[classification].lower()}.",
         )
     else:
         frame, entries = _value_classes(frame, catalogue, indicator, level, measure, classification, k)
-        unit = measure_label(indicator, measure, catalogue.population["label"])
+        unit = measure_label(indicator, measure)
         title = f"{indicator.short_label}, {unit}"
         notes = (f"Classes: {CLASSIFICATIONS[classification].lower()}.",)
-    _add_tooltip_lines(frame, indicator, level_info.label, level_info.plural)
+    _add_tooltip_lines(frame, indicator, level_info.label, level_info.plural, catalogue.statuses)
     legend = Legend(
         title=f"{title} ({period.short_label()})",
         unit=unit,
@@ -164,10 +166,13 @@ def _map_model(
         areas=frame,
         legend=legend,
         available=available,
+        ons_codes=level_info.ons_codes,
     )
 
 
-def _add_tooltip_lines(frame: pd.DataFrame, indicator: Indicator, level_label: str, plural: str) -> None:
+def _add_tooltip_lines(
+    frame: pd.DataFrame, indicator: Indicator, level_label: str, plural: str, statuses: Statuses
+) -> None:
     """The plain-English lines of each area's tooltip (also used by the panel and the table)."""
     frame["tip_name"] = frame["name"] + f" ({level_label[:1].lower()}{level_label[1:]})"
     frame["tip_shown"] = [f"{indicator.short_label}: {text}" for text in frame["display"]]
@@ -182,7 +187,7 @@ def _add_tooltip_lines(frame: pd.DataFrame, indicator: Indicator, level_label: s
             frame["change_words"], frame["judgement"], frame["change_hidden"], strict=True
         )
     ]
-    frame["tip_status"] = [status_text(s) for s in frame["status"]]
+    frame["tip_status"] = [status_text(s, statuses) for s in frame["status"]]
     frame["tip_hotspot"] = ""
     frame["hotspot"] = ""
 
@@ -191,16 +196,16 @@ def _grey_entries(frame: pd.DataFrame, catalogue: Catalogue, hidden_label: str) 
     entries = []
     hidden = int((frame["class"] == SUPPRESSED).sum())
     if hidden:
-        entries.append(LegendEntry(hidden_label, catalogue.palettes["suppressed"], hidden, "suppressed"))
+        entries.append(LegendEntry(hidden_label, catalogue.palettes.suppressed, hidden, "suppressed"))
     missing = int((frame["class"] == NO_DATA).sum())
     if missing:
-        entries.append(LegendEntry("No data", catalogue.palettes["no_data"], missing, "no_data"))
+        entries.append(LegendEntry("No data", catalogue.palettes.no_data, missing, "no_data"))
     return entries
 
 
 def _hidden_label(catalogue: Catalogue) -> str:
-    below = catalogue.thresholds["disclosure_below"]
-    return f"{stats.suppressed_text(below)}: fewer than {below}, not shown to protect people"
+    rule = catalogue.disclosure
+    return f"{rule.shown_as}: fewer than {rule.below}, not shown to protect people"
 
 
 def _value_classes(
@@ -211,7 +216,7 @@ def _value_classes(
     colours = spread(value_palette(catalogue, indicator), len(classes.bins), first=1)
     frame["shown"] = shown
     frame["class"] = np.where(frame["suppressed"], SUPPRESSED, classes.index)
-    frame["change_hidden"] = change_suppressed(frame, indicator, level, catalogue.thresholds)
+    frame["change_hidden"] = change_suppressed(frame, indicator, level, catalogue.disclosure)
     decimals, suffix = value_format(indicator, measure)
     whole = decimals == 0 and bool(np.all(np.mod(shown.dropna(), 1) == 0))
     minimum = float(shown.min()) if shown.notna().any() else 0.0
@@ -228,9 +233,9 @@ def _value_classes(
 
 def _colour_of(cls: int, colours: list[str], catalogue: Catalogue) -> str:
     if cls == SUPPRESSED:
-        return catalogue.palettes["suppressed"]
+        return catalogue.palettes.suppressed
     if cls == NO_DATA:
-        return catalogue.palettes["no_data"]
+        return catalogue.palettes.no_data
     return colours[cls]
 
 
@@ -252,7 +257,7 @@ def change_values(frame: pd.DataFrame) -> pd.Series:
 def _change_classes(
     frame: pd.DataFrame, catalogue: Catalogue, indicator: Indicator, level: str, method: str, k: int
 ) -> tuple[pd.DataFrame, list[LegendEntry]]:
-    hidden = change_suppressed(frame, indicator, level, catalogue.thresholds)
+    hidden = change_suppressed(frame, indicator, level, catalogue.disclosure)
     frame["change_hidden"] = hidden
     change = change_values(frame).where(~hidden)
     known = change.notna() & frame["change_direction"].isin(["up", "down", "none"])
@@ -270,7 +275,7 @@ def _change_classes(
     fall_labels = [f"Down {t}" for t in class_labels(falls.bins, _min(-change, falling), decimals, suffix)]
     rise_labels = [f"Up {t}" for t in class_labels(rises.bins, _min(change, rising), decimals, suffix)]
 
-    colour = pd.Series(catalogue.palettes["no_data"], index=frame.index)
+    colour = pd.Series(catalogue.palettes.no_data, index=frame.index)
     label = pd.Series("Not enough data to compare", index=frame.index)
     cls = pd.Series(NO_DATA, index=frame.index)
     steady = known & ~rising & ~falling
@@ -282,7 +287,7 @@ def _change_classes(
         for i in np.flatnonzero(mask.to_numpy()):
             j = classes.index[i]
             colour.iat[i], label.iat[i], cls.iat[i] = colours[j], labels[j], sign * (j + 1)
-    colour[hidden], label[hidden], cls[hidden] = catalogue.palettes["suppressed"], _hidden_label(catalogue), SUPPRESSED
+    colour[hidden], label[hidden], cls[hidden] = catalogue.palettes.suppressed, _hidden_label(catalogue), SUPPRESSED
     frame["shown"] = change.where(known)
     frame["class"] = cls.astype(int)
     frame["colour"] = colour
@@ -328,17 +333,17 @@ def _with_hotspots(dataset: Dataset, model: MapModel, options: MapOptions) -> Ma
     frame["tip_hotspot"] = frame["hotspot"]
     frame["hotspot_category"] = category
     frame["hotspot_confidence"] = confidence
-    levels = " and ".join(f"{c:.0%}" for c in sorted(dataset.catalogue.thresholds["hotspot_confidence"]))
+    levels = " and ".join(f"{c:.0%}" for c in sorted(dataset.catalogue.thresholds.hotspot_confidence))
     what = "rates" if effective_measure(model.indicator, model.measure) == "rate" else "numbers"
     note = (
         f"Hot and cold spots: Getis-Ord Gi* on {what} of {model.indicator.short_label.lower()} in "
         f"{model.period.short_label()}, each small area with the areas that touch it, at {levels} confidence."
     )
     markers = (
-        ("Large filled dot", f"hot spot, {max(dataset.catalogue.thresholds['hotspot_confidence']):.0%} confidence"),
-        ("Small filled dot", f"hot spot, {min(dataset.catalogue.thresholds['hotspot_confidence']):.0%} confidence"),
-        ("Large ring", f"cold spot, {max(dataset.catalogue.thresholds['hotspot_confidence']):.0%} confidence"),
-        ("Small ring", f"cold spot, {min(dataset.catalogue.thresholds['hotspot_confidence']):.0%} confidence"),
+        ("Large filled dot", f"hot spot, {max(dataset.catalogue.thresholds.hotspot_confidence):.0%} confidence"),
+        ("Small filled dot", f"hot spot, {min(dataset.catalogue.thresholds.hotspot_confidence):.0%} confidence"),
+        ("Large ring", f"cold spot, {max(dataset.catalogue.thresholds.hotspot_confidence):.0%} confidence"),
+        ("Small ring", f"cold spot, {min(dataset.catalogue.thresholds.hotspot_confidence):.0%} confidence"),
     )
     legend = Legend(
         model.legend.title, model.legend.unit, model.legend.entries, model.legend.notes, model.legend.markers + markers

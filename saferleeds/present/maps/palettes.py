@@ -16,7 +16,7 @@ def hex_to_rgba(colour: str, alpha: int = FILL_ALPHA) -> list[int]:
 
 def value_palette(catalogue: Catalogue, indicator: Indicator) -> list[str]:
     """Sequential palette (light to dark) by polarity: Reds for worse, Greens for better, Purples for context."""
-    return list(catalogue.palettes[indicator.polarity])
+    return catalogue.palettes.for_values(indicator.polarity)
 
 
 def change_palette(catalogue: Catalogue, indicator: Indicator) -> list[str]:
@@ -26,8 +26,8 @@ def change_palette(catalogue: Catalogue, indicator: Indicator) -> list[str]:
     (where more reporting can be good) get a palette that says neither good nor bad.
     """
     if indicator.polarity == "context":
-        return list(catalogue.palettes["change_context"])
-    colours = list(catalogue.palettes["change"])
+        return list(catalogue.palettes.change_context)
+    colours = list(catalogue.palettes.change)
     return colours[::-1] if indicator.polarity == "higher_is_better" else colours
 
 

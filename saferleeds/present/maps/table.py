@@ -7,12 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from saferleeds.analysis.hotspots import HOTSPOT_LEVEL
 from saferleeds.core.text import sentence_case
 from saferleeds.present.maps.legend import value_format
 from saferleeds.present.maps.model import MapModel, change_values
-
-ONS_CODE_LEVELS = ("lsoa", "ward", "constituency")
 
 
 @dataclass(frozen=True)
@@ -75,9 +72,9 @@ def table_frame(model: MapModel) -> pd.DataFrame:
             "Status": areas["tip_status"],
         }
     )
-    if model.level == HOTSPOT_LEVEL and "hotspot_category" in areas.columns:
+    if "hotspot_category" in areas.columns:
         frame["Hot spot analysis"] = areas["hotspot"].replace("", "Not significant")
-    if model.level not in ONS_CODE_LEVELS:
+    if not model.ons_codes:
         frame = frame.drop(columns="ONS code")  # committee and neighbourhood codes are this project's own
     return frame
 
