@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from saferleeds.core.dataset import Dataset, load_dataset
 from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths, dataset_paths
+from saferleeds.ui.registry import PAGES
 from saferleeds.ui.shell import PAGE_FAILED
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -71,15 +72,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DatasetPaths:
     return paths
 
 
-DATA_PAGES = [  # the pages that show indicator values
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/trends.py",
-    "pages/profiles.py",
-    "pages/compare.py",
-    "pages/board_pack.py",
-]
-ALL_PAGES = [*DATA_PAGES, "pages/data.py", "pages/accessibility.py"]
+DATA_PAGES = [p.file for p in PAGES if p.shows_data]  # the pages that show indicator values
+ALL_PAGES = [p.file for p in PAGES]
 
 
 def run_app(page: str | None = None, query: dict[str, str] | None = None, timeout: float = 90) -> AppTest:

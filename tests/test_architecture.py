@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
 
 from saferleeds.core.paths import PROJECT_ROOT
+from saferleeds.ui.registry import PAGES as REGISTRY
 
 LIBRARY = PROJECT_ROOT / "saferleeds"
 BRIDGE = LIBRARY / "ui"
-PAGES = PROJECT_ROOT / "pages"
+PAGES_FOLDER = PROJECT_ROOT / "pages"
 STREAMLIT_FREE = sorted(p for p in LIBRARY.rglob("*.py") if BRIDGE not in p.parents)
 
 
@@ -39,7 +39,7 @@ def test_the_check_sees_an_import_when_there_is_one(tmp_path: Path):
     assert "streamlit.testing" in imported_modules(sample)
 
 
-@pytest.mark.parametrize("path", sorted(PAGES.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(PAGES_FOLDER.glob("*.py")), ids=lambda p: p.name)
 def test_pages_are_thin_and_hold_no_data_logic(path: Path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     functions = [n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
@@ -48,9 +48,11 @@ def test_pages_are_thin_and_hold_no_data_logic(path: Path):
     assert not banned & imported_modules(path), f"{path.name} manipulates data directly"
 
 
-def test_app_is_a_router():
+def test_app_is_a_router_over_the_one_page_registry():
     source = (PROJECT_ROOT / "app.py").read_text(encoding="utf-8")
-    assert "st.navigation" in source and "run_page(" in source
-    pages = {p.name for p in PAGES.glob("*.py")}
-    listed = {name.split("/")[-1] for name in re.findall(r'"pages/([a-z_]+\.py)"', source)}
-    assert listed == pages, f"app.py lists {sorted(listed)} but pages/ holds {sorted(pages)}"
+    assert "st.navigation" in source and "run_page(" in source and "for p in PAGES" in source
+    assert "pages/" not in source, "app.py lists pages itself; they belong in saferleeds/ui/registry.py"
+    pages = {p.name for p in PAGES_FOLDER.glob("*.py")}
+    listed = {Path(entry.file).name for entry in REGISTRY}
+    assert listed == pages, f"the registry lists {sorted(listed)} but pages/ holds {sorted(pages)}"
+    assert sum(entry.default for entry in REGISTRY) == 1 and len({e.slug for e in REGISTRY}) == len(REGISTRY)

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from saferleeds.ui.registry import page_file
+
 PAGE_REQUEST_KEY = "_page_request"
 FILTER_REQUEST_KEY = "_filter_request"
-PAGES = {
-    "overview": "pages/overview.py",
-    "map": "pages/map.py",
-    "trends": "pages/trends.py",
-    "profiles": "pages/profiles.py",
-    "compare": "pages/compare.py",
-    "board_pack": "pages/board_pack.py",
-    "data": "pages/data.py",
-    "accessibility": "pages/accessibility.py",
-}
 
 
 def request_page(page: str, **widget_values: object) -> None:
@@ -26,7 +18,7 @@ def request_page(page: str, **widget_values: object) -> None:
     """
     for key, value in widget_values.items():
         st.session_state[key] = value
-    st.session_state[PAGE_REQUEST_KEY] = PAGES[page]
+    st.session_state[PAGE_REQUEST_KEY] = page_file(page)
 
 
 def request_filters(**widget_values: object) -> None:

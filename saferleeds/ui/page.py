@@ -7,7 +7,8 @@ import streamlit as st
 from saferleeds.analysis.selection import Selection, default_selection, status_line
 from saferleeds.core.dataset import Dataset
 from saferleeds.ui.data import escape, get_dataset
-from saferleeds.ui.navigation import PAGES, ensure_router
+from saferleeds.ui.navigation import ensure_router
+from saferleeds.ui.registry import page_file
 
 SELECTION_KEY = "_selection"
 
@@ -36,4 +37,4 @@ def show_status_line(dataset: Dataset, selection: Selection) -> None:
         f":material/info: {escape(text)}",
         help="Modelled values are estimates made where open data does not exist; recorded values are published data.",
     )
-    columns[1].page_link(PAGES["data"], label="What is modelled?", icon=":material/help:")
+    columns[1].page_link(page_file("data"), label="What is modelled?", icon=":material/help:")

@@ -11,7 +11,8 @@ from saferleeds.core.text import sentence_case
 from saferleeds.present.charts.views import profile_key_trend_chart
 from saferleeds.ui.data import escape
 from saferleeds.ui.figures import show_chart
-from saferleeds.ui.navigation import PAGES, request_filters
+from saferleeds.ui.navigation import request_filters
+from saferleeds.ui.registry import page_file
 
 PLACE = "place"
 PLACE_SEEN = "_place_seen"
@@ -88,7 +89,9 @@ def area_links(links: list[AreaLink], group_by_kind: bool = True) -> None:
         if group_by_kind and link.level_label != kind:
             kind = link.level_label
             st.markdown(f"**{escape(kind)}**")
-        st.page_link(PAGES["profiles"], label=link.name, query_params={PLACE: link.slug}, icon=":material/location_on:")
+        st.page_link(
+            page_file("profiles"), label=link.name, query_params={PLACE: link.slug}, icon=":material/location_on:"
+        )
         if link.relation:
             st.caption(escape(sentence_case(link.relation)))
 
