@@ -297,7 +297,8 @@ def _key_figure(dataset: Dataset, indicator: Indicator, code: str, period: Perio
         return KeyFigure(indicator, "no data", "", "", "", "neutral", "", "no data")
     rate_text = ""
     if indicator.is_count:
-        rate_text = "not shown" if row["suppressed"] else format_value(rate_row["value"], indicator, "rate")
+        rate = rate_row["value"] if rate_row is not None else float("nan")
+        rate_text = "not shown" if row["suppressed"] else format_value(rate, indicator, "rate")
     verdict = "" if row["verdict"] == "not compared" else verdict_label(str(row["funnel_position"]))
     return KeyFigure(
         indicator=indicator,

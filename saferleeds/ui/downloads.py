@@ -8,6 +8,7 @@ spreadsheet would read as a formula written as text.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeAlias
 
 import altair as alt
 import pandas as pd
@@ -21,8 +22,8 @@ from saferleeds.core.vocabulary import DisclosureRule
 from saferleeds.present.export import render, tables
 from saferleeds.ui.data import get_dataset_or_none
 
-Chart = alt.TopLevelMixin | dict
-Table = pd.DataFrame | Callable[[], pd.DataFrame]
+Chart: TypeAlias = alt.TopLevelMixin | dict
+Table: TypeAlias = pd.DataFrame | Callable[[], pd.DataFrame]
 NUMBERS_LABEL = "Numbers behind this chart"
 CHART_FORMATS = (  # label, renderer, file suffix, MIME type, icon
     ("Chart as PNG (print quality)", render.png, "png", "image/png", ":material/image:"),
@@ -39,6 +40,11 @@ def _disclosure_rule() -> DisclosureRule:
     dataset = get_dataset_or_none()
     catalogue = dataset.catalogue if dataset is not None else load_catalogue(dataset_paths(PROJECT_ROOT).catalogue)
     return catalogue.disclosure
+
+
+def _rendered(render_to: Callable[[dict], bytes], document: Callable[[], dict]) -> Callable[[], bytes]:
+    """The file a download button makes when pressed (not before)."""
+    return lambda: render_to(document())
 
 
 def _table(frame: Table) -> pd.DataFrame:
@@ -67,7 +73,7 @@ def chart_downloads(
     for label, render_to, suffix, mime, icon in CHART_FORMATS:
         menu.download_button(
             label,
-            data=lambda render_to=render_to: render_to(document()),
+            data=_rendered(render_to, document),
             file_name=f"{stem}.{suffix}",
             mime=mime,
             key=f"{key}-{suffix}",

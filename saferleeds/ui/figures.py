@@ -8,6 +8,7 @@ chart's spec is remembered with the dataset (keyed on what it shows) and drawn f
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import altair as alt
 import pandas as pd
@@ -31,7 +32,7 @@ def show_chart(
     build: Callable[[], alt.TopLevelMixin],
     notes: pd.DataFrame | None = None,
     widget_key: str | None = None,
-    on_select: str = "ignore",
+    on_select: Literal["ignore", "rerun"] = "ignore",
     *,
     slot: str,
     numbers: Table | None = None,

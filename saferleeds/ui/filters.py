@@ -145,7 +145,7 @@ def area_picker(label: str, key: str, names: dict[str, str], chosen: str | None,
         st.session_state[key] = wanted
     st.selectbox(
         label,
-        [ALL, *sorted(names, key=names.get)],
+        [ALL, *sorted(names, key=lambda code: names[code])],
         key=key,
         format_func=lambda code: "None chosen" if code == ALL else names.get(code, code),
         on_change=_choose_area,

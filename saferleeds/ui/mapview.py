@@ -41,7 +41,7 @@ def map_controls(dataset: Dataset, selection: Selection) -> MapOptions:
         default="value",
         key="map_show",
         bind="query-params",
-        format_func=SHOW_OPTIONS.get,
+        format_func=lambda option: SHOW_OPTIONS[option],
         help="The value for the period, or its change on the same months a year earlier (tested for significance).",
     )
     classification = second.selectbox(
@@ -49,7 +49,7 @@ def map_controls(dataset: Dataset, selection: Selection) -> MapOptions:
         list(CLASSIFICATIONS),
         key="map_classes",
         bind="query-params",
-        format_func=CLASSIFICATIONS.get,
+        format_func=lambda method: CLASSIFICATIONS[method],
         help="How areas are grouped into colours: natural breaks groups similar values, quantiles puts "
         "equal numbers of areas in each colour, equal intervals splits the range evenly.",
     )

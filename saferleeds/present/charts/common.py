@@ -5,6 +5,7 @@ Vega-Lite spec with its text colours and quiet decorative marks.
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import altair as alt
 
@@ -20,7 +21,7 @@ BACKGROUND_AREA = "#dee0e2"
 TITLE_WIDTH = 44  # characters a line, so titles fit a 375 px screen
 SUBTITLE_WIDTH = 56
 MONTH_AXIS = alt.Axis(format="%b %Y", labelOverlap="greedy", labelSeparation=6, tickCount=6)
-LEGEND = {"orient": "bottom", "direction": "vertical", "labelLimit": 260, "titleLimit": 260}
+LEGEND: dict[str, Any] = {"orient": "bottom", "direction": "vertical", "labelLimit": 260, "titleLimit": 260}
 
 
 def area_colour_scale(areas: list[str], palette: Palette, reference: str = "Leeds") -> alt.Scale:
@@ -36,7 +37,7 @@ def title_lines(text: str, width: int = TITLE_WIDTH) -> str | list[str]:
     return lines[0] if len(lines) == 1 else lines
 
 
-def finish_chart(chart: alt.LayerChart | alt.Chart, title: str, description: str, height: int, subtitle: str = ""):
+def finish_chart(chart: Any, title: str, description: str, height: int, subtitle: str = "") -> Any:
     heading = alt.Title(title_lines(title), anchor="start")
     if subtitle:
         heading = alt.Title(title_lines(title), subtitle=title_lines(subtitle, SUBTITLE_WIDTH), anchor="start")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -60,7 +62,7 @@ def dashed_by_status(
     colour: alt.Color | None = None,
     width: float = 2,
     keyed: bool = True,
-    **mark: object,
+    **mark: Any,
 ) -> alt.Chart:
     """Lines broken where the status changes: solid where recorded, dashed where modelled."""
     legend = alt.Legend(**LEGEND) if keyed else None

@@ -4,6 +4,8 @@ and a comparison's funnel plot. The views hold the numbers and words; this modul
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 
 from saferleeds.analysis.compare import Comparison
@@ -20,7 +22,7 @@ from saferleeds.present.charts.time_series import seasonality_chart, small_trend
 
 def trend_view_chart(view: TrendView, kind: str) -> alt.TopLevelMixin:
     """One of the view's charts: monthly, rolling, spc, year_on_year or seasonality."""
-    common = {
+    common: dict[str, Any] = {
         "y_title": sentence_case(view.unit),
         "title": view.title(kind),
         "description": view.description(kind),
@@ -29,7 +31,7 @@ def trend_view_chart(view: TrendView, kind: str) -> alt.TopLevelMixin:
     if kind == "monthly":
         return time_series_chart(view.series, notes=view.notes, shade=view.period, palette=view.palette, **common)
     if kind == "rolling":
-        rolling = {"value": "rolling", "status": "rolling_status", "palette": view.palette}
+        rolling: dict[str, Any] = {"value": "rolling", "status": "rolling_status", "palette": view.palette}
         return time_series_chart(view.series, notes=view.notes, shade=view.period, **rolling, **common)
     if kind == "spc":
         return control_chart(view.spc, notes=view.notes, palette=view.palette, **common)

@@ -62,8 +62,8 @@ def class_labels(
             text = number_text(high, 0) if low >= high else f"{number_text(low, 0)} to {number_text(high, 0)}"
             lower = math.floor(upper) + 1
         else:
-            low, high = number_text(lower, decimals), number_text(upper, decimals)
-            text = high if low == high else f"{low} to {high}"
+            low_text, high_text = number_text(lower, decimals), number_text(upper, decimals)
+            text = high_text if low_text == high_text else f"{low_text} to {high_text}"
             lower = upper
         labels.append(f"{text}{suffix}")
     return labels

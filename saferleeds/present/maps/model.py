@@ -137,7 +137,7 @@ def _map_model(
         frame, entries = _change_classes(frame, catalogue, indicator, level, classification, k)
         unit = "change in percentage points" if indicator.unit == "percent" else "% change"
         title = f"{indicator.short_label}: change on the same months a year earlier"
-        notes = (
+        notes: tuple[str, ...] = (
             "Only significant changes are coloured by size; the rest say 'no significant change'.",
             f"Significant means unlikely to be chance alone ({100 * (1 - thresholds.significance):.0f}% "
             f"confidence). Sizes are grouped by {CLASSIFICATIONS[classification].lower()}.",
