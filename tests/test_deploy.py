@@ -24,7 +24,8 @@ from websockets.asyncio.client import connect
 
 from bench.load_test import Session, page_cookie, websocket_url
 from deploy.control import start, stop
-from deploy.deployment import PROJECT_ROOT, Settings, healthy, nginx_config, read_state, running_state
+from deploy.deployment import PROJECT_ROOT, DeploymentError, Settings, healthy, read_state, running_state
+from deploy.supervisor import Supervisor
 from tests.browser.harness import free_port
 from tests.conftest import copy_default, require
 from tests.test_bench_load_client import in_own_thread
@@ -53,8 +54,8 @@ class Deployment:
         ports = []
         for line in (self.state / "logs" / "access.log").read_text().splitlines():
             if f" route={route} " in line and "upstream=127.0.0.1:" in line:
-                upstream = line.split(" upstream=", 1)[1].split(" ", 1)[0]
-                ports.append(int(upstream.rsplit(":", 1)[1]))  # the last one tried is the one that answered
+                tried = line.split(" upstream=", 1)[1].split(" time=", 1)[0]  # "127.0.0.1:8081, 127.0.0.1:8082"
+                ports.append(int(tried.rsplit(":", 1)[1]))  # the last one tried is the one that answered
         return ports
 
     def route_to(self, port: int) -> str:
@@ -69,20 +70,34 @@ class Deployment:
     def loaded_versions(self, port: int) -> list[str]:
         """The dataset versions the process on ``port`` loaded, in order (from its log)."""
         log = (self.state / "logs" / f"streamlit-{port}.log").read_text()
-        return [line.split("Loaded dataset version ", 1)[1].split()[0] for line in log.splitlines() if "Loaded dataset version" in line]
+        return [
+            line.split("Loaded dataset version ", 1)[1].split()[0]
+            for line in log.splitlines()
+            if "Loaded dataset version" in line
+        ]
 
 
-def get(url: str, cookie: str = "") -> tuple[int, dict[str, str], bytes]:
+def get(url: str, cookie: str = "") -> tuple[int, list[str], bytes]:
+    """Status, the cookies set (``Set-Cookie`` values) and the body of a GET."""
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     with urllib.request.urlopen(request, timeout=60) as response:
-        headers = {name.lower(): value for name, value in response.headers.items()}
-        return response.status, headers, response.read()
+        return response.status, response.headers.get_all("Set-Cookie") or [], response.read()
 
 
-def route_of(headers: dict[str, str]) -> str:
-    cookie = headers.get("set-cookie", "")
-    assert cookie.startswith(f"{ROUTE_COOKIE}="), f"no route cookie in {headers}"
-    return cookie.split(";", 1)[0].split("=", 1)[1]
+def route_set(cookies: list[str]) -> str | None:
+    """The route the proxy gave, if it gave one."""
+    for cookie in cookies:
+        if cookie.startswith(f"{ROUTE_COOKIE}="):
+            return cookie.split(";", 1)[0].split("=", 1)[1]
+    return None
+
+
+def gone(pid: int) -> bool:
+    """The process has ended (a zombie waiting for its parent has ended too)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
 
 
 def wait_until(condition, timeout: float, what: str) -> None:
@@ -115,24 +130,30 @@ def deployment(nginx: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 def test_nginx_accepts_the_configuration_and_it_names_every_process(nginx, tmp_path):
     settings = Settings(workers=3, port=18080, first_worker_port=18081, state=tmp_path, nginx=nginx)
-    (tmp_path / "logs").mkdir()
-    config = tmp_path / "nginx.conf"
-    config.write_text(nginx_config(settings))
-    check = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(config), "-e", str(tmp_path / "logs" / "e.log")], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    assert [port for port in (18081, 18082, 18083) if f"server 127.0.0.1:{port} " in config.read_text()] == [18081, 18082, 18083]
-    assert "${" not in config.read_text()
+    Supervisor(settings).prepare()  # writes nginx.conf and has nginx check it; raises if nginx rejects it
+    config = (tmp_path / "nginx.conf").read_text()
+    named = [port for port in (18081, 18082, 18083) if f"server 127.0.0.1:{port} " in config]
+    assert named == [18081, 18082, 18083]
+    assert "listen 127.0.0.1:18080;" in config and "${" not in config
+
+
+def test_a_rejected_configuration_is_reported_plainly(nginx, tmp_path):
+    settings = Settings(workers=1, port=18080, address="not an address", state=tmp_path, nginx=nginx)
+    with pytest.raises(DeploymentError, match=r"nginx rejected .*nginx.conf"):
+        Supervisor(settings).prepare()
 
 
 def test_each_browser_is_pinned_to_one_process_and_browsers_use_both(deployment):
     first_ports = set()
     for _ in range(16):
-        status, headers, body = get(f"{deployment.url}/")
+        status, cookies, body = get(f"{deployment.url}/")
         assert status == 200 and b"<html" in body.lower()
-        route = route_of(headers)
+        route = route_set(cookies)
+        assert route and f"{ROUTE_COOKIE}={route}; Path=/; HttpOnly; SameSite=Lax" in cookies
         for _ in range(4):
             _, again, _ = get(f"{deployment.url}/_stcore/health", cookie=f"{ROUTE_COOKIE}={route}")
-            assert "set-cookie" not in again, "a browser with a route keeps it"
+            assert route_set(again) is None, "a browser with a route keeps it"
+        wait_until(lambda: len(deployment.served(route)) >= 5, 10, "nginx to log the five requests")  # noqa: B023
         served = deployment.served(route)
         assert len(served) == 5 and len(set(served)) == 1, f"one browser's requests went to {served}"
         first_ports.add(served[0])
@@ -143,7 +164,11 @@ async def journey(base: str) -> list[str]:
     """Through the proxy, as a browser: the page (and its cookie), then Armley and drug offences over the websocket."""
     cookie = await asyncio.to_thread(page_cookie, base)
     async with connect(
-        websocket_url(base), subprotocols=["streamlit"], origin=base, max_size=None, additional_headers={"Cookie": cookie}
+        websocket_url(base),
+        subprotocols=["streamlit"],
+        origin=base,
+        max_size=None,
+        additional_headers={"Cookie": cookie},
     ) as websocket:
         user = Session(websocket)
         runs = [await user.open(""), await user.change_filter("Area", "Armley")]
@@ -162,7 +187,7 @@ def test_a_process_that_dies_is_restarted_while_the_other_serves(deployment):
     (port, pid), (other, _) = sorted(deployment.workers().items())
     route = deployment.route_to(port)
     os.kill(pid, signal.SIGKILL)
-    wait_until(lambda: not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2], 10, "the process to die")
+    wait_until(lambda: gone(pid), 10, "the process to die")
     status, _, body = get(f"{deployment.url}/_stcore/health", cookie=f"{ROUTE_COOKIE}={route}")
     assert (status, body) == (200, b"ok")
     assert deployment.served(route)[-1] == other, "the browser pinned to the dead process is served by the other"
@@ -175,7 +200,24 @@ def test_run_start_and_stop_start_and_end_every_process(nginx, tmp_path):
     port = free_port()
     command = [str(PROJECT_ROOT / "deploy" / "run")]
     options = ["--state", str(state)]
-    started = subprocess.run([*command, "start", "--workers", "1", "--port", str(port), "--worker-port", str(free_port()), "--nginx", nginx, *options], capture_output=True, text=True, timeout=300)
+    started = subprocess.run(
+        [
+            *command,
+            "start",
+            "--workers",
+            "1",
+            "--port",
+            str(port),
+            "--worker-port",
+            str(free_port()),
+            "--nginx",
+            nginx,
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert started.returncode == 0, started.stdout + started.stderr
     assert f"Running at http://127.0.0.1:{port} with 1 Streamlit processes behind nginx" in started.stdout
     recorded = running_state(state)
@@ -183,12 +225,14 @@ def test_run_start_and_stop_start_and_end_every_process(nginx, tmp_path):
     pids = [recorded["supervisor"], recorded["nginx"], *recorded["workers"].values()]
     assert get(f"http://127.0.0.1:{port}/_stcore/health")[2] == b"ok"
 
-    again = subprocess.run([*command, "start", "--port", str(port), *options], capture_output=True, text=True, timeout=60)
+    again = subprocess.run(
+        [*command, "start", "--port", str(port), *options], capture_output=True, text=True, timeout=60
+    )
     assert again.returncode == 1 and "already running" in again.stderr and "Traceback" not in again.stderr
 
     stopped = subprocess.run([*command, "stop", *options], capture_output=True, text=True, timeout=60)
     assert stopped.returncode == 0 and stopped.stdout.strip() == "Stopped"
-    assert not [pid for pid in pids if Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
+    assert all(gone(pid) for pid in pids), "the supervisor, nginx and Streamlit have all ended"
     status = subprocess.run([*command, "status", *options], capture_output=True, text=True, timeout=60)
     assert status.returncode == 3 and status.stdout.strip() == "Not running"
     with pytest.raises(OSError):
