@@ -32,10 +32,12 @@ def parser() -> argparse.ArgumentParser:
         ("serve", "run in the foreground until stopped (containers, systemd)"),
     ):
         command = commands.add_parser(name, help=text)
-        workers = int(os.environ.get("SAFERLEEDS_WORKERS", os.cpu_count() or 1))
+        workers = int(os.environ.get("SAFERLEEDS_WORKERS") or os.cpu_count() or 1)
         command.add_argument("--workers", type=int, default=workers, help="Streamlit processes (default: the cores)")
-        command.add_argument("--address", default=os.environ.get("SAFERLEEDS_ADDRESS", "127.0.0.1"))
-        command.add_argument("--port", type=int, default=int(os.environ.get("SAFERLEEDS_PORT", "8080")))
+        address = os.environ.get("SAFERLEEDS_ADDRESS", "127.0.0.1")
+        command.add_argument("--address", default=address, help="where nginx listens (0.0.0.0: every interface)")
+        port = int(os.environ.get("SAFERLEEDS_PORT") or 8080)
+        command.add_argument("--port", type=int, default=port, help="nginx's port (default 8080)")
         command.add_argument("--worker-port", type=int, default=0, help="first Streamlit port (default: --port + 1)")
         command.add_argument("--home", default=None, help="the data folder (default: $SAFERLEEDS_HOME or the project)")
         command.add_argument("--nginx", default="nginx")

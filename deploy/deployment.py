@@ -79,9 +79,7 @@ def fill(template: str, values: dict[str, object]) -> str:
 
 def nginx_config(settings: Settings) -> str:
     """nginx's configuration for these settings, from the template in ``deploy/nginx.conf``."""
-    servers = "\n".join(
-        f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in settings.worker_ports()
-    )
+    ports = settings.worker_ports()
     return fill(
         TEMPLATE.read_text(encoding="utf-8"),
         {
@@ -90,9 +88,28 @@ def nginx_config(settings: Settings) -> str:
             "address": settings.address,
             "port": settings.port,
             "max_upload": MAX_UPLOAD_MB,
-            "servers": servers,
+            "servers": "\n".join(f"        {server_line(port)}" for port in ports),
+            "pools": "\n".join(pool(route, port, ports) for route, port in enumerate(ports, start=1)),
+            "pool_map": "\n".join(f"        {route} streamlit_{route};" for route in range(1, len(ports) + 1)),
+            "served_map": "\n".join(
+                f"        ~127\\.0\\.0\\.1:{port}$ {route};" for route, port in enumerate(ports, start=1)
+            ),
         },
     )
+
+
+def server_line(port: int, backup: bool = False) -> str:
+    return f"server 127.0.0.1:{port} max_fails=1 fail_timeout=10s{' backup' if backup else ''};"
+
+
+def pool(route: int, port: int, ports: list[int]) -> str:
+    """The upstream for browsers pinned to ``port``: that process, and the others standing in for it."""
+    others = "".join(f"\n        {server_line(other, backup=True)}" for other in ports if other != port)
+    return f"""
+    upstream streamlit_{route} {{
+        zone streamlit_{route} 64k;
+        {server_line(port)}{others}
+    }}"""
 
 
 def worker_command(settings: Settings, port: int) -> list[str]:

@@ -59,13 +59,8 @@ class Deployment:
         return ports
 
     def route_to(self, port: int) -> str:
-        """A route cookie value that the proxy sends to the process on ``port``."""
-        for attempt in range(200):
-            route = f"probe{attempt}"
-            get(f"{self.url}/_stcore/health", cookie=f"{ROUTE_COOKIE}={route}")
-            if self.served(route)[-1:] == [port]:
-                return route
-        raise AssertionError(f"no route reaches port {port}")
+        """The route cookie value that pins a browser to the process on ``port``."""
+        return str(sorted(self.workers()).index(port) + 1)
 
     def loaded_versions(self, port: int) -> list[str]:
         """The dataset versions the process on ``port`` loaded, in order (from its log)."""
@@ -144,20 +139,21 @@ def test_a_rejected_configuration_is_reported_plainly(nginx, tmp_path):
 
 
 def test_each_browser_is_pinned_to_one_process_and_browsers_use_both(deployment):
-    first_ports = set()
-    for _ in range(16):
+    given = []
+    for _ in range(8):
         status, cookies, body = get(f"{deployment.url}/")
         assert status == 200 and b"<html" in body.lower()
         route = route_set(cookies)
         assert route and f"{ROUTE_COOKIE}={route}; Path=/; HttpOnly; SameSite=Lax" in cookies
+        given.append(route)
         for _ in range(4):
             _, again, _ = get(f"{deployment.url}/_stcore/health", cookie=f"{ROUTE_COOKIE}={route}")
-            assert route_set(again) is None, "a browser with a route keeps it"
-        wait_until(lambda: len(deployment.served(route)) >= 5, 10, "nginx to log the five requests")  # noqa: B023
-        served = deployment.served(route)
-        assert len(served) == 5 and len(set(served)) == 1, f"one browser's requests went to {served}"
-        first_ports.add(served[0])
-    assert first_ports == set(deployment.workers()), "new browsers are spread over every process"
+            assert route_set(again) == route, "a pinned browser keeps its route"
+    assert set(given) == {"1", "2"}, "new browsers are spread over both processes"
+    for route in ("1", "2"):
+        wait_until(lambda: len(deployment.served(route)) >= 16, 10, "nginx to log the requests")  # noqa: B023
+        port = sorted(deployment.workers())[int(route) - 1]
+        assert set(deployment.served(route)) == {port}, f"every request with route {route} reached port {port}"
 
 
 async def journey(base: str) -> list[str]:
@@ -186,11 +182,14 @@ def test_a_session_works_over_the_websocket_through_the_proxy(deployment):
 def test_a_process_that_dies_is_restarted_while_the_other_serves(deployment):
     (port, pid), (other, _) = sorted(deployment.workers().items())
     route = deployment.route_to(port)
+    logged = len(deployment.served(route))
     os.kill(pid, signal.SIGKILL)
     wait_until(lambda: gone(pid), 10, "the process to die")
-    status, _, body = get(f"{deployment.url}/_stcore/health", cookie=f"{ROUTE_COOKIE}={route}")
+    status, cookies, body = get(f"{deployment.url}/_stcore/health", cookie=f"{ROUTE_COOKIE}={route}")
     assert (status, body) == (200, b"ok")
+    wait_until(lambda: len(deployment.served(route)) > logged, 10, "nginx to log the request")
     assert deployment.served(route)[-1] == other, "the browser pinned to the dead process is served by the other"
+    assert route_set(cookies) == deployment.route_to(other), "and is pinned to it from now on"
     wait_until(lambda: deployment.workers()[port] != pid, 30, "the supervisor to restart the process")
     wait_until(lambda: healthy(f"http://127.0.0.1:{port}"), 120, "the restarted process to answer")
 

@@ -150,7 +150,8 @@ def test_killing_the_process_serving_a_session_leaves_the_other_serving_it(chrom
     sidebar_select(page, "Indicator", "Drug offences recorded")
     wait_for_location(page, "/trends", "area=Armley", "indicator=Drug+offences+recorded")
     view = page.url
-    served_before = len(deployment.served(route_of(page)))
+    assert route_of(page) == deployment.route_to(first)
+    assert set(deployment.served(route_of(page))) == {first}
 
     os.kill(pid, signal.SIGKILL)
     page.reload()
@@ -159,10 +160,11 @@ def test_killing_the_process_serving_a_session_leaves_the_other_serving_it(chrom
     assert "Drug offences recorded for Armley" in main_text(page), "the reloaded page shows the same view"
     box = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Area", exact=True)
     assert box.input_value() == "Armley"
-    after = deployment.served(route_of(page))[served_before:]
-    assert second in after, "the other process served the session once its own had died"
+    assert deployment.served(deployment.route_to(first))[-1] == second, "the other process stood in"
+    assert route_of(page) == deployment.route_to(second), "and the browser is pinned to it from then on"
 
     sidebar_select(page, "Indicator", "Reported anti-social behaviour")  # and it goes on working
     assert "Reported anti-social behaviour for Armley" in main_text(page)
     wait_until(lambda: deployment.workers()[first] != pid, 30, "the supervisor to restart the killed process")
+    assert set(deployment.served(route_of(page))) == {second}, "the session stayed with its new process"
     page.context.close()
