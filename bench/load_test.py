@@ -59,6 +59,7 @@ FILTERS = {  # sidebar filter: its query parameter
 PAGES = ["", "map", "trends", "profiles", "compare", "data"]  # URL paths; "" is the Overview
 RUN_TIMEOUT = 120.0  # seconds a run may take before the session counts it as an error
 BASELINE_SECONDS = 20.0
+WARM_UP_SECONDS = 5.0
 
 
 class LoadError(Exception):
@@ -375,28 +376,40 @@ def report(target: Target, baseline: Load, loads: list[Load]) -> None:
 
 
 def measure(target: Target, options: argparse.Namespace) -> tuple[Load, list[Load]]:
-    """The single-session baseline, then one load run for each pause."""
+    """The single-session baseline, then one load run for each number of sessions and pause.
+
+    First, one short session per server process (not counted), so each has loaded the data: a process's
+    first page loads the dataset, which is neither a rerun's cost nor a session's memory.
+    """
+    run(target.base, max(1, len(target.pids)), WARM_UP_SECONDS)
     baseline = measure_load(target, 1, options.baseline_seconds, 0.0)
-    return baseline, [measure_load(target, options.sessions, options.seconds, pause) for pause in options.pause]
+    runs = [(sessions, pause) for pause in options.pause for sessions in options.sessions]
+    return baseline, [measure_load(target, sessions, options.seconds, pause) for sessions, pause in runs]
 
 
 def summary(results: list[tuple[Target, Load, list[Load]]]) -> None:
     print("\nSummary (p95 from a change to the page's last message; the baseline is one session on the same address)")
-    print(f"  {'target':<44} {'pause':>5} {'changes':>7} {'median':>7} {'p95':>6} {'single p95':>10} {'errors':>6}")
+    print(
+        f"  {'target':<44} {'sessions':>8} {'pause':>5} {'changes':>7} {'median':>7} {'p95':>6} "
+        f"{'single p95':>10} {'errors':>6} {'memory MB':>9}"
+    )
     for target, baseline, loads in results:
         single = p95(baseline.tally.timings) if baseline.tally.timings else float("nan")
         for load in loads:
             timings = load.tally.timings or [float("nan")]
+            memory = f"{sum(load.memory_after) / 1024:.0f}" if load.memory_after else "-"
             print(
-                f"  {target.name:<44} {load.pause:>4g}s {len(load.tally.timings):>7} "
+                f"  {target.name:<44} {load.sessions:>8} {load.pause:>4g}s {len(load.tally.timings):>7} "
                 f"{statistics.median(timings):>6.2f}s {p95(timings):>5.2f}s {single:>9.2f}s "
-                f"{len(baseline.tally.errors) + len(load.tally.errors):>6}"
+                f"{len(baseline.tally.errors) + len(load.tally.errors):>6} {memory:>9}"
             )
 
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument(
+        "--sessions", type=int, nargs="+", default=[20], help="sessions at once; several values make one run each"
+    )
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument(
         "--pause",
