@@ -345,13 +345,14 @@ def timing_line(load: Load) -> str:
 
 
 def memory_line(baseline: Load, load: Load) -> str:
+    """The processes' memory after one session and after this run, and what this run's sessions added."""
     if not load.memory_after:
         return "  memory: not measured (the server is not on this machine)"
-    growth = (sum(load.memory_after) - sum(baseline.memory_after)) / 1024
+    growth = (sum(load.memory_after) - sum(load.memory_before)) / 1024
     per_process = ", ".join(f"{kb / 1024:.0f}" for kb in load.memory_after)
     return (
         f"  memory: {sum(baseline.memory_after) / 1024:.0f} MB after one session, {per_process} MB per process "
-        f"after {load.sessions} sessions (growth {growth:.0f} MB, {growth / load.sessions:.1f} MB a session)"
+        f"after {load.sessions} sessions (this run added {growth:.0f} MB, {growth / load.sessions:.1f} MB a session)"
     )
 
 
@@ -388,20 +389,23 @@ def measure(target: Target, options: argparse.Namespace) -> tuple[Load, list[Loa
 
 
 def summary(results: list[tuple[Target, Load, list[Load]]]) -> None:
-    print("\nSummary (p95 from a change to the page's last message; the baseline is one session on the same address)")
+    print(
+        "\nSummary (from a change to the page's last message; the baseline is one session on the same address; "
+        "memory is the largest server process's)"
+    )
     print(
         f"  {'target':<44} {'sessions':>8} {'pause':>5} {'changes':>7} {'median':>7} {'p95':>6} "
-        f"{'single p95':>10} {'errors':>6} {'memory MB':>9}"
+        f"{'single p95':>10} {'errors':>6} {'MB/process':>10}"
     )
     for target, baseline, loads in results:
         single = p95(baseline.tally.timings) if baseline.tally.timings else float("nan")
         for load in loads:
             timings = load.tally.timings or [float("nan")]
-            memory = f"{sum(load.memory_after) / 1024:.0f}" if load.memory_after else "-"
+            memory = f"{max(load.memory_after) / 1024:.0f}" if load.memory_after else "-"
             print(
                 f"  {target.name:<44} {load.sessions:>8} {load.pause:>4g}s {len(load.tally.timings):>7} "
                 f"{statistics.median(timings):>6.2f}s {p95(timings):>5.2f}s {single:>9.2f}s "
-                f"{len(baseline.tally.errors) + len(load.tally.errors):>6} {memory:>9}"
+                f"{len(baseline.tally.errors) + len(load.tally.errors):>6} {memory:>10}"
             )
 
 
@@ -450,6 +454,7 @@ def targets(options: argparse.Namespace) -> Iterator[Target]:
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # each figure shows as soon as it is measured
     options = arguments()
     results = []
     for target in targets(options):

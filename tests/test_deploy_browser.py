@@ -21,13 +21,14 @@ from tests.browser.harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
     click_area_on_map,
+    free_port,
     open_map,
     sidebar_select,
     wait_for_location,
     wait_settled,
 )
 from tests.conftest import FIXTURES, copy_default, require
-from tests.test_deploy import ROUTE_COOKIE, Deployment, free_port, wait_until
+from tests.test_deploy import ROUTE_COOKIE, Deployment, wait_until
 
 pytestmark = pytest.mark.browser
 
