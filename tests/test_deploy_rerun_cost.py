@@ -24,6 +24,8 @@ from saferleeds.ui import data as ui_data
 from saferleeds.ui import figures
 from tests.conftest import DATA_PAGES, run_app
 
+pytestmark = pytest.mark.slow  # every data page, twice, with nothing remembered
+
 
 @pytest.fixture(scope="module")
 def drawn_charts():
