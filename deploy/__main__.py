@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from deploy.control import start, stop
-from deploy.deployment import DEFAULT_STATE, DeploymentError, Settings, running_state
+from deploy.deployment import DEFAULT_STATE, DeploymentError, Settings, processes, running_state
 from deploy.supervisor import Supervisor
 
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             Supervisor(settings_from(arguments)).serve()
         elif arguments.command == "start":
             state = start(settings_from(arguments))
-            print(f"Running at {state['url']} with {len(state['workers'])} Streamlit processes behind nginx")
+            print(f"Running at {state['url']} with {processes(len(state['workers']))} behind nginx")
             print(f"Logs: {Path(arguments.state) / 'logs'}; stop with: deploy/run stop")
         elif arguments.command == "stop":
             print("Stopped" if stop(Path(arguments.state).resolve()) else "Not running")

@@ -63,6 +63,10 @@ class Settings:
         return f"http://{host}:{self.port}"
 
 
+def processes(count: int) -> str:
+    return f"{count} Streamlit process{'' if count == 1 else 'es'}"
+
+
 # --------------------------------------------------------------------------- configuration
 
 

@@ -24,6 +24,7 @@ from deploy.deployment import (
     Settings,
     healthy,
     nginx_config,
+    processes,
     wait_healthy,
     worker_command,
     worker_environment,
@@ -139,7 +140,7 @@ class Supervisor:
         with explained(self.logs() / "nginx-error.log"):
             wait_healthy(self.settings.url, self.nginx, "nginx", timeout=30)
         self.record(ready=True)
-        say(f"Ready: {self.settings.url} ({self.settings.workers} Streamlit processes behind nginx)")
+        say(f"Ready: {self.settings.url} ({processes(self.settings.workers)} behind nginx)")
 
     def record(self, ready: bool) -> None:
         write_state(

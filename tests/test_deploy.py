@@ -218,7 +218,7 @@ def test_run_start_and_stop_start_and_end_every_process(nginx, tmp_path):
         timeout=300,
     )
     assert started.returncode == 0, started.stdout + started.stderr
-    assert f"Running at http://127.0.0.1:{port} with 1 Streamlit processes behind nginx" in started.stdout
+    assert f"Running at http://127.0.0.1:{port} with 1 Streamlit process behind nginx" in started.stdout
     recorded = running_state(state)
     assert recorded is not None
     pids = [recorded["supervisor"], recorded["nginx"], *recorded["workers"].values()]
