@@ -1,15 +1,19 @@
-"""Load test: concurrent sessions against one ``streamlit run`` server on loopback.
+"""Load test: concurrent sessions against one ``streamlit run`` process, the deployment, or any address.
 
-Run: ``.venv/bin/python bench/load_test.py [--sessions 20] [--seconds 120] [--pause 0]``.
+Run: ``.venv/bin/python bench/load_test.py [--sessions 20] [--seconds 120] [--pause 5 [0 ...]]`` with one of
+``--compare-deployment`` (one process, then ``deploy/run``'s nginx and one process per core, in the same run),
+``--deployment`` or ``--url ADDRESS ...``; with none of them it starts one process and measures that.
 
-Each session speaks Streamlit's own websocket protocol, as the browser does: it opens the app, then
-keeps changing a shared filter in the sidebar (priority, focus theme, indicator, area type, area) or
-moving to another page until the time is up, with no pause between changes unless ``--pause`` gives one.
-It reports errors (a page that failed, an exception shown, a run that did not finish within two minutes,
-a dropped connection), the time from a filter change to the page's last message (median and p95; moves
-between pages happen but are not timed), and the server's resident memory before and after, so growth
-per session can be judged against the size of one loaded dataset (cached data is shared, not copied per
-session). The baseline is the same interaction with a single session in the same run.
+Each session loads the page as a browser does (keeping any cookie, such as the proxy's route), then speaks
+Streamlit's own websocket protocol: it opens the app, then keeps changing a shared filter in the sidebar
+(priority, focus theme, indicator, area type, area) or moving to another page until the time is up, waiting
+about ``--pause`` seconds between changes as a person reading the page would (0: back to back). It reports
+errors (a page that failed, an exception shown, a run that did not finish within two minutes, a dropped
+connection), the time from a filter change to the page's last message (median and p95; moves between pages
+happen but are not timed), the server processes' processor time per rerun, and their resident memory before
+and after, so growth per session can be judged against the size of one loaded dataset (cached data is
+shared, not copied per session). Every figure is printed beside its baseline: the same interaction with a
+single session, on the same address, in the same run.
 
 The sessions send what a browser sends and receive everything it would receive, charts and map data
 included; they do not draw it. Drawing happens on each user's own device, so twenty browsers drawing on
@@ -20,13 +24,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
+import tempfile
 import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -35,8 +44,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
+from deploy.control import start, stop  # noqa: E402
+from deploy.deployment import DEFAULT_STATE, Settings, running_state  # noqa: E402
 from saferleeds.ui.shell import PAGE_FAILED  # noqa: E402
-from tests.browser.harness import streamlit_server  # noqa: E402
+from tests.browser.harness import free_port, streamlit_server  # noqa: E402
 
 FILTERS = {  # sidebar filter: its query parameter
     "Priority": "priority",
@@ -47,6 +58,8 @@ FILTERS = {  # sidebar filter: its query parameter
 }
 PAGES = ["", "map", "trends", "profiles", "compare", "data"]  # URL paths; "" is the Overview
 RUN_TIMEOUT = 120.0  # seconds a run may take before the session counts it as an error
+BASELINE_SECONDS = 20.0
+WARM_UP_SECONDS = 5.0
 
 
 class LoadError(Exception):
@@ -156,16 +169,37 @@ def websocket_url(base: str) -> str:
     return base.replace("http://", "ws://", 1) + "/_stcore/stream"
 
 
-async def session(
-    base: str, seconds: float, seed: int, timings: list, errors: list, sent: list, pause: float = 0.0
-) -> None:
+def page_cookie(base: str) -> str:
+    """Load the page as a browser does first, and return the cookies it was given (a proxy's route)."""
+    with urllib.request.urlopen(base + "/", timeout=RUN_TIMEOUT) as response:
+        response.read()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    return "; ".join(cookie.split(";", 1)[0] for cookie in cookies)
+
+
+@dataclass
+class Tally:
+    """What a set of sessions did: the timed changes, the bytes each brought back, every rerun, errors."""
+
+    timings: list[float] = field(default_factory=list)
+    sent: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    reruns: int = 0
+
+
+async def session(base: str, seconds: float, seed: int, tally: Tally, pause: float = 0.0) -> None:
     rng = random.Random(seed)
     try:
-        async with connect(websocket_url(base), subprotocols=["streamlit"], origin=base, max_size=None) as websocket:
+        cookie = await asyncio.to_thread(page_cookie, base)
+        headers = {"Cookie": cookie} if cookie else None
+        async with connect(
+            websocket_url(base), subprotocols=["streamlit"], origin=base, max_size=None, additional_headers=headers
+        ) as websocket:
             user = Session(websocket)
             await user.open(rng.choice(PAGES))
             deadline = time.monotonic() + seconds
             while time.monotonic() < deadline:
+                tally.reruns += 1
                 if rng.random() < 0.25 or not user.last.selectboxes:
                     await user.go_to(rng.choice([p for p in PAGES if p in user.pages]))
                     continue
@@ -173,26 +207,25 @@ async def session(
                 option = rng.choice(user.last.selectboxes[label][1])
                 start = time.perf_counter()
                 run = await user.change_filter(label, option)
-                timings.append(time.perf_counter() - start)
-                sent.append(run.bytes)
+                tally.timings.append(time.perf_counter() - start)
+                tally.sent.append(run.bytes)
                 await asyncio.sleep(rng.uniform(0, 2 * pause))  # a person reading the page before the next change
     except Exception as exc:  # a load test reports every failure rather than stopping
-        errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no message'}")
+        tally.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no message'}")
 
 
-async def run_sessions(
-    base: str, sessions: int, seconds: float, pause: float = 0.0
-) -> tuple[list[float], list[str], list[int]]:
-    timings: list[float] = []
-    errors: list[str] = []
-    sent: list[int] = []
-    await asyncio.gather(*(session(base, seconds, i, timings, errors, sent, pause) for i in range(sessions)))
-    return timings, errors, sent
+async def run_sessions(base: str, sessions: int, seconds: float, pause: float = 0.0) -> Tally:
+    tally = Tally()
+    await asyncio.gather(*(session(base, seconds, i, tally, pause) for i in range(sessions)))
+    return tally
 
 
-def run(base: str, sessions: int, seconds: float, pause: float = 0.0) -> tuple[list[float], list[str], list[int]]:
+def run(base: str, sessions: int, seconds: float, pause: float = 0.0) -> Tally:
     """Run ``sessions`` at once for ``seconds``; each waits about ``pause`` seconds between changes."""
     return asyncio.run(run_sessions(base, sessions, seconds, pause))
+
+
+# --------------------------------------------------------------------------- the server processes
 
 
 def rss_kb(pid: int) -> int:
@@ -202,7 +235,14 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-def server_pid(port: int) -> int:
+def cpu_seconds(pid: int) -> float:
+    """Processor time (user and system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pid(port: int) -> int | None:
+    """The ``streamlit run`` process on this machine that serves ``port``, if there is one."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -210,56 +250,218 @@ def server_pid(port: int) -> int:
             command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "streamlit" in command and f"--server.port {port}" in command:
+        if "streamlit" in command and f"--server.port {port} " in command + " ":
             return int(proc.name)
-    raise RuntimeError("server process not found")
+    return None
+
+
+def processes_behind(base: str, state: Path = DEFAULT_STATE) -> list[int]:
+    """The Streamlit processes serving an address on this machine: one process, or a deployment's."""
+    address = urlsplit(base)
+    if address.hostname not in ("127.0.0.1", "localhost") or address.port is None:
+        return []
+    pid = server_pid(address.port)
+    if pid is not None:
+        return [pid]
+    deployment = running_state(state)
+    if deployment and urlsplit(deployment["url"]).port == address.port:
+        return [int(pid) for pid in deployment["workers"].values()]
+    return []
+
+
+@dataclass
+class Target:
+    """An address to measure and the processes behind it (empty when they are not on this machine)."""
+
+    name: str
+    base: str
+    pids: list[int]
+
+    def memory_kb(self) -> list[int]:
+        return [rss_kb(pid) for pid in self.pids]
+
+    def cpu(self) -> float:
+        return sum(cpu_seconds(pid) for pid in self.pids)
+
+
+@contextmanager
+def one_process() -> Iterator[Target]:
+    with streamlit_server() as base:
+        pid = server_pid(int(base.rsplit(":", 1)[1]))
+        yield Target("one process", base, [pid] if pid else [])
+
+
+@contextmanager
+def deployment(workers: int) -> Iterator[Target]:
+    """``deploy/run start`` on free loopback ports, with its state in a temporary folder; stopped afterwards."""
+    with tempfile.TemporaryDirectory(prefix="saferleeds-deploy-") as folder:
+        port = free_port()
+        settings = Settings(workers=workers, port=port, first_worker_port=free_port(), state=Path(folder))
+        state = start(settings)
+        try:
+            name = f"deployment ({workers} processes behind nginx)"
+            yield Target(name, state["url"], [int(pid) for pid in state["workers"].values()])
+        finally:
+            stop(Path(folder))
+
+
+# --------------------------------------------------------------------------- measuring and reporting
+
+
+@dataclass
+class Load:
+    """One load run on a target, with the server side of it."""
+
+    sessions: int
+    seconds: float
+    pause: float
+    tally: Tally
+    cpu: float  # processor seconds the target's processes used during the run
+    memory_before: list[int]  # kB per process
+    memory_after: list[int]
+
+
+def measure_load(target: Target, sessions: int, seconds: float, pause: float) -> Load:
+    memory_before, cpu_before = target.memory_kb(), target.cpu()
+    tally = run(target.base, sessions, seconds, pause)
+    return Load(sessions, seconds, pause, tally, target.cpu() - cpu_before, memory_before, target.memory_kb())
 
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
 
 
-def main() -> None:
+def timing_line(load: Load) -> str:
+    timings = load.tally.timings
+    if not timings:
+        return "no change completed"
+    cpu = ""
+    if load.memory_after and load.tally.reruns:  # the processes are on this machine
+        cpu = f", server processor {1000 * load.cpu / load.tally.reruns:.0f} ms a rerun"
+    return (
+        f"{len(timings)} filter changes ({len(timings) / load.seconds:.1f} a second), "
+        f"median {statistics.median(timings):.2f} s, p95 {p95(timings):.2f} s{cpu}"
+    )
+
+
+def memory_line(baseline: Load, load: Load) -> str:
+    """The processes' memory after one session and after this run, and what this run's sessions added."""
+    if not load.memory_after:
+        return "  memory: not measured (the server is not on this machine)"
+    growth = (sum(load.memory_after) - sum(load.memory_before)) / 1024
+    per_process = ", ".join(f"{kb / 1024:.0f}" for kb in load.memory_after)
+    return (
+        f"  memory: {sum(baseline.memory_after) / 1024:.0f} MB after one session, {per_process} MB per process "
+        f"after {load.sessions} sessions (this run added {growth:.0f} MB, {growth / load.sessions:.1f} MB a session)"
+    )
+
+
+def report(target: Target, baseline: Load, loads: list[Load]) -> None:
+    print(f"\n{target.name}" + (f": {target.base}" if target.base != target.name else ""))
+    print(f"  baseline, 1 session for {baseline.seconds:.0f} s: {timing_line(baseline)}")
+    single = p95(baseline.tally.timings) if baseline.tally.timings else float("nan")
+    for load in loads:
+        print(
+            f"  {load.sessions} sessions for {load.seconds:.0f} s, pausing {load.pause:g} s on average: "
+            f"{timing_line(load)}"
+        )
+        if load.tally.timings:
+            print(
+                f"    p95 {p95(load.tally.timings):.2f} s beside the single session's {single:.2f} s "
+                f"({p95(load.tally.timings) / single:.1f}x); "
+                f"median {statistics.median(load.tally.sent) / 1024:.0f} KB sent per change"
+            )
+        errors = baseline.tally.errors + load.tally.errors
+        print(f"    errors: {len(errors)}" + "".join(f"\n      {error}" for error in errors[:10]))
+        print("  " + memory_line(baseline, load))
+
+
+def measure(target: Target, options: argparse.Namespace) -> tuple[Load, list[Load]]:
+    """The single-session baseline, then one load run for each number of sessions and pause.
+
+    First, one short session per server process (not counted), so each has loaded the data: a process's
+    first page loads the dataset, which is neither a rerun's cost nor a session's memory.
+    """
+    run(target.base, max(1, len(target.pids)), WARM_UP_SECONDS)
+    baseline = measure_load(target, 1, options.baseline_seconds, 0.0)
+    runs = [(sessions, pause) for pause in options.pause for sessions in options.sessions]
+    return baseline, [measure_load(target, sessions, options.seconds, pause) for sessions, pause in runs]
+
+
+def summary(results: list[tuple[Target, Load, list[Load]]]) -> None:
+    print(
+        "\nSummary (from a change to the page's last message; the baseline is one session on the same address; "
+        "memory is the largest server process's)"
+    )
+    print(
+        f"  {'target':<44} {'sessions':>8} {'pause':>5} {'changes':>7} {'median':>7} {'p95':>6} "
+        f"{'single p95':>10} {'errors':>6} {'MB/process':>10}"
+    )
+    for target, baseline, loads in results:
+        single = p95(baseline.tally.timings) if baseline.tally.timings else float("nan")
+        for load in loads:
+            timings = load.tally.timings or [float("nan")]
+            memory = f"{max(load.memory_after) / 1024:.0f}" if load.memory_after else "-"
+            print(
+                f"  {target.name:<44} {load.sessions:>8} {load.pause:>4g}s {len(load.tally.timings):>7} "
+                f"{statistics.median(timings):>6.2f}s {p95(timings):>5.2f}s {single:>9.2f}s "
+                f"{len(baseline.tally.errors) + len(load.tally.errors):>6} {memory:>10}"
+            )
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument(
+        "--sessions", type=int, nargs="+", default=[20], help="sessions at once; several values make one run each"
+    )
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument(
         "--pause",
         type=float,
-        default=0.0,
-        help="average seconds a session reads a page before its next change (0: back to back, the hardest case)",
+        nargs="+",
+        default=[0.0],
+        help="average seconds a session reads a page before its next change (0: back to back, the hardest case); "
+        "several values make one load run each",
     )
-    arguments = parser.parse_args()
-    with streamlit_server() as base:
-        pid = server_pid(int(base.rsplit(":", 1)[1]))
-        started = rss_kb(pid)
-        single, errors, _ = run(base, 1, 20)
-        before = rss_kb(pid)
-        timings, load_errors, sent = run(base, arguments.sessions, arguments.seconds, arguments.pause)
-        after = rss_kb(pid)
-    errors += load_errors
-    if not single or not timings:
-        print(f"No change completed; errors: {errors[:5]}")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--url", nargs="+", help="measure these running addresses (no server is started)")
+    where.add_argument("--deployment", action="store_true", help="start deploy/run's deployment and measure it")
+    where.add_argument(
+        "--compare-deployment", action="store_true", help="one process, then the deployment, in the same run"
+    )
+    parser.add_argument("--baseline-seconds", type=float, default=BASELINE_SECONDS)
+    parser.add_argument(
+        "--state",
+        default=str(DEFAULT_STATE),
+        help="with --url: a running deployment's state folder (to find its processes)",
+    )
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="the deployment's processes")
+    return parser.parse_args()
+
+
+def targets(options: argparse.Namespace) -> Iterator[Target]:
+    """Each target in turn, started when it is reached and stopped before the next one starts."""
+    if options.url:
+        for base in options.url:
+            yield Target(base, base.rstrip("/"), processes_behind(base.rstrip("/"), Path(options.state)))
         return
-    print(
-        f"Baseline, 1 session for 20 s: {len(single)} filter changes, median {statistics.median(single):.2f} s, "
-        f"p95 {p95(single):.2f} s"
-    )
-    print(
-        f"{arguments.sessions} sessions for {arguments.seconds:.0f} s, pausing {arguments.pause:.0f} s on average: "
-        f"{len(timings)} filter changes "
-        f"({len(timings) / arguments.seconds:.1f} a second), median {statistics.median(timings):.2f} s, "
-        f"p95 {p95(timings):.2f} s ({p95(timings) / p95(single):.1f}x the single-session p95); "
-        f"median {statistics.median(sent) / 1024:.0f} KB sent per change"
-    )
-    print(f"Errors: {len(errors)}")
-    for error in errors[:10]:
-        print(f"  {error}")
-    print(
-        f"Server memory: {started / 1024:.0f} MB started, {before / 1024:.0f} MB after one session, "
-        f"{after / 1024:.0f} MB after {arguments.sessions} sessions (growth {(after - before) / 1024:.0f} MB, "
-        f"{(after - before) / 1024 / arguments.sessions:.1f} MB per session)"
-    )
+    if not options.deployment:
+        with one_process() as target:
+            yield target
+    if options.deployment or options.compare_deployment:
+        with deployment(options.workers) as target:
+            yield target
+
+
+def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # each figure shows as soon as it is measured
+    options = arguments()
+    results = []
+    for target in targets(options):
+        baseline, loads = measure(target, options)
+        report(target, baseline, loads)
+        results.append((target, baseline, loads))
+    summary(results)
 
 
 if __name__ == "__main__":

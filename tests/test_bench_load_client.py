@@ -10,7 +10,7 @@ import pytest
 from streamlit.proto.Delta_pb2 import Delta
 from websockets.asyncio.client import connect
 
-from bench.load_test import Run, Session, read_delta, run, websocket_url
+from bench.load_test import Run, Session, Target, measure_load, p95, processes_behind, read_delta, run, websocket_url
 from saferleeds.ui.shell import PAGE_FAILED
 from tests.browser.harness import streamlit_server
 
@@ -74,7 +74,27 @@ def test_what_a_user_would_see_go_wrong_is_a_problem(delta, problem):
 
 
 def test_several_sessions_change_filters_without_errors(server):
-    timings, errors, sent = in_own_thread(run, server, 3, 8)
-    assert errors == []
-    assert len(timings) >= 3 and all(t > 0 for t in timings)
-    assert min(sent) > 1_000  # every change brought back the page
+    tally = in_own_thread(run, server, 3, 8)
+    assert tally.errors == []
+    assert len(tally.timings) >= 3 and all(t > 0 for t in tally.timings)
+    assert min(tally.sent) > 1_000  # every change brought back the page
+    assert tally.reruns >= len(tally.timings)
+
+
+def test_the_processes_behind_an_address_are_found_and_measured(server):
+    (pid,) = processes_behind(server)
+    target = Target("one process", server, [pid])
+    load = measure_load(target, 2, 4, 0.0)
+    assert load.tally.errors == [] and load.tally.timings
+    assert load.cpu > 0, "the server used processor time for the reruns"
+    assert min(load.memory_before) > 100_000 and min(load.memory_after) > 100_000  # kB: a loaded app
+    assert processes_behind("http://192.0.2.1:8501") == [], "an address elsewhere has no local processes"
+
+
+@pytest.mark.parametrize(
+    ("timings", "expected"),
+    [([0.1] * 19 + [2.0], 2.0 * 0.95 + 0.1 * 0.05), ([0.5, 1.5], 1.5), (list(range(1, 101)), 95.95)],
+    ids=["one-slow-of-twenty", "few-values-take-the-maximum", "one-to-a-hundred"],
+)
+def test_p95(timings, expected):
+    assert p95([float(t) for t in timings]) == pytest.approx(expected)

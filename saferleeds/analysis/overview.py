@@ -155,7 +155,14 @@ def sparkline_period(period: Period) -> Period:
 def plan_on_a_page(
     dataset: Dataset, priority: str | None, theme: str | None, area: str | None, period: Period, measure: str
 ) -> list[PriorityColumn]:
-    """Tiles for every priority column, for the chosen area (if any) beside Leeds."""
+    """Tiles for every priority column, for the chosen area (if any) beside Leeds (remembered per dataset version)."""
+    key = ("plan_on_a_page", priority, theme, area, period, measure)
+    return dataset.memo(key, lambda: _plan_on_a_page(dataset, priority, theme, area, period, measure))
+
+
+def _plan_on_a_page(
+    dataset: Dataset, priority: str | None, theme: str | None, area: str | None, period: Period, measure: str
+) -> list[PriorityColumn]:
     columns = []
     for priority_id, indicators in tile_indicators(dataset, priority, theme).items():
         tiles = []

@@ -51,12 +51,20 @@ class Geography:
     lsoa11_best_fit: pd.Series  # LSOA 2011 code -> LSOA 2021 code
     names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # name -> [(level, code)]
     listed_levels: frozenset[str] = frozenset()  # levels whose areas file lists their LSOAs (shapes follow it)
+    # Lookups made once and reused: pages ask for names and level lists many times a run.
+    _by_level: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+    _name_of: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def code_column(self, level: str) -> str:
         return self.levels.get(level).code_column
 
     def level_areas(self, level: str) -> pd.DataFrame:
         """Areas of one level with code, name, slug and population, in name order."""
+        if level not in self._by_level:
+            self._by_level[level] = self._level_areas(level)
+        return self._by_level[level].copy(deep=False)  # the caller's own frame; the data is shared until changed
+
+    def _level_areas(self, level: str) -> pd.DataFrame:
         if level == self.levels.finest:
             frame = self.lsoa.reset_index()[["lsoa_code", "lsoa_name", "population"]]
             frame = frame.rename(columns={"lsoa_code": "code", "lsoa_name": "name"})
@@ -92,10 +100,12 @@ class Geography:
         return found[0] if found else None
 
     def name(self, code: str) -> str:
-        if code in self.lsoa.index:
-            return str(self.lsoa.at[code, "lsoa_name"])
-        match = self.areas.loc[self.areas["code"] == code, "name"]
-        return str(match.iloc[0]) if len(match) else str(code)
+        if not self._name_of:
+            first_of_each = self.areas.drop_duplicates("code")
+            pairs = [*zip(first_of_each["code"], first_of_each["name"], strict=True)]
+            pairs += zip(self.lsoa.index, self.lsoa["lsoa_name"], strict=True)  # an LSOA's own name comes first
+            self._name_of.update((code, str(name)) for code, name in pairs)
+        return self._name_of.get(code, str(code))
 
     def slug(self, code: str) -> str:
         match = self.areas.loc[self.areas["code"] == code, "slug"]

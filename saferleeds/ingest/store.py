@@ -318,6 +318,20 @@ def recover(paths: DatasetPaths) -> bool:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def applying(paths: DatasetPaths) -> bool:
+    """True while an apply or restore is writing the files (in any process): its journal is there and it
+    holds the lock. Readers wait for it to finish rather than load a dataset that is half the old version."""
+    if not (paths.data / JOURNAL_FILE).exists():
+        return False
+    with open(paths.data / LOCK_FILE, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
 def _record_updates(paths: DatasetPaths, indicators: list[str], description: str, when: datetime) -> bytes:
     path = updates_path(paths)
     existing = (

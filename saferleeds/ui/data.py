@@ -1,19 +1,58 @@
-"""Cached loading of the dataset, keyed on its folder and version (never on a GeoDataFrame)."""
+"""Cached loading of the dataset, keyed on its folder and version (never on a GeoDataFrame).
+
+Every server process reading the same folder (``SAFERLEEDS_HOME``) checks the version on each run,
+so new data applied through any one of them is loaded once by each, without a restart.
+"""
 
 from __future__ import annotations
 
+import gc
+import time
+
 import streamlit as st
+from streamlit.logger import get_logger
 
 from saferleeds.core.dataset import Dataset, load_dataset
 from saferleeds.core.errors import DataError
-from saferleeds.core.paths import dataset_paths, dataset_version
-from saferleeds.ingest.store import recover
+from saferleeds.core.paths import DatasetPaths, dataset_paths, dataset_version
+from saferleeds.ingest.store import applying, recover
+
+APPLY_WAIT = 30.0  # seconds a page waits for an apply in progress before reading what is there
+LOGGER = get_logger(__name__)
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=2)
 def _load(root: str, version: str) -> Dataset:
     # One shared, read-only Dataset per version: every session reads the same object.
-    return load_dataset(dataset_paths(root))
+    gc.unfreeze()  # what the previous load froze can be collected again once it is dropped
+    dataset = load_dataset(dataset_paths(root))
+    freeze_what_is_loaded()
+    LOGGER.info("Loaded dataset version %s from %s", version, root)
+    return dataset
+
+
+def freeze_what_is_loaded() -> None:
+    """Take everything alive now (the modules and the loaded dataset) out of later garbage collections.
+
+    A full collection walks every object the process holds, and Streamlit runs one after each script
+    run unless ``runner.postScriptGC`` is off (it is, in .streamlit/config.toml). Frozen objects are
+    still freed when nothing refers to them; only cycles among them wait for the next ``gc.unfreeze``.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def settled_version(paths: DatasetPaths) -> str:
+    """The dataset's version, once no apply is writing it (in this process or another), so a page
+    never loads a half-applied dataset and each process loads a new version once."""
+    deadline = time.monotonic() + APPLY_WAIT
+    while time.monotonic() < deadline:
+        if not applying(paths):
+            version = dataset_version(paths)
+            if not applying(paths):
+                return version
+        time.sleep(0.05)
+    return dataset_version(paths)
 
 
 def get_dataset() -> Dataset:
@@ -21,7 +60,7 @@ def get_dataset() -> Dataset:
     paths = dataset_paths()
     recover(paths)  # an apply that was killed part way is undone before anything is read
     try:
-        return _load(str(paths.root), dataset_version(paths))
+        return _load(str(paths.root), settled_version(paths))
     except DataError as exc:
         show_data_problem(exc, "The data could not be loaded, so this page cannot be shown.")
         st.stop()
@@ -46,7 +85,7 @@ def dataset_or_problem() -> tuple[Dataset | None, DataError | None]:
     paths = dataset_paths()
     recover(paths)
     try:
-        return _load(str(paths.root), dataset_version(paths)), None
+        return _load(str(paths.root), settled_version(paths)), None
     except DataError as problem:
         return None, problem
 

@@ -75,7 +75,7 @@ def draw_restore_if_unloadable() -> None:
 
 def draw_modelled_explainer(dataset: Dataset) -> None:
     st.header("What is modelled?", anchor="what-is-modelled")
-    for paragraph in modelled_explanation(dataset):
+    for paragraph in dataset.memo(("modelled_explanation",), lambda: modelled_explanation(dataset)):
         st.markdown(paragraph)
 
 

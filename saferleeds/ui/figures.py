@@ -2,7 +2,8 @@
 shows, its notes, its numbers as a table, and its downloads.
 
 Building an Altair chart and turning it into a Vega-Lite spec takes tens of milliseconds, so a
-chart's spec is remembered with the dataset (keyed on what it shows) and drawn from there.
+chart's spec is remembered with the dataset (keyed on what it shows) and drawn from there, with its
+tables already in the Arrow form Streamlit sends (it would otherwise convert them on every run).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from saferleeds.core.dataset import Dataset
 from saferleeds.present.charts.common import vega_lite_spec
@@ -24,6 +26,26 @@ from saferleeds.ui.downloads import Table, chart_downloads, numbers_table, table
 def chart_spec(dataset: Dataset, key: tuple, build: Callable[[], alt.TopLevelMixin]) -> dict:
     """The chart's Vega-Lite spec, built once per dataset version and key, then shared read-only."""
     return dataset.memo(("vega-lite", *key), lambda: vega_lite_spec(build()))
+
+
+def sent_spec(dataset: Dataset, key: tuple, spec: dict) -> dict:
+    """The spec as it goes to the browser: each table of rows converted to Arrow once, not on every run."""
+
+    def convert() -> dict:
+        tables = {
+            name: dataframe_util.convert_anything_to_arrow_bytes(rows) if is_table(rows) else rows
+            for name, rows in spec.get("datasets", {}).items()
+        }
+        return {**spec, "datasets": tables} if tables else spec
+
+    return dataset.memo(("vega-lite-sent", *key), convert)
+
+
+def is_table(rows: object) -> bool:
+    """Rows of values, as Altair writes a chart's data (not GeoJSON features, which Streamlit leaves in the spec)."""
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        return False
+    return not (rows and rows[0].get("type") == "Feature")
 
 
 def show_chart(
@@ -46,7 +68,7 @@ def show_chart(
     state when ``on_select`` is "rerun".
     """
     spec = chart_spec(dataset, key, build)
-    event = st.vega_lite_chart(spec, width="stretch", key=widget_key, on_select=on_select)
+    event = st.vega_lite_chart(sent_spec(dataset, key, spec), width="stretch", key=widget_key, on_select=on_select)
     describe(spec)
     show_notes(notes)
     name = chart_title(spec) or slot

@@ -77,11 +77,11 @@ def _draw_sparkline(dataset: Dataset, tile: Tile, period: Period) -> None:
     """The tile's small chart, what it shows in words, its numbers, and a printable chart to download."""
     indicator = tile.indicator
     description = tile.sparkline_description()
-    st.vega_lite_chart(
-        sparkline_spec(tile.series, dataset.catalogue.statuses, description=description), width="stretch"
-    )
-    st.caption(escape(description))
     area = tile.area.area_code if tile.area is not None and tile.area.available else None
+    key = ("tile-sparkline", indicator.id, area, period, tile.measure, description)
+    spec = dataset.memo(key, lambda: sparkline_spec(tile.series, dataset.catalogue.statuses, description=description))
+    st.vega_lite_chart(spec, width="stretch")
+    st.caption(escape(description))
     chart_downloads(
         lambda: figures.trend_chart(dataset, indicator.id, area, period, tile.measure),
         f"{indicator.short_label}, {tile.series_name}, {period.label()}",

@@ -46,10 +46,13 @@ def finish_chart(chart: Any, title: str, description: str, height: int, subtitle
     return chart.properties(title=heading, description=description, height=height, autosize=autosize)
 
 
-def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+def vega_lite_spec(chart: alt.TopLevelMixin, validate: bool = False) -> dict:
     """The chart as a Vega-Lite spec, with legends stacked under the plot so narrow screens fit them,
-    and only the marks that carry numbers exposed to screen readers."""
-    spec = chart.to_dict()
+    and only the marks that carry numbers exposed to screen readers.
+
+    The charts are built by this package's own code, so checking each spec against the Vega-Lite
+    schema (half the cost of the conversion) is left to the tests, which pass ``validate=True``."""
+    spec = chart.to_dict(validate=validate)
     config = spec.setdefault("config", {})
     config.setdefault("legend", {})["layout"] = {"bottom": {"anchor": "start", "direction": "vertical", "margin": 6}}
     for part, colours in TEXT_COLOURS.items():

@@ -1,0 +1,115 @@
+"""What makes a rerun cheaper changes nothing a user sees, and new data is still loaded whole.
+
+Charts skip the schema check on every build, but every chart the pages draw passes it; chart tables
+go to the browser as the very bytes Streamlit would have made; the loaded dataset is frozen out of
+garbage collections and Streamlit's collection after every run is off; area names and lists come
+from lookups made once, identical to what the tables say; and a page waits for an apply in
+progress instead of loading half of it.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import tomllib
+
+import pytest
+from streamlit.elements.vega_charts import _marshall_chart_data
+from streamlit.proto.VegaLiteChart_pb2 import VegaLiteChart
+
+from saferleeds.core.paths import PROJECT_ROOT, dataset_version
+from saferleeds.ingest import store
+from saferleeds.present.charts import common as charts
+from saferleeds.ui import data as ui_data
+from saferleeds.ui import figures
+from tests.conftest import DATA_PAGES, run_app
+
+pytestmark = pytest.mark.slow  # every data page, twice, with nothing remembered
+
+
+@pytest.fixture(scope="module")
+def drawn_charts():
+    """Every chart the data pages build, on a fresh load of the dataset."""
+    built: list = []
+    original = figures.vega_lite_spec
+
+    def recording(chart, validate: bool = False) -> dict:
+        built.append(chart)
+        return original(chart, validate)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(figures, "vega_lite_spec", recording)
+        ui_data._load.clear()  # nothing remembered: every chart is built
+        for page in DATA_PAGES:
+            run_app(page)
+            run_app(page, {"area": "Armley", "level": "Ward"})
+    ui_data._load.clear()
+    return built
+
+
+def test_every_chart_the_pages_draw_passes_the_schema_check_it_skips(drawn_charts):
+    assert len(drawn_charts) >= 10
+    for chart in drawn_charts:
+        assert charts.vega_lite_spec(chart, validate=True) == charts.vega_lite_spec(chart)
+
+
+def test_chart_tables_reach_the_browser_as_the_bytes_streamlit_would_have_made(drawn_charts, dataset):
+    with_tables = [charts.vega_lite_spec(chart) for chart in drawn_charts]
+    with_tables = [spec for spec in with_tables if spec.get("datasets")]
+    assert with_tables
+    for number, spec in enumerate(with_tables):
+        plain, converted = VegaLiteChart(), VegaLiteChart()
+        _marshall_chart_data(plain, dict(spec))
+        sent = figures.sent_spec(dataset, ("test", number), spec)
+        assert all(isinstance(table, bytes) for table in sent["datasets"].values())
+        _marshall_chart_data(converted, dict(sent))
+        assert converted.SerializeToString() == plain.SerializeToString()
+        assert isinstance(next(iter(spec["datasets"].values())), list), "the remembered spec keeps its rows"
+
+
+def test_geojson_stays_in_the_spec_as_streamlit_leaves_it():
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [0, 0]}, "properties": {}}]
+    assert not figures.is_table(features)
+    assert figures.is_table([{"month": "2025-01", "value": 3}]) and figures.is_table([])
+
+
+def test_streamlits_collection_after_every_run_is_off_and_the_loaded_data_is_frozen():
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    ui_data._load.clear()
+    gc.unfreeze()
+    loaded = ui_data._load(str(PROJECT_ROOT), "test-version")
+    assert gc.get_freeze_count() > 0
+    tracked = {id(item) for item in gc.get_objects()}
+    assert id(loaded.values) not in tracked and id(loaded.geography.areas) not in tracked
+    ui_data._load.clear()
+
+
+def test_area_names_and_lists_match_the_tables(dataset):
+    geography = dataset.geography
+    for row in geography.areas.drop_duplicates("code").itertuples():
+        assert geography.name(row.code) == row.name
+    for code, name in geography.lsoa["lsoa_name"].items():
+        assert geography.name(code) == name
+    assert geography.name("E99999999") == "E99999999"
+    wards = geography.level_areas("ward")
+    assert list(wards["code"]) == list(geography.areas.loc[geography.areas["level"] == "ward", "code"])
+    wards["name"] = "changed by a caller"
+    assert "changed by a caller" not in set(geography.level_areas("ward")["name"])
+
+
+def test_a_page_waits_for_an_apply_in_progress_and_loads_the_finished_version(home):
+    before = dataset_version(home)
+    versions: list[str] = []
+    with store._locked(home):  # an apply in another session or process: it holds the lock...
+        (home.data / store.JOURNAL_FILE).write_text("{}")  # ...and has written its journal
+        assert store.applying(home)
+        reader = threading.Thread(target=lambda: versions.append(ui_data.settled_version(home)))
+        reader.start()
+        reader.join(timeout=0.5)
+        assert reader.is_alive() and versions == [], "the page waits while the files are being written"
+        home.annotations.write_text("date,indicators,note\n2025-01-01,,A note\n")
+        (home.data / store.JOURNAL_FILE).unlink()
+    reader.join(timeout=30)
+    assert versions == [dataset_version(home)] and versions[0] != before
+    assert not store.applying(home)
