@@ -1,4 +1,9 @@
-"""Shared fixtures: the embedded default dataset, private copies of it, and running the app."""
+"""Shared fixtures: the embedded default dataset, private copies of it, and running the app.
+
+The suite runs on several processes (pytest-xdist, set in pyproject). Within one process the library
+tests and the page tests read the very same default dataset the app's cached loader serves, so what
+one test works out (summaries, profiles, boundaries) is there for the next.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from saferleeds.core.dataset import Dataset, load_dataset
-from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths, dataset_paths
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths, dataset_paths, dataset_version
+from saferleeds.ui import data as ui_data
 from saferleeds.ui.shell import PAGE_FAILED
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -51,10 +57,19 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests share one app server and one Chromium per process: keep them all on one worker."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
-    """The embedded default, loaded once and shared read-only."""
-    return load_dataset(dataset_paths(PROJECT_ROOT))
+    """The embedded default, shared read-only: the object the app itself is served in this process."""
+    paths = dataset_paths(PROJECT_ROOT)
+    return ui_data._load(str(paths.root), dataset_version(paths))
 
 
 def copy_default(target: Path) -> DatasetPaths:

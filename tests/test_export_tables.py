@@ -15,6 +15,8 @@ from saferleeds.analysis import aggregate
 from saferleeds.present.export import tables
 from tests.packs import PERIOD
 
+pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
+
 HYPERLINK = '=HYPERLINK("http://example.com","Click")'
 
 

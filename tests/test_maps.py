@@ -17,6 +17,8 @@ from saferleeds.core.dataset import Dataset
 from saferleeds.present import maps
 from saferleeds.present.export import tables
 
+pytestmark = pytest.mark.xdist_group("map")  # one worker: see tests/README.md
+
 WARD_LIMIT = 200 * 1024
 LSOA_LIMIT = int(1.2 * 1024 * 1024)
 

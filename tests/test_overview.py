@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from saferleeds.analysis.aggregate import latest_period
 from saferleeds.analysis.overview import plan_on_a_page, sparkline_spec, tile_table
+
+pytestmark = pytest.mark.xdist_group("overview")  # one worker: see tests/README.md
 
 
 def tile(dataset, area: str | None, indicator: str, measure: str = "count"):

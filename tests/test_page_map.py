@@ -10,6 +10,8 @@ import pytest
 from saferleeds.present import maps
 from tests.conftest import download_keys, open_numbers, page_text, run_app
 
+pytestmark = pytest.mark.xdist_group("map")  # one worker: see tests/README.md
+
 MAP_PAGE = "pages/map.py"
 
 

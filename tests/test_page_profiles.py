@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import chart_download_keys, download_keys, open_numbers, page_text, run_app
 
+pytestmark = pytest.mark.xdist_group("profiles")  # one worker: see tests/README.md
+
 
 def links(app) -> dict[str, str]:
     """Profile links on the page: label -> query string."""

@@ -10,6 +10,8 @@ from streamlit import dataframe_util
 
 from tests.conftest import chart_download_keys, download_keys, open_numbers, page_text, run_app
 
+pytestmark = pytest.mark.xdist_group("trends")  # one worker: see tests/README.md
+
 CITY = "E08000035"
 AREAS = [
     ("Ward", "Armley"),

@@ -9,6 +9,8 @@ from saferleeds.analysis import profiles
 from saferleeds.analysis.aggregate import latest_period
 from saferleeds.core.geography import CITY_CODE
 
+pytestmark = pytest.mark.xdist_group("profiles")  # one worker: see tests/README.md
+
 ARMLEY = "E05011385"
 INNER_EAST = "CC-INNER-EAST"
 LEEDS_CENTRAL = "E14000777"
