@@ -97,7 +97,7 @@ DATA_PAGES = [  # the pages that show indicator values
 ALL_PAGES = [*DATA_PAGES, "pages/data.py", "pages/accessibility.py"]
 
 
-def run_app(page: str | None = None, query: dict[str, str] | None = None, timeout: float = 90) -> AppTest:
+def run_app(page: str | None = None, query: dict[str, str] | None = None, timeout: float = 300) -> AppTest:
     """Run the app with AppTest, optionally with URL query parameters, then switch to ``page``."""
     app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=timeout)
     for key, value in (query or {}).items():

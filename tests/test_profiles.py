@@ -70,8 +70,8 @@ def test_members_of_areas_made_of_wards(dataset):
     [
         (ARMLEY, "ward", 0, 3),
         (INNER_EAST, "committee", 3, 5),
-        (LEEDS_CENTRAL, "constituency", 9, 8),
-        (NEW_WORTLEY, "neighbourhood", 0, 3),
+        pytest.param(LEEDS_CENTRAL, "constituency", 9, 8, marks=pytest.mark.slow),  # a sweep beyond two kinds
+        pytest.param(NEW_WORTLEY, "neighbourhood", 0, 3, marks=pytest.mark.slow),
     ],
 )
 def test_profiles_of_each_kind_of_area(dataset, code, level, members, related):
