@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _pytest.nodeid import NodeId
 from streamlit.testing.v1 import AppTest
 
 from saferleeds.core.dataset import Dataset
@@ -57,12 +58,28 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+@pytest.hookimpl(tryfirst=True)  # before the worker reports what it collected
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests share one app server and one Chromium per process: keep them all on one worker."""
+    """Browser tests share one app server and one Chromium per process: keep them all on one worker.
+
+    ``--dist loadgroup`` finds a test's group as an ``@group`` suffix of its node id. pytest-xdist 3.8
+    writes the suffix to ``item._nodeid``, which pytest 9 no longer reads (the id lives in ``item._id``),
+    so without this every group would be spread over the workers.
+    """
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+    if not config.getoption("loadgroup", default=False):
+        return
+    for item in items:
+        groups = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if groups and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
 
 
 @pytest.fixture(scope="session")
