@@ -1,4 +1,9 @@
-"""Shared fixtures: the embedded default dataset, private copies of it, and running the app."""
+"""Shared fixtures: the embedded default dataset, private copies of it, and running the app.
+
+The suite runs on several processes (pytest-xdist, set in pyproject). Within one process the library
+tests and the page tests read the very same default dataset the app's cached loader serves, so what
+one test works out (summaries, profiles, boundaries) is there for the next.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _pytest.nodeid import NodeId
 from streamlit.testing.v1 import AppTest
 
-from saferleeds.core.dataset import Dataset, load_dataset
-from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths, dataset_paths
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths, dataset_paths, dataset_version
+from saferleeds.ui import data as ui_data
 from saferleeds.ui.registry import PAGES
 from saferleeds.ui.shell import PAGE_FAILED
 
@@ -52,10 +59,35 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.hookimpl(tryfirst=True)  # before the worker reports what it collected
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests share one app server and one Chromium per process: keep them all on one worker.
+
+    ``--dist loadgroup`` finds a test's group as an ``@group`` suffix of its node id. pytest-xdist 3.8
+    writes the suffix to ``item._nodeid``, which pytest 9 no longer reads (the id lives in ``item._id``),
+    so without this every group would be spread over the workers.
+    """
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+    if not config.getoption("loadgroup", default=False):
+        return
+    for item in items:
+        groups = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if groups and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
+
+
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
-    """The embedded default, loaded once and shared read-only."""
-    return load_dataset(dataset_paths(PROJECT_ROOT))
+    """The embedded default, shared read-only: the object the app itself is served in this process."""
+    paths = dataset_paths(PROJECT_ROOT)
+    return ui_data._load(str(paths.root), dataset_version(paths))
 
 
 def copy_default(target: Path) -> DatasetPaths:
@@ -76,7 +108,7 @@ DATA_PAGES = [p.file for p in PAGES if p.shows_data]  # the pages that show indi
 ALL_PAGES = [p.file for p in PAGES]
 
 
-def run_app(page: str | None = None, query: dict[str, str] | None = None, timeout: float = 90) -> AppTest:
+def run_app(page: str | None = None, query: dict[str, str] | None = None, timeout: float = 300) -> AppTest:
     """Run the app with AppTest, optionally with URL query parameters, then switch to ``page``."""
     app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=timeout)
     for key, value in (query or {}).items():

@@ -42,6 +42,7 @@ def test_contact_includes_an_email_when_a_deployment_sets_one(dataset):
     assert "@" not in contact_words(dataset.catalogue)
 
 
+@pytest.mark.xdist_group("private-homes")  # one worker: see tests/README.md
 def test_statement_page_renders_even_when_the_data_cannot_be_loaded(home):
     home.values.write_bytes(b"not a parquet file")
     app = run_app("pages/accessibility.py")

@@ -25,6 +25,7 @@ def test_build_default_writes_the_committed_default(shared_data, tmp_path):
             assert (tmp_path / folder / committed.name).read_bytes() == committed.read_bytes(), committed.name
 
 
+@pytest.mark.slow  # a new Python process
 def test_build_default_names_a_missing_source(tmp_path):
     finished = run_cli("build-default", "--source", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"))
     assert finished.returncode != 0
@@ -32,6 +33,7 @@ def test_build_default_names_a_missing_source(tmp_path):
     assert "Traceback" not in finished.stderr
 
 
+@pytest.mark.slow  # a new Python process
 def test_ingest_police_uk_adds_a_new_month(home: DatasetPaths, tmp_path):
     before = read_values(home.values)
     march = FIXTURES / "policeuk" / "street-2025-03.csv"
@@ -48,6 +50,7 @@ def test_ingest_police_uk_adds_a_new_month(home: DatasetPaths, tmp_path):
     pd.testing.assert_frame_equal(unchanged, before)
 
 
+@pytest.mark.slow  # a new Python process
 def test_ingest_police_uk_uses_saferleeds_home(home: DatasetPaths):
     january = FIXTURES / "policeuk" / "street-2025-01.csv"
     finished = run_cli("ingest-police-uk", str(january), home=home.root)
@@ -59,6 +62,7 @@ def test_ingest_police_uk_uses_saferleeds_home(home: DatasetPaths):
     assert january_rows["value"].sum() == 15
 
 
+@pytest.mark.slow  # a new Python process
 def test_ingest_police_uk_reads_a_bulk_zip(home: DatasetPaths, tmp_path):
     archive = shutil.make_archive(str(tmp_path / "download"), "zip", FIXTURES / "policeuk" / "bulk")
     finished = run_cli("ingest-police-uk", archive, "--home", str(home.root))
@@ -67,6 +71,7 @@ def test_ingest_police_uk_reads_a_bulk_zip(home: DatasetPaths, tmp_path):
     assert "reading download.zip!2025-01/2025-01-west-yorkshire-street.csv" in finished.stderr
 
 
+@pytest.mark.slow  # a new Python process
 def test_info_describes_the_dataset(home: DatasetPaths):
     finished = run_cli("info", "--home", str(home.root))
     assert finished.returncode == 0, finished.stderr
@@ -76,6 +81,7 @@ def test_info_describes_the_dataset(home: DatasetPaths):
     assert "488 LSOAs, 6 priority neighbourhoods, 33 wards, 10 community committee areas" in finished.stdout
 
 
+@pytest.mark.slow  # a new Python process
 def test_info_on_a_folder_without_a_dataset_says_what_is_missing(tmp_path):
     finished = run_cli("info", "--home", str(tmp_path))
     assert finished.returncode != 0

@@ -16,6 +16,8 @@ from saferleeds.cli.progress import ProgressBar
 from saferleeds.core.paths import PROJECT_ROOT
 from tests.packs import pack_for
 
+pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
+
 
 def test_the_workbook_written_by_the_command_line_matches_the_library(dataset, tmp_path, capsys):
     out = tmp_path / "armley.xlsx"
@@ -95,6 +97,7 @@ def test_the_progress_bar_fills_as_steps_finish():
     assert text.endswith("\r[##########] 4/4 done" + " " * 36 + "\n")
 
 
+@pytest.mark.slow  # a new Python process
 def test_the_command_is_listed_and_runs_as_a_module():
     result = subprocess.run(
         [sys.executable, "-m", "saferleeds", "board-pack", "--help"],

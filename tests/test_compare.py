@@ -12,6 +12,8 @@ from saferleeds.analysis.compare import VERDICT_LABELS, compare_areas, funnel_cu
 from saferleeds.core.periods import Period
 from tests.builders import every_ward, rows, with_values
 
+pytestmark = pytest.mark.xdist_group("compare")  # one worker: see tests/README.md
+
 ARMLEY = "E05011385"
 HEADINGLEY = "E05011397"
 PERIOD = Period(pd.Timestamp("2023-03-01"), pd.Timestamp("2024-02-01"))

@@ -18,6 +18,8 @@ from saferleeds.core.periods import Period
 from saferleeds.present.export import board_pack, tables
 from tests.packs import ARMLEY, KEY_INDICATORS, PERIOD, file_for, pack_for
 
+pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
+
 HYPERLINK = '=HYPERLINK("http://example.com/steal","New Wortley")'
 
 

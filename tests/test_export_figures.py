@@ -12,6 +12,8 @@ from saferleeds.core.periods import Period
 from saferleeds.present.export import figures, render
 from tests.packs import ARMLEY, PERIOD
 
+pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
+
 
 def flat(layers: list[dict]) -> list[dict]:
     return [leaf for layer in layers for leaf in (flat(layer["layer"]) if "layer" in layer else [layer])]

@@ -9,6 +9,8 @@ from pypdf import PdfReader
 
 from tests.packs import file_for, pack_for
 
+pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
+
 A4_POINTS = (595.28, 841.89)
 
 

@@ -11,6 +11,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from saferleeds.analysis.area_summary import area_row, city_figures
 from tests.packs import ARMLEY, PERIOD, file_for, pack_for
 
+pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
+
 
 @pytest.fixture(scope="module")
 def deck(dataset):

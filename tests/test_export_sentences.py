@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from saferleeds.analysis.area_summary import area_row, city_figures, summarise
 from saferleeds.core.periods import Period
 from saferleeds.present.export.sentences import summary_sentences
 from tests.packs import ARMLEY, PERIOD
+
+pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
 
 HUNSLET = "E05011399"
 

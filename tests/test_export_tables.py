@@ -18,6 +18,8 @@ from saferleeds.core.periods import Period
 from saferleeds.present.export import tables
 from tests.packs import PERIOD
 
+pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
+
 HYPERLINK = '=HYPERLINK("http://example.com","Click")'
 
 

@@ -162,6 +162,7 @@ def test_api_crimes_give_the_same_counts_as_the_csv_download(dataset, api, tmp_p
     assert from_api.rows_placed_by_coordinates == 160
 
 
+@pytest.mark.slow  # a new Python process
 def test_the_command_fetches_checks_and_applies(home, api, tmp_path):
     result = subprocess.run(
         [
@@ -197,6 +198,7 @@ def test_the_command_fetches_checks_and_applies(home, api, tmp_path):
     assert april["value"].sum() == 90 - asb
 
 
+@pytest.mark.slow  # a new Python process
 def test_bad_months_on_the_command_line_exit_non_zero(home):
     result = subprocess.run(
         [sys.executable, "-m", "saferleeds", "fetch-police-uk", "--from", "2025-3", "--to", "2025-04"],

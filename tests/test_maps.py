@@ -36,6 +36,8 @@ from saferleeds.present.maps.palettes import change_palette, spread
 from saferleeds.present.maps.shapes import COORDINATE_DECIMALS, hex_shapes, level_shapes
 from saferleeds.present.maps.table import area_panel, table_for_download, table_frame
 
+pytestmark = pytest.mark.xdist_group("map")  # one worker: see tests/README.md
+
 WARD_LIMIT = 200 * 1024
 LSOA_LIMIT = int(1.2 * 1024 * 1024)
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from saferleeds.analysis.aggregate import latest_period
 from saferleeds.analysis.overview import plan_on_a_page, tile_table
 from saferleeds.present.charts.time_series import sparkline_spec
+
+pytestmark = pytest.mark.xdist_group("overview")  # one worker: see tests/README.md
 
 
 def tile(dataset, area: str | None, indicator: str, measure: str = "count"):

@@ -11,6 +11,8 @@ from saferleeds.ui import pack as pack_ui
 from tests.conftest import page_text, run_app
 from tests.packs import KEY_INDICATORS
 
+pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
+
 PAGE = "pages/board_pack.py"
 KEY_LABELS = [
     "Hate-related incidents reported",

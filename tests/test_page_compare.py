@@ -11,6 +11,8 @@ from saferleeds.analysis.compare import compare_areas
 from saferleeds.ui.compare import FUNNEL_SELECTION, PICKER_KEY, widget_key
 from tests.conftest import chart_download_keys, download_keys, open_numbers, page_text, run_app
 
+pytestmark = pytest.mark.xdist_group("compare")  # one worker: see tests/README.md
+
 LEVELS = [
     ("Ward", 33, "Armley"),
     ("Community committee area", 10, "Inner East"),

@@ -13,6 +13,8 @@ from saferleeds.ingest import police_uk_api
 from tests.conftest import FIXTURES, download_keys, page_text, run_app
 from tests.fake_police_api import FakePoliceApi, fake_crimes, serving
 
+pytestmark = pytest.mark.xdist_group("private-homes")  # one worker: see tests/README.md
+
 PAGE = "pages/data.py"
 
 

@@ -11,6 +11,8 @@ from saferleeds.present.maps.deck import LAYER_SELECTED, LAYER_SELECTED_HALO
 from saferleeds.present.maps.palettes import hex_to_rgba
 from tests.conftest import download_keys, open_numbers, page_text, run_app
 
+pytestmark = pytest.mark.xdist_group("map")  # one worker: see tests/README.md
+
 MAP_PAGE = "pages/map.py"
 
 

@@ -6,6 +6,8 @@ import pytest
 
 from tests.conftest import download_keys, open_numbers, page_text, run_app
 
+pytestmark = pytest.mark.xdist_group("overview")  # one worker: see tests/README.md
+
 
 def tile_titles(app) -> list[str]:
     return [m.value.removeprefix("### ").replace("\\", "") for m in app.main.markdown if m.value.startswith("### ")]

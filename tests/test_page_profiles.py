@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import chart_download_keys, download_keys, open_numbers, page_text, run_app
 
+pytestmark = pytest.mark.xdist_group("profiles")  # one worker: see tests/README.md
+
 
 def links(app) -> dict[str, str]:
     """Profile links on the page: label -> query string."""
@@ -20,8 +22,16 @@ def links(app) -> dict[str, str]:
     [
         ("armley", "Armley", "Ward", {"Inner West", "Leeds West", "New Wortley"}),
         ("inner-east", "Inner East", "Community committee area", {"Gipton & Harehills", "Leeds East"}),
-        ("leeds-central", "Leeds Central", "Parliamentary constituency", {"Beeston & Holbeck", "Inner South"}),
-        ("new-wortley", "New Wortley", "Priority neighbourhood", {"Armley", "Inner West"}),
+        pytest.param(  # beyond the first two kinds of area, a sweep marked slow
+            "leeds-central",
+            "Leeds Central",
+            "Parliamentary constituency",
+            {"Beeston & Holbeck", "Inner South"},
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(
+            "new-wortley", "New Wortley", "Priority neighbourhood", {"Armley", "Inner West"}, marks=pytest.mark.slow
+        ),
     ],
 )
 def test_a_short_address_opens_the_profile_of_each_kind_of_area(place, name, kind, expected_links):

@@ -10,12 +10,14 @@ from streamlit import dataframe_util
 
 from tests.conftest import chart_download_keys, download_keys, open_numbers, page_text, run_app
 
+pytestmark = pytest.mark.xdist_group("trends")  # one worker: see tests/README.md
+
 CITY = "E08000035"
-AREAS = [
+AREAS = [  # beyond the first two kinds of area, a sweep marked slow
     ("Ward", "Armley"),
     ("Community committee area", "Inner East"),
-    ("Parliamentary constituency", "Leeds Central"),
-    ("Priority neighbourhood", "New Wortley"),
+    pytest.param("Parliamentary constituency", "Leeds Central", marks=pytest.mark.slow),
+    pytest.param("Priority neighbourhood", "New Wortley", marks=pytest.mark.slow),
 ]
 
 

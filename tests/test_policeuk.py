@@ -157,6 +157,7 @@ def apply_counts(paths: DatasetPaths, result) -> None:
     store.apply_changes(paths, store.Changes("police.uk test months", values=result.counts, updated=["total_crime"]))
 
 
+@pytest.mark.slow  # two ingests and two applies of a whole month
 def test_reingesting_a_month_replaces_it(dataset, home: DatasetPaths):
     before = read_values(home.values)
     apply_counts(home, ingest(dataset, [JANUARY]))

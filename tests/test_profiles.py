@@ -10,6 +10,8 @@ from saferleeds.analysis.aggregate import latest_period
 from saferleeds.core.geography import CITY_CODE
 from saferleeds.present.charts import views
 
+pytestmark = pytest.mark.xdist_group("profiles")  # one worker: see tests/README.md
+
 ARMLEY = "E05011385"
 INNER_EAST = "CC-INNER-EAST"
 LEEDS_CENTRAL = "E14000777"
@@ -69,8 +71,8 @@ def test_members_of_areas_made_of_wards(dataset):
     [
         (ARMLEY, "ward", 0, 3),
         (INNER_EAST, "committee", 3, 5),
-        (LEEDS_CENTRAL, "constituency", 9, 8),
-        (NEW_WORTLEY, "neighbourhood", 0, 3),
+        pytest.param(LEEDS_CENTRAL, "constituency", 9, 8, marks=pytest.mark.slow),  # a sweep beyond two kinds
+        pytest.param(NEW_WORTLEY, "neighbourhood", 0, 3, marks=pytest.mark.slow),
     ],
 )
 def test_profiles_of_each_kind_of_area(dataset, code, level, members, related):

@@ -88,6 +88,7 @@ def test_recover_leaves_a_live_apply_alone(home: DatasetPaths):
     assert store.recover(home) is True
 
 
+@pytest.mark.slow  # several applies in a row
 def test_versions_are_pruned_to_the_newest(home: DatasetPaths, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(store, "KEEP_VERSIONS", 2)
     for number in range(3):

@@ -10,6 +10,8 @@ from saferleeds.core.geography import CITY_CODE
 from saferleeds.core.periods import Period
 from tests.builders import FIRST_MONTH, months, rows, with_values
 
+pytestmark = pytest.mark.xdist_group("trends")  # one worker: see tests/README.md
+
 ARMLEY = "E05011385"
 PUDSEY_WARD = "E05011409"
 NEW_WORTLEY = "PN-NEW-WORTLEY"

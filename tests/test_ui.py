@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from saferleeds.core import dataset as dataset_module
-from saferleeds.ui import data as ui_data
 from tests.conftest import DATA_PAGES, page_text, run_app
 
 PAGES = [*DATA_PAGES, "pages/data.py"]
@@ -56,13 +55,17 @@ def test_a_rerun_after_changing_a_filter_reads_nothing_from_disk(monkeypatch):
     assert reads == []
 
 
-def test_the_read_watch_sees_a_load_when_the_cache_is_cold(monkeypatch):
+PRIVATE_HOME = pytest.mark.xdist_group("private-homes")  # one worker: see tests/README.md
+
+
+@PRIVATE_HOME
+def test_the_read_watch_sees_a_load_when_the_cache_is_cold(home, monkeypatch):
     reads = watch_reads(monkeypatch)
-    ui_data._load.clear()
-    run_app()
+    run_app()  # nothing is cached yet for this private copy of the default
     assert "read_values" in reads and "load_catalogue" in reads
 
 
+@PRIVATE_HOME
 def test_a_damaged_values_file_gives_a_clear_message_and_no_traceback(home):
     home.values.write_bytes(home.values.read_bytes()[:1000])
     app = run_app()
@@ -73,6 +76,7 @@ def test_a_damaged_values_file_gives_a_clear_message_and_no_traceback(home):
     assert home.values.stat().st_size == 1000  # nothing overwritten
 
 
+@PRIVATE_HOME
 def test_a_broken_catalogue_names_the_file(home):
     home.catalogue.write_text(home.catalogue.read_text().replace('polarity = "context"', 'polarity = "sideways"', 1))
     text = page_text(run_app("pages/trends.py"))

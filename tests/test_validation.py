@@ -118,26 +118,38 @@ def test_a_file_type_that_cannot_be_loaded(dataset):
     assert not report.ok and "cannot be loaded" in report.errors[0].message
 
 
+SLOW = pytest.mark.slow  # the same round trip for each further kind of file
+
+
 @pytest.mark.parametrize(
     ("name", "check"),
     [
         ("police_uk_2025-03_street.csv", lambda d: pd.Timestamp("2025-03-01") in set(d.months)),
-        ("police_uk_bulk.zip", lambda d: pd.Timestamp("2025-05-01") in set(d.months)),
+        pytest.param("police_uk_bulk.zip", lambda d: pd.Timestamp("2025-05-01") in set(d.months), marks=SLOW),
         ("indicator_long.csv", lambda d: pd.Timestamp("2025-03-01") in set(d.rows("feel_safe")["period"])),
-        ("indicator_long.parquet", lambda d: d.rows("hate_incidents")["period"].max() == pd.Timestamp("2025-03-01")),
-        ("indicator_wide.xlsx", lambda d: d.catalogue.has_indicator("fly_tipping") and len(d.rows("fly_tipping")) == 5),
-        (
+        pytest.param(
+            "indicator_long.parquet",
+            lambda d: d.rows("hate_incidents")["period"].max() == pd.Timestamp("2025-03-01"),
+            marks=SLOW,
+        ),
+        pytest.param(
+            "indicator_wide.xlsx",
+            lambda d: d.catalogue.has_indicator("fly_tipping") and len(d.rows("fly_tipping")) == 5,
+            marks=SLOW,
+        ),
+        pytest.param(
             "neighbourhoods_list.csv",
             lambda d: set(d.geography.level_areas("neighbourhood")["name"]) == {"New Wortley", "Lincoln Green"},
+            marks=SLOW,
         ),
         ("neighbourhoods_polygons.geojson", lambda d: len(d.geography.level_areas("neighbourhood")) == 2),
-        ("committees_bng.geojson", lambda d: len(d.boundaries("committee")) == 10),
-        ("wards.gpkg", lambda d: len(d.boundaries("ward")) == 33),
-        ("constituencies_shp.zip", lambda d: len(d.boundaries("constituency")) == 8),
+        pytest.param("committees_bng.geojson", lambda d: len(d.boundaries("committee")) == 10, marks=SLOW),
+        pytest.param("wards.gpkg", lambda d: len(d.boundaries("ward")) == 33, marks=SLOW),
+        pytest.param("constituencies_shp.zip", lambda d: len(d.boundaries("constituency")) == 8, marks=SLOW),
     ],
 )
-def test_each_file_type_applies_and_the_dataset_loads(home, name, check):
-    dataset = load_dataset(home)
+def test_each_file_type_applies_and_the_dataset_loads(dataset, home, name, check):
+    # ``home`` starts as a copy of the default, so the shared default stands for it before the apply.
     report = validate([upload(name)], dataset)
     assert report.ok, report.lines()
     before = dataset.version

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, new_tab, streamlit_server
 from tests.conftest import require
 
 
@@ -32,21 +32,20 @@ def app_url(chromium_path: str):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    tab = context.new_page()
+    tab = new_tab(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     yield tab
-    context.close()
+    tab.context.close()
 
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(
+    tab = new_tab(
+        browser,
         viewport={"width": 375, "height": 812},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
         accept_downloads=True,
     )
-    tab = context.new_page()
     yield tab
-    context.close()
+    tab.context.close()

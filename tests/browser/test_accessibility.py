@@ -9,7 +9,14 @@ import re
 import pytest
 
 from tests.browser.axe import blocking, report, scan
-from tests.browser.harness import click_area_on_map, open_map, wait_for_charts, wait_for_location, wait_settled
+from tests.browser.harness import (
+    click_area_on_map,
+    open_map,
+    runs_again,
+    wait_for_charts,
+    wait_for_location,
+    wait_settled,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +37,12 @@ def close_any_dialog(page) -> None:
         dialog.first.wait_for(state="hidden")
 
 
-def open_page(page, url: str) -> None:
-    """Open the page and wait until it has finished running and every chart is drawn (charts draw last)."""
+def open_page(page, url: str, charts: int = 0) -> None:
+    """Open the page and wait until it has finished running and every chart (at least ``charts``) is drawn."""
     page.goto(url)
     wait_settled(page)
     close_any_dialog(page)
-    wait_for_charts(page)
+    wait_for_charts(page, least=charts)
 
 
 def assert_no_serious_problems(page, where: str) -> None:
@@ -95,8 +102,8 @@ def test_compare_with_a_point_picked_passes_axe(page, app_url):
     open_page(page, f"{app_url}/compare")
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()
-    chart.locator('path[aria-label*="Area: Armley;"]').click()
-    wait_settled(page)
+    with runs_again(page):
+        chart.locator('path[aria-label*="Area: Armley;"]').click()
     page.locator(".st-key-chosen-area").get_by_role("button", name="Open the profile of Armley").wait_for()
     assert_no_serious_problems(page, "/compare with Armley picked")
 
@@ -140,7 +147,7 @@ def contrast(colour: str) -> float:
 @pytest.mark.parametrize("path", ["trends?area=Armley", "compare", "profiles?place=inner-east"])
 def test_words_on_charts_are_dark_enough_to_read(page, app_url, path):
     """axe-core does not check text drawn in SVG, so the chart's own words are measured here (4.5:1)."""
-    open_page(page, f"{app_url}/{path}")
+    open_page(page, f"{app_url}/{path}", charts=1)
     colours = page.evaluate(
         "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart] svg text')]"
         ".filter(t => t.textContent.trim()).map(t => [getComputedStyle(t).fill, t.textContent.slice(0, 40)])"

@@ -5,12 +5,16 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.harness import (
+    TIMEOUT,
     canvas_box,
     click_area_on_map,
     open_map,
+    runs_again,
     sidebar_select,
+    steady_tooltip_at,
     tooltip_at,
     wait_for_location,
+    wait_for_map,
     wait_settled,
 )
 
@@ -33,15 +37,16 @@ def test_clicking_a_ward_opens_its_panel_and_names_it_in_the_url(page, app_url, 
     sidebar_area = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Area", exact=True)
     assert sidebar_area.input_value() == "Armley"
 
-    page.get_by_role("button", name="Open the full profile").click()
+    with runs_again(page):
+        page.get_by_role("button", name="Open the full profile").click()
     wait_for_location(page, "/profiles", "area=Armley")
 
 
 def pick_on_map_page(page, label: str, option: str) -> None:
     page.get_by_role("combobox", name=label).click()
     page.keyboard.type(option.split(" ")[0])
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_settled(page)
+    with runs_again(page):
+        page.get_by_role("option", name=option, exact=True).click()
 
 
 def test_choosing_in_the_select_box_after_a_click_is_not_undone_by_the_map(page, app_url, dataset):
@@ -55,7 +60,7 @@ def test_choosing_in_the_select_box_after_a_click_is_not_undone_by_the_map(page,
     assert "Roundhay" in page.locator(".st-key-map_area_panel").inner_text()
 
     pick_on_map_page(page, "Area on the map: Ward", "None chosen")
-    page.wait_for_function("() => !window.location.href.includes('area=')", timeout=30_000)
+    page.wait_for_function("() => !window.location.href.includes('area=')", timeout=TIMEOUT)
     assert "Choose an area" in page.locator(".st-key-map_area_panel").inner_text()
 
 
@@ -64,37 +69,33 @@ def test_the_map_keeps_its_zoom_when_the_indicator_changes(page, app_url):
     box = canvas_box(page)
     centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     probe = (centre[0] + 110, centre[1] + 70)
-    whole_city = tooltip_at(page, *probe)
+    whole_city = steady_tooltip_at(page, *probe)
 
     page.mouse.move(*centre)
     for _ in range(4):
         page.mouse.wheel(0, -240)
-        page.wait_for_timeout(250)
-    page.wait_for_timeout(800)
-    zoomed = tooltip_at(page, *probe)
+    zoomed = steady_tooltip_at(page, *probe)
     assert zoomed.splitlines()[0] != whole_city.splitlines()[0], "the wheel zoomed the map in"
 
     sidebar_select(page, "Indicator", "Reported anti-social behaviour")
     assert "indicator=Reported+anti-social+behaviour" in page.url
-    page.wait_for_timeout(1000)
-    after = tooltip_at(page, *probe)
+    after = tooltip_at(page, *probe, containing="Anti-social behaviour")
     assert "Anti-social behaviour" in after, "the map shows the new indicator"
     assert after.splitlines()[0] == zoomed.splitlines()[0], "the same place is under the pointer: the view was kept"
 
-    page.get_by_role("button", name="Show all of Leeds").click()
-    wait_settled(page)
-    page.wait_for_timeout(800)
+    with runs_again(page):
+        page.get_by_role("button", name="Show all of Leeds").click()
     page.locator('[data-testid="stDeckGlJsonChart"]').scroll_into_view_if_needed()  # the button scrolled it away
-    page.wait_for_timeout(500)
+    wait_for_map(page)
     box = canvas_box(page)
     probe = (box["x"] + box["width"] / 2 + 110, box["y"] + box["height"] / 2 + 70)
-    assert tooltip_at(page, *probe).splitlines()[0] == whole_city.splitlines()[0]
+    assert steady_tooltip_at(page, *probe).splitlines()[0] == whole_city.splitlines()[0]
 
 
 def test_the_map_page_fits_a_phone_without_sideways_scrolling(phone, app_url):
     phone.goto(f"{app_url}/map?{LSOA_LEVEL}&map_hex=true&map_hotspots=true&area=Leeds+063B")
     wait_settled(phone)
-    phone.wait_for_timeout(1000)
+    wait_for_map(phone)
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the map page scrolls sideways by {overflow}px at 375px wide"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import sidebar_select, wait_settled
+from tests.browser.harness import new_tab, runs_again, sidebar_select, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def test_copied_url_reproduces_the_view(page, browser, app_url):
     assert "Drug offences" in shown and "Armley" in shown
 
     copied = page.url
-    other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    other = new_tab(browser, viewport={"width": 1280, "height": 900})
     other.goto(copied)
     wait_settled(other)
     assert "Drug offences recorded for Armley" in _main_text(other)
@@ -37,8 +37,8 @@ def test_copied_url_reproduces_the_view(page, browser, app_url):
 def test_filters_carry_over_between_pages(page, app_url):
     page.goto(f"{app_url}/?area=Armley&priority=Victim")
     wait_settled(page)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Trends").click()
-    wait_settled(page)
+    with runs_again(page):
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Trends").click()
     assert "/trends" in page.url
     assert "area=Armley" in page.url and "priority=Victim" in page.url
     assert "Armley" in _main_text(page)
@@ -48,7 +48,7 @@ def test_first_request_for_a_page_goes_through_the_router(browser, chromium_path
     from tests.browser.harness import streamlit_server
 
     with streamlit_server() as base:
-        tab = browser.new_context().new_page()
+        tab = new_tab(browser)
         tab.goto(f"{base}/profiles?area=Armley")
         wait_settled(tab)
         assert "/profiles" in tab.url
@@ -69,8 +69,8 @@ def test_a_tile_link_opens_trends_for_that_indicator_keeping_the_filters(page, a
     page.goto(f"{app_url}/?area=Armley&measure=Rate+per+1%2C000+residents")
     wait_settled(page)
     tile = page.locator(".st-key-tile-drugs")
-    tile.get_by_role("button", name="See the trend").click()
-    wait_settled(page)
+    with runs_again(page):
+        tile.get_by_role("button", name="See the trend").click()
     assert "/trends" in page.url
     assert "area=Armley" in page.url and "measure=Rate" in page.url
     assert "indicator=Drug+offences+recorded" in page.url or "indicator=Drug%20offences%20recorded" in page.url
@@ -91,7 +91,7 @@ def test_presentation_mode_hides_the_sidebar_and_enlarges_text(page, app_url):
     )
     assert large_size > normal_size
     assert not page.get_by_role("button", name="See the trend").first.is_visible()
-    page.get_by_role("button", name="Leave presentation mode").click()
-    wait_settled(page)
+    with runs_again(page):
+        page.get_by_role("button", name="Leave presentation mode").click()
     assert "present=" not in page.url
     assert page.locator('[data-testid="stSidebar"]').is_visible()
