@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from saferleeds.analysis.area_table import area_table
 from saferleeds.analysis.compare import compare_areas
 from saferleeds.core.text import sentence_case
 from saferleeds.present.charts.views import comparison_funnel_chart
@@ -29,18 +30,22 @@ ranked = comparison.table.drop(columns=["code"])
 st.markdown(
     f"**{escape(indicator.label)}**, {escape(selection.period.label())}: each of the {len(comparison.codes)} "
     f"{escape(comparison.level_plural)} against the Leeds average ({escape(comparison.leeds_text)}). An area is "
-    "only called above or below Leeds when the difference is bigger than chance would give (95% limits).",
+    "only called above or below Leeds when the difference is bigger than chance and the usual variation "
+    "between areas would give.",
     help=indicator.definition,
 )
+st.caption(escape(comparison.method_words()))
 if comparison.hidden:
     st.caption(
-        f"{comparison.hidden} areas with counts from 1 to 4 are shown as “<5” and left off the plot to protect privacy."
+        f"{comparison.hidden} areas whose counts are small (or would let a small count be worked out) are shown "
+        "as “<5” or “withheld” and left off the plot to protect privacy."
     )
 
 st.header("Funnel plot", divider="gray")
 st.caption(
-    "Each point is an area: its rate against its number of residents. Areas inside the funnel are not "
-    "significantly different from Leeds; smaller areas vary more by chance, so the funnel is wider for them."
+    "Each point is an area: its rate against its number of residents. Smaller areas vary more by chance, so "
+    "the funnel is wider for them. Points outside the blue limits (those for all the areas at once) are "
+    "significantly above or below Leeds; the 95% and 99.8% limits are each area's own."
 )
 show_chart(
     dataset,
@@ -85,7 +90,7 @@ st.dataframe(
     key=widget_key("ranked", comparison),
 )
 table_download(
-    ranked,
+    lambda: area_table(dataset, indicator.id, selection.level, selection.period, selection.measure),
     f"compare {indicator.id} {selection.level}",
     label="Download these numbers (CSV)",
     key="ranked-csv",

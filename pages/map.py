@@ -34,4 +34,4 @@ st.caption(
     f"{model.indicator.label}, {model.level_plural}, {model.period.label()}. "
     "Select a column heading to sort; the status column says which figures are modelled."
 )
-mapview.draw_table(model)
+mapview.draw_table(dataset, model)

@@ -26,11 +26,8 @@ if not view.has_data:
 if selection.measure == "count" and indicator.is_count and len(view.area_names) > 1:
     st.caption("Areas of different sizes are hard to compare as numbers: a large area's line dwarfs a small one's.")
     st.button("Compare rates per 1,000 residents", key="use-rates", icon=":material/percent:", on_click=use_rates)
-if view.hidden_months:
-    st.caption(
-        f"{view.hidden_months} monthly counts from 1 to 4 are hidden to protect privacy (gaps in the lines, “<5” "
-        "in the table)."
-    )
+if view.disclosure_note:
+    st.caption(escape(view.disclosure_note))
 
 st.header("Month by month", divider="gray")
 draw_trend_chart(dataset, view, "monthly")
@@ -41,19 +38,19 @@ draw_trend_chart(dataset, view, "rolling", with_notes=False)
 
 st.header(f"Real change or chance? {view.focus_name}", divider="gray")
 st.caption(
-    "A control chart (statistical process control): months outside the control limits, or long runs above or "
-    "below the average, signal a real shift rather than chance."
+    "A control chart (statistical process control): months outside the control limits, long runs above or "
+    "below the average, steady rises or falls, or months close to a limit signal a real shift rather than chance."
 )
 if view.focus_hidden:
     st.info(
-        "Not shown: some monthly counts here are from 1 to 4 and are hidden to protect privacy. "
-        "Choose a larger area or Leeds.",
+        "Not shown: some months here are not published, to protect privacy. Choose a larger area or Leeds.",
         icon=":material/visibility_off:",
     )
 elif view.spc.empty:
-    st.info(f"There are not enough months of data for {escape(view.focus_name)} to draw a control chart.")
+    st.info(escape(view.spc_message or f"There are not enough months of data for {view.focus_name}."))
 else:
     draw_trend_chart(dataset, view, "spc", with_notes=False)
+    st.caption(escape(view.spc_message))
     st.markdown("**What the control chart shows**")
     st.markdown("\n".join(f"- {escape(line)}" for line in view.spc_findings))
 

@@ -162,7 +162,8 @@ CURRENT_11400 = [950] * 12
         ("burglary", PREVIOUS_10000, CURRENT_11400, "up 14%, a significant increase", "worse"),
         ("burglary", CURRENT_11400, PREVIOUS_10000, "down 12%, a significant decrease", "better"),
         ("burglary", [100] * 12, [101] * 12, "no significant change (up 1%)", "neutral"),
-        ("burglary", [1000] * 12, [1000] * 12, "no significant change", "neutral"),
+        # The same count over 365 days against 366 (February 2024) is a slightly higher daily rate.
+        ("burglary", [1000] * 12, [1000] * 12, "no significant change (up 0.3%)", "neutral"),
         ("hate_incidents", PREVIOUS_10000, CURRENT_11400, "up 14%, a significant increase", "neutral"),
         ("domestic_abuse", CURRENT_11400, PREVIOUS_10000, "down 12%, a significant decrease", "neutral"),
     ],
@@ -173,6 +174,38 @@ def test_change_on_the_previous_12_months(dataset, indicator, previous, current,
     assert (city["count"], city["previous_count"]) == (sum(current), sum(previous))
     assert city["change_words"] == words
     assert city["judgement"] == judgement
+    assert city["periods_status"] == "both recorded"
+
+
+def test_february_against_a_leap_february_at_the_same_daily_rate_is_no_change(dataset):
+    lsoa = dataset.geography.lsoa.index[0]
+    rows = pd.DataFrame(
+        {
+            "indicator": "burglary",
+            "area_code": lsoa,
+            "period": pd.to_datetime(["2024-02-01", "2025-02-01"]),
+            "value": [29_000.0, 28_000.0],  # 1,000 a day
+        }
+    )
+    data = constructed(dataset, rows)
+    february = Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
+    city = city_figures(data, "burglary", february)
+    assert city["change"] == pytest.approx(0.0) and city["change_words"] == "no significant change"
+
+
+def test_a_change_on_modelled_figures_says_so_and_names_both_periods(dataset):
+    rows = pd.DataFrame(
+        {
+            "indicator": "burglary",
+            "area_code": dataset.geography.lsoa.index[0],
+            "period": MONTHS,
+            "value": np.array(PREVIOUS_10000 + CURRENT_11400, dtype=float),
+            "status": ["modelled"] * 12 + ["recorded"] * 12,
+        }
+    )
+    city = city_figures(constructed(dataset, rows), "burglary", LAST_YEAR)
+    assert city["change_words"] == "up 14%, a significant increase; recorded against modelled a year earlier"
+    assert city["periods_status"] == "recorded, against modelled a year earlier"
 
 
 def test_context_indicators_are_always_judged_neutral(dataset):
@@ -207,41 +240,52 @@ def test_funnel_verdict_for_an_area_far_above_leeds(dataset):
     assert city["verdict"] == "not compared"
 
 
+def _twelve_months_in(dataset: Dataset, indicator: str, totals: dict[str, float]) -> Dataset:
+    """Each named area's count spread over the 12 months of LAST_YEAR (the total in its last month)."""
+    months = pd.date_range(LAST_YEAR.start, LAST_YEAR.end, freq="MS")
+    frames = [
+        pd.DataFrame({"indicator": indicator, "area_code": code, "period": months, "value": [0.0] * 11 + [total]})
+        for code, total in totals.items()
+    ]
+    return constructed(dataset, pd.concat(frames, ignore_index=True))
+
+
 @pytest.mark.parametrize(
-    ("indicator", "level", "shown"),
+    ("indicator", "shown"),
     [
-        ("violence_sexual", "lsoa", ["0", "<5", "<5", "5"]),
-        ("hate_incidents", "lsoa", ["0", "<5", "<5", "5"]),
-        ("burglary", "lsoa", ["0", "1", "4", "5"]),
+        ("violence_sexual", ["0", "<5", "<5", "5", "5", "10", "45"]),
+        ("hate_incidents", ["0", "<5", "<5", "5", "5", "10", "45"]),
+        ("burglary", ["0", "1", "4", "5", "7", "8", "47"]),
     ],
 )
-def test_disclosure_control_at_lsoa_level(dataset, indicator, level, shown):
-    codes = list(dataset.geography.lsoa.index[:4])
-    rows = pd.DataFrame(
-        {
-            "indicator": indicator,
-            "area_code": codes,
-            "period": pd.Timestamp("2025-02-01"),
-            "value": [0.0, 1.0, 4.0, 5.0],
-        }
-    )
-    data = constructed(dataset, rows)
+def test_small_area_counts_of_sensitive_indicators_are_hidden_or_rounded_to_5(dataset, indicator, shown):
+    codes = list(dataset.geography.lsoa.index[:7])
+    data = _twelve_months_in(dataset, indicator, dict(zip(codes, [0.0, 1.0, 4.0, 5.0, 7.0, 8.0, 47.0], strict=True)))
+    table = summarise(data, indicator, "lsoa", LAST_YEAR).set_index("code").loc[codes]
+    assert list(table["display"].iloc[:1]) == shown[:1]
+    hidden = table["display"].isin(["<5", "withheld"])
+    assert list(table["suppressed"]) == list(hidden)
+    visible = ~hidden
+    assert list(table.loc[visible, "display"]) == [s for s, h in zip(shown, hidden, strict=True) if not h]
+    assert table.loc[hidden, "count"].isna().all()  # a hidden count never appears as a number
+
+
+def test_sensitive_small_area_counts_are_shown_for_12_months_at_a_time(dataset):
+    codes = list(dataset.geography.lsoa.index[:3])
+    data = _twelve_months_in(dataset, "domestic_abuse", dict(zip(codes, [30.0, 60.0, 90.0], strict=True)))
     month = Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
-    table = summarise(data, indicator, level, month).set_index("code").loc[codes]
-    assert list(table["display"]) == shown
-    assert list(table["suppressed"]) == [s == "<5" for s in shown]
+    table = summarise(data, "domestic_abuse", "lsoa", month).set_index("code").loc[codes]
+    assert (table["display"] == "withheld").all() and table["count"].isna().all()
+    wards = summarise(data, "domestic_abuse", "ward", month)
+    assert wards["count"].sum() == 180  # coarser levels stay exact
 
 
 @pytest.mark.parametrize(("level", "suppressed"), [("neighbourhood", True), ("ward", False), ("city", False)])
 def test_disclosure_control_by_level(dataset, level, suppressed):
     lsoa = dataset.geography.members(dataset.geography.recognise_name("New Wortley")[1], "lsoa")[0]
-    rows = pd.DataFrame(
-        {"indicator": "domestic_abuse", "area_code": [lsoa], "period": pd.Timestamp("2025-02-01"), "value": [3.0]}
-    )
-    data = constructed(dataset, rows)
-    month = Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
-    table = summarise(data, "domestic_abuse", level, month)
-    row = table[table["count"] == 3].iloc[0]
+    data = _twelve_months_in(dataset, "domestic_abuse", {lsoa: 3.0})
+    table = summarise(data, "domestic_abuse", level, LAST_YEAR)
+    row = table[table["months"] > 0].iloc[0] if level != "neighbourhood" else table[table["suppressed"]].iloc[0]
     assert bool(row["suppressed"]) is suppressed
     assert row["display"] == ("<5" if suppressed else "3")
 
@@ -255,21 +299,24 @@ def test_modelled_rows_are_labelled(random_counts, dataset):
     assert set(series["status"]) == {"modelled"}
 
 
-def test_disclosure_withholds_rank_and_change_that_would_reveal_a_small_count(dataset):
-    table = summarise(dataset, "hate_incidents", "lsoa", Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01")))
+def test_disclosure_withholds_rank_change_verdict_and_limits_that_would_reveal_a_small_count(dataset):
+    table = summarise(dataset, "hate_incidents", "lsoa", LAST_YEAR)
     hidden = table[table["suppressed"]]
     assert len(hidden) > 0
-    assert hidden["rank"].isna().all()
+    assert hidden["rank"].isna().all() and hidden["value"].isna().all() and hidden["count"].isna().all()
     assert (hidden["change_words"] == CHANGE_WITHHELD).all() and hidden["change"].isna().all()
-    assert (hidden["display"] == "<5").all()
-    previous_small = table[~table["suppressed"] & table["previous_count"].between(1, 4)]
+    assert (hidden["verdict"] == "not compared").all() and (hidden["funnel_position"] == "withheld").all()
+    assert hidden[[c for c in table.columns if c.startswith("funnel_") and c != "funnel_position"]].isna().all().all()
+    assert set(hidden["display"]) <= {"<5", "withheld"}
+    previous_small = table[~table["suppressed"] & table["previous_disclosure"].isin(["hidden", "withheld"])]
     assert len(previous_small) > 0
     assert (previous_small["change_words"] == CHANGE_WITHHELD).all()
     shown = table[~table["change_withheld"]]
     assert (shown["change_words"] != CHANGE_WITHHELD).all()
+    assert (np.mod(table.loc[~table["suppressed"], "count"], 5) == 0).all()  # shown counts are rounded
 
 
 def test_no_disclosure_control_above_neighbourhood_level(dataset):
-    table = summarise(dataset, "hate_incidents", "ward", Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01")))
+    table = summarise(dataset, "hate_incidents", "ward", LAST_YEAR)
     assert not table["suppressed"].any() and not table["change_withheld"].any()
     assert table["rank"].notna().all()

@@ -24,25 +24,28 @@ PERIOD = Period(pd.Timestamp("2023-03-01"), pd.Timestamp("2024-02-01"))
 
 @pytest.mark.parametrize("expected", [10, 100, 1000, 10000])
 def test_poisson_limits_bracket_the_expected_count_like_the_normal_approximation(expected):
-    low, high = stats.poisson_limits(np.array([expected]), 0.95)
+    low, high = stats.funnel_limits(np.array([float(expected)]), "rate", 1.0, 0.95)
     spread = 1.96 * np.sqrt(expected)
     # Exact limits are asymmetric for small counts; they approach expected +/- 1.96 sqrt(expected).
     tolerance = 0.1 * spread if expected >= 100 else 0.35 * spread
-    assert low[0] == pytest.approx(expected - spread, abs=tolerance)
-    assert high[0] == pytest.approx(expected + spread, abs=tolerance)
-    assert low[0] < expected < high[0]
+    assert low[0] * expected == pytest.approx(expected - spread, abs=tolerance)
+    assert high[0] * expected == pytest.approx(expected + spread, abs=tolerance)
+    assert low[0] < 1 < high[0]
 
 
-def test_poisson_limits_match_exact_quantiles_at_whole_numbers():
-    low, high = stats.poisson_limits(np.array([100.0]), 0.95)
-    assert sps.poisson.ppf(0.025, 100) - 1 <= low[0] <= sps.poisson.ppf(0.025, 100)
-    assert sps.poisson.ppf(0.975, 100) - 1 <= high[0] <= sps.poisson.ppf(0.975, 100)
+def test_poisson_limits_lie_within_a_count_of_the_exact_quantiles():
+    # The mid-p limit L has P(X < L) + P(X = L)/2 = 2.5%, so it lies within one of the whole-number quantile.
+    low, high = stats.funnel_limits(np.array([100.0]), "rate", 1.0, 0.95)
+    assert sps.poisson.ppf(0.025, 100) - 1 < low[0] * 100 < sps.poisson.ppf(0.025, 100) + 1
+    assert sps.poisson.ppf(0.975, 100) - 1 < high[0] * 100 < sps.poisson.ppf(0.975, 100) + 1
 
 
-def test_binomial_limits_for_a_known_proportion():
-    low, high = stats.binomial_limits(0.8, np.array([400.0]), 0.95)
+def test_percentage_limits_are_exact_and_close_to_the_normal_ones_for_many_respondents():
+    low, high = stats.funnel_limits(np.array([400.0]), "proportion", 0.8, 0.95)
     spread = 1.959964 * np.sqrt(0.8 * 0.2 / 400)  # 0.0392
-    assert low[0] == pytest.approx(0.8 - spread, abs=1e-6) and high[0] == pytest.approx(0.8 + spread, abs=1e-6)
+    assert low[0] == pytest.approx(0.8 - spread, abs=0.004) and high[0] == pytest.approx(0.8 + spread, abs=0.004)
+    few_low, few_high = stats.funnel_limits(np.array([20.0]), "proportion", 0.8, 0.95)
+    assert few_high[0] <= 1.0 and 0.8 - few_low[0] > few_high[0] - 0.8  # exact limits are skewed near 100%
 
 
 @pytest.mark.parametrize(
@@ -56,7 +59,7 @@ def test_binomial_limits_for_a_known_proportion():
 )
 def test_funnel_verdicts_around_the_leeds_rate(observed, position, label):
     # Leeds rate 1 per 100 residents; an area of 10,000 expects 100 (95% limits about 81 to 120).
-    result = stats.funnel(np.array([observed]), np.array([10_000.0]), "rate", target=0.01)
+    result = stats.funnel(np.array([observed]), np.array([10_000.0]), "rate", target=0.01).frame
     assert result["position"].iloc[0] == position
     assert result["verdict"].iloc[0] == label
 
@@ -86,13 +89,18 @@ def test_funnel_curves_narrow_as_areas_grow_and_the_outer_limits_contain_the_inn
     assert inner_high.iloc[-1] == pytest.approx(10 + 1000 * 1.96 * np.sqrt(600) / 60_000, rel=0.01)
 
 
-def test_funnel_curves_for_percentages_use_binomial_limits(dataset):
+def test_funnel_curves_for_percentages_use_exact_binomial_limits(dataset):
     indicator = dataset.catalogue.indicator("feel_safe")
     summary = pd.DataFrame({"funnel_target": 80.0, "population": 1.0, "denominator": [400.0], "suppressed": False})
     curves = funnel_curves(summary, indicator, points=3)
-    at_400 = curves[(curves["limits"] == "95% limits") & np.isclose(curves["base"], 400 * 1.2)]
+    at_480 = curves[(curves["limits"] == "95% limits") & np.isclose(curves["base"], 400 * 1.2)]
+    expected = [
+        100 * stats.mid_p_quantile(np.array([0.025]), np.array([480.0]), "proportion", 0.8, s)[0] / 480
+        for s in ("low", "high")
+    ]
+    assert sorted(at_480["value"]) == pytest.approx(expected, abs=1e-9)
     spread = 100 * 1.959964 * np.sqrt(0.8 * 0.2 / 480)
-    assert sorted(at_400["value"]) == pytest.approx([80 - spread, 80 + spread], abs=1e-3)
+    assert sorted(at_480["value"]) == pytest.approx([80 - spread, 80 + spread], abs=0.4)
 
 
 # ----------------------------------------------------------------------------- labels on every row
@@ -122,7 +130,8 @@ def test_areas_beyond_the_limits_are_labelled_and_the_rest_are_not_significantly
     assert set(others) == {"Not significantly different from the Leeds average"}
     assert comparison.counts == {"above": 1, "below": 1, "within": 31}
     assert comparison.codes[0] == ARMLEY and table.loc[ARMLEY, "Rank"] == "1"
-    assert len(comparison.points) == 33 and comparison.curves["limits"].nunique() == 2
+    assert len(comparison.points) == 33 and comparison.curves["limits"].nunique() == 3
+    assert "With 33 wards tested at once" in comparison.method_words()
 
 
 def test_a_rank_is_never_shown_without_its_label(constructed):

@@ -150,7 +150,7 @@ def constructed(dataset):
             every_ward(dataset, "burglary", 20, special={ARMLEY: [100] * 12 + [150] * 12}),
             every_ward(dataset, "robbery", 20),
             rows("drugs", ARMLEY, [30] * 18),
-            rows("feel_safe", ARMLEY, [80] * 24, status="modelled", denominators=[100] * 24),
+            rows("feel_safe", ARMLEY, [96] * 24, status="modelled", denominators=[120] * 24),
         ],
         ignore_index=True,
     )
@@ -160,7 +160,8 @@ def constructed(dataset):
 def test_facts_for_an_area_come_from_its_numbers(constructed):
     period = Period(pd.Timestamp("2023-03-01"), pd.Timestamp("2024-02-01"))
     facts = {f.indicator_id: f for f in facts_for_area(constructed, ARMLEY, period)}
-    assert facts["burglary"].direction == "up" and facts["burglary"].change == pytest.approx(0.5)
+    # Half as many again, over 366 days against 365 (February 2024): the daily rate rose 49.6%.
+    assert facts["burglary"].direction == "up" and facts["burglary"].change == pytest.approx(1.5 * 365 / 366 - 1)
     assert facts["burglary"].comparison == "above" and facts["burglary"].current_text == "1,800"
     assert facts["robbery"].direction == "none"
     assert facts["drugs"].direction == "unknown"  # six months of the period are missing

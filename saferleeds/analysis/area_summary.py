@@ -1,5 +1,14 @@
 """One row per area: its value, rate, change on a year earlier, verdict against Leeds, rank, status and
-what disclosure control hides. Every page's table, tile and sentence reads from here.
+what disclosure control hides. Every page's table, tile and sentence reads from here, so every page says
+the same thing about an area, made the same way:
+
+* the change allows for exposure (days and residents of each period's year) and is tested exactly
+  (``stats.change``); with many areas the ``*_fdr`` columns judge each change after allowing for all of
+  them (Benjamini-Hochberg), for pages that show every area at once;
+* the verdict against Leeds is Spiegelhalter's funnel, allowing for overdispersion, judged over all the
+  level's areas at a false discovery rate (``stats.funnel``);
+* for sensitive indicators, the counts are those disclosure control publishes (``disclosure``): rounded
+  or hidden at the protected levels, and everything else is worked out from them.
 """
 
 from __future__ import annotations
@@ -7,13 +16,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from saferleeds.analysis import stats
 from saferleeds.analysis.aggregate import monthly, period_totals
+from saferleeds.analysis.area_tests import CHANGE_WITHHELD, Method, add_change, add_funnel, funnel_inputs
+from saferleeds.analysis.disclosure import HIDDEN, WITHHELD, protection
 from saferleeds.analysis.measures import display_value, format_value
-from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
-from saferleeds.core.vocabulary import DisclosureRule
+
+__all__ = ["CHANGE_WITHHELD", "Method", "area_row", "city_figures", "comparison_method", "status_words", "summarise"]
 
 
 def status_words(months: int, weakest: str, weakest_months: int) -> str:
@@ -28,18 +38,52 @@ def status_words(months: int, weakest: str, weakest_months: int) -> str:
     return f"partly {weakest} ({weakest_months} of {months} months)"
 
 
+def periods_status(current: str, previous: str, strongest: str) -> str:
+    """The status of both periods a change compares: 'both recorded', 'modelled against recorded a year earlier'."""
+    if current == previous:
+        return f"both {current}" if current != "no data" else "no data"
+    return f"{current}, against {previous} a year earlier"
+
+
 def summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, measure: str = "count") -> pd.DataFrame:
     """One row per area of ``level``: value, rate, change, funnel verdict, rank and status.
 
     Columns: code, name, population, count, denominator, value (as the measure says), months,
-    status, current, previous, change, p_value, change_words, judgement, funnel_*, verdict,
-    rank, suppressed, display. Areas with no data keep a row with NaN values and status 'no data'.
+    status, previous_status, periods_status, previous_count, change, p_value, change_words, judgement,
+    change_q, change_direction_fdr, change_words_fdr, funnel_*, verdict, rank, suppressed (hidden or
+    withheld), disclosure and previous_disclosure (hidden, withheld, rounded or empty), change_withheld,
+    display. Areas with no data keep a row with NaN values and status 'no data'. For sensitive
+    indicators, counts are the published ones: a hidden or withheld count is missing, never its value.
     """
+    return _parts(dataset, indicator_id, level, period, measure)[0]
+
+
+def comparison_method(dataset: Dataset, indicator_id: str, level: str, period: Period) -> Method:
+    """How ``summarise`` compared the level's areas with Leeds (the same for either measure)."""
+    return _parts(dataset, indicator_id, level, period, "rate")[1]
+
+
+def _parts(dataset: Dataset, indicator_id: str, level: str, period: Period, measure: str):
     key = ("summary", indicator_id, level, period, measure)
     return dataset.memo(key, lambda: _summarise(dataset, indicator_id, level, period, measure))
 
 
-def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, measure: str) -> pd.DataFrame:
+def _published(
+    dataset: Dataset, indicator_id: str, level: str, period: Period, codes: pd.Index
+) -> tuple[pd.Series, pd.Series]:
+    """The counts disclosure control lets out (by code) and each one's state."""
+    totals = period_totals(monthly(dataset, indicator_id, level), period, dataset.catalogue.statuses)
+    counts = totals["value"].reindex(codes)
+    guarded = protection(dataset, indicator_id, period)
+    if guarded is None:
+        return counts, pd.Series("", index=codes, dtype=object)
+    states = guarded.level(level).reindex(codes)
+    state = states["state"].fillna("").replace({"exact": ""})
+    shown = states["shown"].where(states["state"].notna(), counts)
+    return shown.astype(float), state.astype(object)
+
+
+def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, measure: str):
     indicator = dataset.catalogue.indicator(indicator_id)
     catalogue = dataset.catalogue
     areas = dataset.geography.level_areas(level)[["code", "name", "population"]].set_index("code")
@@ -47,114 +91,63 @@ def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, 
     current = period_totals(series, period, catalogue.statuses).reindex(areas.index)
     previous = period_totals(series, period.comparison(), catalogue.statuses).reindex(areas.index)
     frame = areas.copy()
-    frame["count"] = current["value"]
+    frame["count"], frame["disclosure"] = _published(dataset, indicator_id, level, period, areas.index)
+    frame["previous_count"], frame["previous_disclosure"] = _published(
+        dataset, indicator_id, level, period.comparison(), areas.index
+    )
     frame["denominator"] = current["denominator"]
+    frame["previous_denominator"] = previous["denominator"]
+    _add_status(frame, current, previous, catalogue.statuses.strongest)
+    frame["suppressed"] = frame["disclosure"].isin([HIDDEN, WITHHELD])
+    frame["change_withheld"] = frame["suppressed"] | frame["previous_disclosure"].isin([HIDDEN, WITHHELD])
+    frame["value"] = [
+        np.nan if s else display_value(indicator, c, d, p, measure)
+        for c, d, p, s in zip(
+            frame["count"], frame["denominator"], frame["population"], frame["suppressed"], strict=True
+        )
+    ]
+    add_change(frame, dataset, indicator, level, period)
+    inputs = funnel_inputs(dataset, indicator, level, period)
+    method = add_funnel(frame, dataset, indicator, level, inputs)
+    frame["rank"] = frame["value"].where(~frame["suppressed"]).rank(ascending=False, method="min")
+    frame["display"] = [
+        _display(v, s, indicator, measure, catalogue) for v, s in zip(frame["value"], frame["disclosure"], strict=True)
+    ]
+    return frame.reset_index().rename(columns={"index": "code"}), method
+
+
+def _display(value: float, disclosure: str, indicator, measure: str, catalogue) -> str:
+    rule = catalogue.disclosure
+    if disclosure == HIDDEN:
+        return rule.shown_as
+    if disclosure == WITHHELD:
+        return rule.withheld_as
+    return format_value(value, indicator, measure)
+
+
+def _add_status(frame: pd.DataFrame, current: pd.DataFrame, previous: pd.DataFrame, strongest: str) -> None:
     frame["months"] = current["months"].fillna(0).astype(int)
     frame["modelled_months"] = current["modelled_months"].fillna(0).astype(int)
-    frame["status"] = [
-        status_words(m, weakest, int(k) if pd.notna(k) else 0)
-        for m, weakest, k in zip(frame["months"], current["weakest"], current["weakest_months"], strict=True)
+    frame["status"] = _statuses(current)
+    frame["previous_months"] = previous["months"].fillna(0).astype(int)
+    frame["previous_status"] = _statuses(previous)
+    frame["periods_status"] = [
+        periods_status(c, p, strongest) for c, p in zip(frame["status"], frame["previous_status"], strict=True)
     ]
     frame["modelled"] = frame["modelled_months"] > 0
-    frame["value"] = [
-        display_value(indicator, c, d, p, measure)
-        for c, d, p in zip(frame["count"], frame["denominator"], frame["population"], strict=True)
-    ]
-    _add_change(frame, indicator, previous, catalogue.thresholds.significance)
-    _add_funnel(frame, dataset, indicator, level, period, measure)
-    frame["rank"] = frame["value"].rank(ascending=False, method="min")
-    _add_disclosure(frame, indicator, level, catalogue.disclosure)
-    shown_as = catalogue.disclosure.shown_as
-    frame["display"] = [
-        format_value(v, indicator, measure, shown_as if s else None)
-        for v, s in zip(frame["value"], frame["suppressed"], strict=True)
-    ]
-    return frame.reset_index().rename(columns={"index": "code"})
 
 
-def _add_change(frame: pd.DataFrame, indicator: Indicator, previous: pd.DataFrame, alpha: float) -> None:
-    comparable = previous["months"].fillna(0).to_numpy() == frame["months"].to_numpy()
-    dens = (frame["denominator"].to_numpy(), previous["denominator"].to_numpy()) if indicator.is_ratio else (None, None)
-    changes = stats.changes(
-        frame["count"].to_numpy(), previous["value"].to_numpy(), dens[0], dens[1], comparable, alpha
-    )
-    frame["previous_count"] = previous["value"].to_numpy()
-    frame["change"] = [c.change for c in changes]
-    frame["change_unit"] = [c.unit for c in changes]
-    frame["p_value"] = [c.p_value for c in changes]
-    frame["change_direction"] = [c.direction for c in changes]
-    frame["change_words"] = [c.words() for c in changes]
-    frame["judgement"] = [stats.judgement(c.direction, indicator.polarity) for c in changes]
+def _statuses(totals: pd.DataFrame) -> list[str]:
+    months = totals["months"].fillna(0).astype(int)
+    return [
+        status_words(m, weakest, int(k) if pd.notna(k) else 0)
+        for m, weakest, k in zip(months, totals["weakest"], totals["weakest_months"], strict=True)
+    ]
 
 
 def city_figures(dataset: Dataset, indicator_id: str, period: Period, measure: str = "count") -> pd.Series:
     """The Leeds row of ``summarise`` (the comparison every area is judged against)."""
-    return summarise(dataset, indicator_id, "city", period, measure).iloc[0]
-
-
-def _add_funnel(
-    frame: pd.DataFrame, dataset: Dataset, indicator: Indicator, level: str, period: Period, measure: str
-) -> None:
-    thresholds = dataset.catalogue.thresholds
-    city_level = dataset.catalogue.levels.city
-    columns = ("funnel_target", "funnel_inner_low", "funnel_inner_high", "funnel_outer_low", "funnel_outer_high")
-    for column in columns:
-        frame[column] = np.nan
-    frame["funnel_position"] = "none"
-    frame["verdict"] = "not compared"
-    frame["beyond_outer"] = False
-    if level == city_level:
-        return
-    city = period_totals(monthly(dataset, indicator.id, city_level), period, dataset.catalogue.statuses)
-    if city.empty:
-        return
-    if indicator.is_ratio:
-        base_column, kind = "denominator", "proportion"
-        target = city["value"].iloc[0] / city["denominator"].iloc[0]
-    else:
-        base_column, kind = "population", "rate"
-        target = city["value"].iloc[0] / dataset.geography.population(city_level).iloc[0]
-    usable = frame["count"].notna() & (frame[base_column] > 0)
-    if not usable.any():
-        return
-    result = stats.funnel(
-        frame.loc[usable, "count"].to_numpy(),
-        frame.loc[usable, base_column].to_numpy(),
-        kind,
-        thresholds.funnel_inner,
-        thresholds.funnel_outer,
-        target,
-    )
-    scale = 100.0 if indicator.unit == "percent" else float(indicator.rates.per)
-    for name in ("target", "inner_low", "inner_high", "outer_low", "outer_high"):
-        frame.loc[usable, f"funnel_{name}"] = result[name].to_numpy() * scale
-    frame.loc[usable, "funnel_position"] = result["position"].to_numpy()
-    frame.loc[usable, "verdict"] = result["verdict"].to_numpy()
-    frame.loc[usable, "beyond_outer"] = result["beyond_outer"].to_numpy()
-
-
-CHANGE_WITHHELD = "not shown (small numbers)"
-
-
-def _add_disclosure(frame: pd.DataFrame, indicator: Indicator, level: str, rule: DisclosureRule) -> None:
-    """Flag the small counts of sensitive indicators that the disclosure rule hides, and withhold whatever
-    would reveal them.
-
-    A suppressed area loses its rank; a change is withheld when either period's count is hidden,
-    because the change and the other period's count together give the hidden one away.
-    """
-    frame["change_withheld"] = False
-    if not rule.applies(indicator.sensitive, level):
-        frame["suppressed"] = False
-        return
-    frame["suppressed"] = rule.hides(frame["count"]).to_numpy()
-    withheld = frame["suppressed"] | rule.hides(frame["previous_count"]).to_numpy()
-    frame["change_withheld"] = withheld.to_numpy()
-    frame.loc[frame["suppressed"], "rank"] = np.nan
-    frame.loc[withheld, ["change", "p_value"]] = np.nan
-    frame.loc[withheld, "change_direction"] = "unknown"
-    frame.loc[withheld, "change_words"] = CHANGE_WITHHELD
-    frame.loc[withheld, "judgement"] = "neutral"
+    return summarise(dataset, indicator_id, dataset.catalogue.levels.city, period, measure).iloc[0]
 
 
 def area_row(

@@ -1,5 +1,9 @@
 """Fair comparisons between areas: a ranked table that always says whether a difference is real,
 and a funnel plot (each area's rate against its population, inside limits around the Leeds rate).
+
+The limits allow for the usual variation between areas (Spiegelhalter 2005, see ``stats.funnel``) and
+the verdicts allow for every area being compared at once (Benjamini and Hochberg 1995): the plot draws
+the limits that decide them beside the usual 95% and 99.8% limits, and says so in words.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import pandas as pd
 
 from saferleeds.analysis import stats
 from saferleeds.analysis.aggregate import monthly
-from saferleeds.analysis.area_summary import city_figures, summarise
+from saferleeds.analysis.area_summary import Method, city_figures, comparison_method, summarise
 from saferleeds.analysis.measures import format_value, rate_title
 from saferleeds.core.catalogue import Indicator, Palette
 from saferleeds.core.dataset import Dataset
@@ -22,10 +26,12 @@ VERDICT_LABELS = {
     "above": "Significantly above the Leeds average",
     "below": "Significantly below the Leeds average",
     "within": "Not significantly different from the Leeds average",
+    "withheld": "Not shown (small numbers)",
+    "untested": "Not compared (the number of people asked is not known)",
     "none": "Not compared (no data)",
 }
 CURVE_POINTS = 120
-LIMIT_NAMES = {"inner": "95% limits", "outer": "99.8% limits"}
+LIMIT_NAMES = {"inner": "95% limits", "outer": "99.8% limits", "decision": "Limits for all the areas at once"}
 
 
 def comparison_measure(indicator: Indicator) -> str:
@@ -54,9 +60,14 @@ class Comparison:
     value_title: str  # "Rate per 1,000 mid-2015 residents" or "%"
     base_title: str  # "Residents (mid-2015)" or "Survey respondents"
     leeds_text: str  # "Leeds: 30.1 per 1,000"
-    hidden: int  # areas left off the plot because their count is shown as "<5"
+    hidden: int  # areas left off the plot because their count is shown as "<5" (or withheld)
     counts: dict[str, int]  # how many areas are above, below, within
     palette: Palette
+    method: Method | None = None  # how the areas were compared with Leeds
+
+    def method_words(self) -> str:
+        """Which limits were used and how many areas were allowed for, in plain sentences."""
+        return self.method.words(self.level_plural) if self.method is not None else ""
 
     def describe(self) -> str:
         """A one-sentence text alternative of the funnel plot."""
@@ -103,20 +114,18 @@ def _compare(dataset: Dataset, indicator_id: str, level: str, period: Period) ->
     city = city_figures(dataset, indicator_id, period, measure)
     leeds_value = city["value"]
     leeds_text = f"Leeds: {format_value(leeds_value, indicator, measure)}"
-    table = ranked_table(summary, indicator, value_title, catalogue.disclosure.shown_as)
+    table = ranked_table(
+        summary, indicator, value_title, catalogue.disclosure.shown_as, catalogue.disclosure.withheld_as
+    )
     points = funnel_points(summary, indicator, measure)
-    hidden = int((summary["suppressed"] & summary["count"].notna()).sum())
+    hidden = int((summary["suppressed"] & (summary["months"] > 0)).sum())
+    method = comparison_method(dataset, indicator_id, level, period)
     base_title = (
         "Survey respondents" if indicator.unit == "percent" else sentence_case(catalogue.rates.population_label)
     )
     if indicator.is_ratio:
         base_title = "Denominator" if indicator.unit == "rate" else base_title
-    curves = funnel_curves(
-        summary,
-        indicator,
-        thresholds.funnel_inner,
-        thresholds.funnel_outer,
-    )
+    curves = funnel_curves(summary, indicator, thresholds.funnel_inner, thresholds.funnel_outer, method=method)
     counts = summary["funnel_position"].value_counts().to_dict()
     return Comparison(
         indicator=indicator,
@@ -135,10 +144,13 @@ def _compare(dataset: Dataset, indicator_id: str, level: str, period: Period) ->
         hidden=hidden,
         counts={str(k): int(v) for k, v in counts.items()},
         palette=catalogue.palette,
+        method=method,
     )
 
 
-def ranked_table(summary: pd.DataFrame, indicator: Indicator, value_title: str, hidden_as: str) -> pd.DataFrame:
+def ranked_table(
+    summary: pd.DataFrame, indicator: Indicator, value_title: str, hidden_as: str, withheld_as: str = "withheld"
+) -> pd.DataFrame:
     """Areas ranked by rate (highest first), each labelled against the Leeds average.
 
     A rank is never shown alone: the 'Compared with the Leeds average' column says whether the
@@ -157,9 +169,12 @@ def ranked_table(summary: pd.DataFrame, indicator: Indicator, value_title: str, 
     def rank_text(rank: float) -> str:
         return f"{int(rank)}" if pd.notna(rank) else "–"
 
-    def count_text(count: float, suppressed: bool) -> str:
+    disclosure = frame["disclosure"] if "disclosure" in frame else pd.Series("", index=frame.index)
+    hidden_texts = [withheld_as if d == "withheld" else hidden for d in disclosure]
+
+    def count_text(count: float, suppressed: bool, hidden_text: str) -> str:
         if suppressed:
-            return hidden
+            return hidden_text
         return "no data" if pd.isna(count) else f"{count:,.0f}"
 
     def value_text(value: float, suppressed: bool) -> str:
@@ -176,9 +191,11 @@ def ranked_table(summary: pd.DataFrame, indicator: Indicator, value_title: str, 
                 value_text(v, s) for v, s in zip(frame["value"], frame["suppressed"], strict=True)
             ],
             "Compared with the Leeds average": [verdict_label(p) for p in frame["funnel_position"]],
-            count_label: [count_text(c, s) for c, s in zip(frame["count"], frame["suppressed"], strict=True)],
+            count_label: [
+                count_text(c, s, h) for c, s, h in zip(frame["count"], frame["suppressed"], hidden_texts, strict=True)
+            ],
             base_label: [f"{b:,.0f}" if pd.notna(b) else "" for b in base],
-            "Change": [sentence_case(w) for w in frame["change_words"]],
+            "Change": [sentence_case(w) for w in frame.get("change_words_fdr", frame["change_words"])],
             "Data": [sentence_case(s) for s in frame["status"]],
         }
     ).reset_index(drop=True)
@@ -209,11 +226,14 @@ def funnel_curves(
     inner: float = 0.95,
     outer: float = 0.998,
     points: int = CURVE_POINTS,
+    method: Method | None = None,
 ) -> pd.DataFrame:
     """The funnel: lower and upper limits around the Leeds figure over the range of area sizes.
 
-    Counts use exact Poisson limits on the expected count (Leeds rate x population), shown per
-    1,000; percentages use binomial limits on the denominator. Columns: base, value, limits, side.
+    Counts use exact (mid-p) Poisson limits on the expected count (Leeds rate x residents), shown per
+    1,000; percentages exact binomial limits on the denominator; both widened by the overdispersion the
+    ``method`` found. With a method, a third pair of limits is the one that decides the verdicts when all
+    the areas are compared at once. Columns: base, value, limits, side.
     """
     columns = ["base", "value", "limits", "side"]
     target = summary["funnel_target"].dropna()
@@ -221,17 +241,18 @@ def funnel_curves(
     base = base[base > 0].dropna()
     if target.empty or base.empty:
         return pd.DataFrame(columns=columns)
-    scale = 100.0 if indicator.unit == "percent" else 1000.0
+    scale = 100.0 if indicator.unit == "percent" else float(indicator.rates.per)
     rate = float(target.iloc[0]) / scale
+    kind = "proportion" if indicator.unit == "percent" else "rate"
     low, high = float(base.min()) * 0.8, float(base.max()) * 1.2
     sizes = np.geomspace(max(low, 1.0), max(high, 2.0), points)
+    dispersion = method.dispersion if method is not None else None
+    coverages = {"inner": inner, "outer": outer}
+    if method is not None and method.compared > 1:
+        coverages["decision"] = method.decision_coverage
     pieces = []
-    for name, probability in (("inner", inner), ("outer", outer)):
-        if indicator.is_ratio:
-            lower, upper = stats.binomial_limits(rate, sizes, probability)
-        else:
-            lower, upper = stats.poisson_limits(rate * sizes, probability)
-            lower, upper = lower / sizes, upper / sizes
+    for name, coverage in coverages.items():
+        lower, upper = stats.funnel_limits(sizes, kind, rate, coverage, dispersion)
         for side, values in (("low", lower), ("high", upper)):
             pieces.append(
                 pd.DataFrame({"base": sizes, "value": values * scale, "limits": LIMIT_NAMES[name], "side": side})

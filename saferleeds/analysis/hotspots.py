@@ -1,6 +1,9 @@
 """Hot and cold spots: Getis-Ord Gi* over small areas and their neighbours.
 
-The statistic is that of Getis and Ord (1992) and Ord and Getis (1995), computed by esda.
+The statistic is that of Getis and Ord (1992) and Ord and Getis (1995), computed by esda. Every small area
+is tested at once, so an area is a hot or cold spot at confidence c only when its false discovery rate
+(Benjamini and Hochberg 1995) is below 1 - c, as Caldas de Castro and Singer (Geogr Anal 2006;38:180-208)
+recommend for local spatial statistics.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import pandas as pd
 from libpysal.weights import Queen, W, w_subset
 from scipy import stats as sps
 
+from saferleeds.analysis.stats.multiple import benjamini_hochberg
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
 
@@ -24,23 +28,25 @@ class HotspotResult:
 
 
 def critical_values(levels: list[float]) -> list[tuple[float, float]]:
-    """(confidence, |z| needed) for two-sided tests, highest confidence first."""
+    """(confidence, |z| needed) for two-sided tests of one area alone, highest confidence first."""
     return [(c, float(sps.norm.ppf(1 - (1 - c) / 2))) for c in sorted(levels, reverse=True)]
 
 
 def gi_star(values: np.ndarray, weights: W, levels: list[float]) -> HotspotResult:
     """Getis-Ord Gi* (binary weights, each area counted with its neighbours) with normal-theory z-scores.
 
-    An area is a hot spot at confidence c when its z-score exceeds the two-sided critical value for c.
+    Each area's two-sided p-value is adjusted for all the areas tested (Benjamini-Hochberg q-values); an
+    area is a hot (or cold) spot at confidence c when its q-value is at most 1 - c.
     """
     from esda.getisord import G_Local
 
     result = G_Local(np.asarray(values, dtype=float), weights, transform="B", permutations=0, star=True)
     z = np.asarray(result.Zs, dtype=float)
-    thresholds = critical_values(levels)
+    p_values = np.where(np.isfinite(z), 2 * sps.norm.sf(np.abs(z)), np.nan)
+    q_values, _ = benjamini_hochberg(p_values, 1.0)
     categories, confidences = [], []
-    for score in z:
-        reached = next((c for c, cut in thresholds if np.isfinite(score) and abs(score) >= cut), 0.0)
+    for score, q in zip(z, q_values, strict=True):
+        reached = next((c for c in sorted(levels, reverse=True) if np.isfinite(q) and q <= 1 - c), 0.0)
         categories.append(("hot" if score > 0 else "cold") if reached else "")
         confidences.append(reached)
     return HotspotResult(z, categories, confidences)

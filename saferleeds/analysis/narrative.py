@@ -3,7 +3,9 @@
 ``facts_for_area`` reads one area's figures for every indicator; ``write_summary`` turns them into
 a few short points a councillor can read in thirty seconds: what is up, what is down, what is
 different from the Leeds average and what is modelled. ``biggest_changes`` lists the top increases
-and decreases in words.
+and decreases in words. Every item built on modelled (or estimated) figures says so in its own words,
+with the status of both periods it compares. The "against Leeds" point tests many indicators at once,
+so it lists only the differences that hold up after allowing for them all (Benjamini and Hochberg 1995).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from saferleeds.analysis import stats
 from saferleeds.analysis.aggregate import monthly
 from saferleeds.analysis.area_summary import area_row
 from saferleeds.analysis.measures import format_value
@@ -24,6 +27,8 @@ from saferleeds.core.vocabulary import DisclosureRule
 
 LISTED = 3  # how many indicators a point names before saying "and N more"
 CONTEXT_NOTE = "more reports can mean more people feel confident to report"
+RECORDED = "recorded"  # the status that needs no mention (the catalogue's most trusted)
+FALSE_DISCOVERY_RATE = 0.05
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,15 @@ class Fact:
     current_text: str = ""
     previous_text: str = ""
     relative_change: float | None = None  # the change as a share of the earlier figure, for ordering
+    previous_status: str = ""  # how the earlier period's figure was made (empty: as the current one)
+    comparison_p: float | None = None  # p-value of the difference from Leeds (for many indicators at once)
+
+    def status_words(self) -> str:
+        """'' when every figure is recorded; else 'modelled' or 'recorded against modelled a year earlier'."""
+        previous = self.previous_status or self.status
+        if self.status == previous:
+            return "" if self.status in (RECORDED, "no data") else self.status
+        return f"{self.status} against {previous} a year earlier"
 
     @property
     def significant(self) -> bool:
@@ -108,6 +122,7 @@ def _changed(fact: Fact) -> str:
     details = [fact.size_words(), fact.judgement()]
     if fact.polarity == "context" and fact.direction == "up":
         details.append(CONTEXT_NOTE)
+    details.append(fact.status_words())
     inside = ", ".join(d for d in details if d)
     return f"{fact.name} ({inside})" if inside else fact.name
 
@@ -137,8 +152,9 @@ def write_summary(area_name: str, period_label: str, facts: list[Fact], compared
     rises = _ordered([f for f in available if f.direction == "up"])
     falls = _ordered([f for f in available if f.direction == "down"])
     steady = [f for f in available if f.direction == "none"]
-    unknown = [f for f in available if f.direction == "unknown"]
-    comparable = len(available) - len(unknown)
+    unknown = [f for f in available if f.direction == "unknown" and not f.change_words.startswith("not tested")]
+    untested = [f for f in available if f.direction == "unknown" and f.change_words.startswith("not tested")]
+    comparable = len(available) - len(unknown) - len(untested)
     if comparable == 0:
         points.append(("Change", "there is not enough data to say what has gone up or down."))
     else:
@@ -149,6 +165,11 @@ def write_summary(area_name: str, period_label: str, facts: list[Fact], compared
     if unknown and comparable:
         names = [f.name for f in unknown]
         points.append(("Not enough data", f"to compare {_listed(names)} with a year earlier."))
+    if untested:
+        names = [f.name for f in untested]
+        points.append(
+            ("Not tested", f"{_listed(names)} came without the number of people asked, so no change is tested.")
+        )
     if compared_with_leeds:
         points.append(("Against Leeds", _leeds_point(available)))
     points.append(("Modelled", _modelled_point(available)))
@@ -169,9 +190,29 @@ def _steady_point(steady: list[Fact], comparable: int) -> str:
     return f"the other {len(steady)} indicators."
 
 
+def _named(fact: Fact) -> str:
+    """The indicator's name, with how its figure was made when it is not recorded: 'feel safe (modelled)'."""
+    status = fact.status if fact.status not in (RECORDED, "no data") else ""
+    return f"{fact.name} ({status})" if status else fact.name
+
+
+def _holding_up(facts: list[Fact]) -> set[str]:
+    """The indicators whose difference from Leeds still holds when every indicator compared is allowed for."""
+    compared = [f for f in facts if f.comparison in ("above", "below", "within") and f.comparison_p is not None]
+    if not compared:
+        return set()
+    _, rejected = stats.benjamini_hochberg([f.comparison_p for f in compared], FALSE_DISCOVERY_RATE)
+    return {f.indicator_id for f, keep in zip(compared, rejected, strict=True) if keep}
+
+
 def _leeds_point(facts: list[Fact]) -> str:
-    above = [f.name for f in facts if f.comparison == "above"]
-    below = [f.name for f in facts if f.comparison == "below"]
+    holding = _holding_up(facts)
+    uses_p = any(f.comparison_p is not None for f in facts)
+
+    def listed(side: str) -> list[str]:
+        return [_named(f) for f in facts if f.comparison == side and (f.indicator_id in holding or not uses_p)]
+
+    above, below = listed("above"), listed("below")
     compared = [f for f in facts if f.comparison in ("above", "below", "within")]
     if not compared:
         return "not compared with the Leeds average (not enough data)."
@@ -186,7 +227,12 @@ def _leeds_point(facts: list[Fact]) -> str:
     sentence = "; ".join(parts)
     if within:
         sentence += f"; not significantly different for the other {within}"
-    return sentence + " (crimes and incidents compared per resident)."
+    allowed = (
+        f"; with {len(compared)} indicators compared at once, only differences that hold up for them all"
+        if len(compared) > 1 and uses_p
+        else ""
+    )
+    return sentence + f" (crimes and incidents compared per resident{allowed})."
 
 
 def _modelled_point(facts: list[Fact]) -> str:
@@ -230,8 +276,8 @@ def biggest_changes(facts: list[Fact], direction: str, count: int = 3) -> list[s
             if fact.significant
             else "not a significant change"
         )
-        judgement = fact.judgement()
-        verdict += f" ({judgement})" if judgement else ""
+        notes = [n for n in (fact.judgement(), fact.status_words()) if n]
+        verdict += f" ({'; '.join(notes)})" if notes else ""
         lines.append(f"{what}: {verdict}.")
     return lines
 
@@ -254,14 +300,16 @@ def _facts(dataset: Dataset, level: str, code: str, period: Period) -> list[Fact
         row = area_row(dataset, indicator.id, code, period, "count")
         if row is None:
             continue
-        facts.append(_fact(indicator, row, rule if rule.applies(indicator.sensitive, level) else None))
+        facts.append(_fact(indicator, row, rule))
     return facts
 
 
 def _number_text(value: float, indicator: Indicator, hidden_as: str | None) -> str:
+    if hidden_as is not None:
+        return hidden_as
     if value is None or pd.isna(value):
         return ""
-    return format_value(value, indicator, "count", hidden_as)
+    return format_value(value, indicator, "count")
 
 
 def _fact(indicator: Indicator, row: pd.Series, rule: DisclosureRule | None) -> Fact:
@@ -274,9 +322,8 @@ def _fact(indicator: Indicator, row: pd.Series, rule: DisclosureRule | None) -> 
     else:
         previous_value = row["previous_count"]
         relative = change
-    hidden_as = rule.shown_as if rule is not None else None
-    current_hidden = hidden_as if bool(row["suppressed"]) else None
-    previous_hidden = hidden_as if rule is not None and bool(rule.hides([previous_value]).iloc[0]) else None
+    current_hidden = _hidden_text(str(row["disclosure"]), rule)
+    previous_hidden = _hidden_text(str(row["previous_disclosure"]), rule)
     return Fact(
         indicator_id=indicator.id,
         name=fact_name(indicator),
@@ -293,4 +340,13 @@ def _fact(indicator: Indicator, row: pd.Series, rule: DisclosureRule | None) -> 
         current_text=_number_text(row["value"], indicator, current_hidden),
         previous_text=_number_text(previous_value, indicator, previous_hidden),
         relative_change=relative,
+        previous_status=str(row["previous_status"]),
+        comparison_p=None if pd.isna(row["funnel_p"]) else float(row["funnel_p"]),
     )
+
+
+def _hidden_text(disclosure: str, rule: DisclosureRule | None) -> str | None:
+    """How a hidden or withheld count reads ('<5', 'withheld'), or None when it is shown."""
+    if rule is None:
+        return None
+    return {"hidden": rule.shown_as, "withheld": rule.withheld_as}.get(disclosure)

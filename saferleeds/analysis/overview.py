@@ -8,6 +8,7 @@ import pandas as pd
 
 from saferleeds.analysis.aggregate import area_monthly
 from saferleeds.analysis.area_summary import area_row
+from saferleeds.analysis.disclosure import hidden_months
 from saferleeds.analysis.measures import format_value, measure_label
 from saferleeds.core.catalogue import Catalogue, Indicator, Priority
 from saferleeds.core.dataset import Dataset
@@ -132,11 +133,7 @@ def sparkline_series(dataset: Dataset, indicator: Indicator, code: str, window: 
     """An area's months in the window; a small count that disclosure control hides has no value."""
     series = area_monthly(dataset, indicator.id, code, measure)
     series = series[window.contains(series["period"]).to_numpy()]
-    rule = dataset.catalogue.disclosure
-    level = dataset.geography.level_of(code) or dataset.catalogue.levels.city
-    hidden = pd.Series(False, index=series.index)
-    if rule.applies(indicator.sensitive, level):
-        hidden = rule.hides(series["value"]).set_axis(series.index)
+    hidden = pd.Series(hidden_months(dataset, indicator.id, code, series["period"]), index=series.index)
     return pd.DataFrame(
         {
             "period": series["period"].to_numpy(),

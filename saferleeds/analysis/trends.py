@@ -15,6 +15,7 @@ import pandas as pd
 
 from saferleeds.analysis import stats
 from saferleeds.analysis.aggregate import monthly
+from saferleeds.analysis.disclosure import EXACT, HIDDEN, WITHHELD, area_states
 from saferleeds.analysis.measures import display_value, effective_measure, format_value, measure_label
 from saferleeds.analysis.trend_numbers import chart_numbers, trend_table
 from saferleeds.core.catalogue import Indicator, Palette
@@ -129,7 +130,7 @@ def _weakest_over(ranks: pd.Series, window: int, statuses: Statuses) -> list[str
 
 def _area_series(dataset: Dataset, indicator_id: str, level: str, code: str, measure: str) -> pd.DataFrame:
     indicator = dataset.catalogue.indicator(indicator_id)
-    statuses, rule = dataset.catalogue.statuses, dataset.catalogue.disclosure
+    statuses = dataset.catalogue.statuses
     rows = monthly(dataset, indicator_id, level)
     rows = rows[rows["area_code"] == code]
     if rows.empty:
@@ -138,7 +139,6 @@ def _area_series(dataset: Dataset, indicator_id: str, level: str, code: str, mea
     frame = rows.set_index("period").reindex(months)
     present = frame["value"].notna()
     population = dataset.geography.population(level).get(code, np.nan)
-    controlled = rule.applies(indicator.sensitive, level)
 
     def shown(values: pd.Series, denominators: pd.Series) -> np.ndarray:
         return np.array(
@@ -151,12 +151,14 @@ def _area_series(dataset: Dataset, indicator_id: str, level: str, code: str, mea
     result["value"] = frame["value"]
     result["shown"] = shown(frame["value"], frame["denominator"])
     result["status"] = frame["status"].fillna(statuses.strongest)
-    result["suppressed"] = rule.hides(frame["value"]).to_numpy() & controlled
     rolling_value = frame["value"].rolling(ROLLING_MONTHS, min_periods=ROLLING_MONTHS).sum()
     rolling_denominator = frame["denominator"].rolling(ROLLING_MONTHS, min_periods=ROLLING_MONTHS).sum()
-    result["rolling"] = shown(rolling_value / ROLLING_MONTHS, rolling_denominator / ROLLING_MONTHS)
+    monthly_guard = area_states(dataset, indicator_id, level, code, months[present.to_numpy()])
+    rolling_guard = area_states(dataset, indicator_id, level, code, months[rolling_value.notna().to_numpy()], 12)
+    result["suppressed"] = monthly_guard["state"].reindex(months).isin([HIDDEN, WITHHELD]).to_numpy()
+    published = _published(rolling_value, rolling_guard.reindex(months))
+    result["rolling"] = shown(published / ROLLING_MONTHS, rolling_denominator / ROLLING_MONTHS)
     result["rolling_status"] = _weakest_over(ranks, ROLLING_MONTHS, statuses)
-    result.loc[rule.hides(rolling_value).to_numpy() & controlled, "rolling"] = np.nan
     result.loc[result["suppressed"].to_numpy(), "shown"] = np.nan
     result["year_ago"] = result["shown"].shift(12)
     result["year_on_year"] = _year_on_year(result["shown"], result["year_ago"], effective_measure(indicator, measure))
@@ -167,6 +169,12 @@ def _area_series(dataset: Dataset, indicator_id: str, level: str, code: str, mea
     result.insert(0, "area", dataset.geography.name(code))
     result.insert(0, "area_code", code)
     return result.rename_axis("period").reset_index()
+
+
+def _published(values: pd.Series, guard: pd.DataFrame) -> pd.Series:
+    """The counts disclosure control lets out: exact ones as they are, rounded ones rounded, the rest missing."""
+    state = guard["state"].fillna(EXACT)
+    return values.where(state == EXACT, guard["shown"])
 
 
 def _year_on_year(current: pd.Series, year_ago: pd.Series, unit: str) -> pd.Series:
@@ -245,23 +253,67 @@ def seasonality(series: pd.DataFrame, end: pd.Timestamp, statuses: Statuses) -> 
 # ----------------------------------------------------------------------------- statistical process control
 
 
-def spc_data(series: pd.DataFrame, run_length: int = 7, trend_length: int = 6) -> pd.DataFrame:
-    """One area's months with the XmR chart's mean, limits and signals (see ``stats.spc``).
+@dataclass(frozen=True)
+class SpcRules:
+    """The catalogue's control-chart settings."""
 
-    Hidden (suppressed) months are left out of the chart and the calculation.
+    run_length: int = 7
+    trend_length: int = 6
+    min_points: int = 15
+    min_mean: float = 3.0
+    significance: float = 0.05
+
+
+SPC_COLUMNS = [
+    "period",
+    "shown",
+    "status",
+    "mean",
+    "upper",
+    "lower",
+    "near_upper",
+    "near_lower",
+    "signal",
+    "signal_words",
+]
+
+
+def spc_data(series: pd.DataFrame, rules: SpcRules = SpcRules(), counts: bool = True) -> tuple[pd.DataFrame, str]:
+    """One area's months with the XmR chart's centre, limits and signals (see ``stats.spc``), and a sentence
+    saying how it was judged or why there is no chart.
+
+    Hidden (suppressed) months are left out. Limits need ``min_points`` months; a count averaging fewer
+    than ``min_mean`` a month gets no chart (``counts`` says the series is of counts: ``value``).
     """
     frame = series[series["shown"].notna()].reset_index(drop=True)
-    columns = ["period", "shown", "status", "mean", "upper", "lower", "signal", "signal_words"]
-    if len(frame) < 2:
-        return pd.DataFrame(columns=columns)
-    chart = stats.spc(frame["shown"], run_length, trend_length)
+    empty = pd.DataFrame(columns=SPC_COLUMNS)
+    if len(frame) < rules.min_points:
+        return empty, (
+            f"There is no control chart: its limits need at least {rules.min_points} months of data and there "
+            f"{'is' if len(frame) == 1 else 'are'} {len(frame)}."
+        )
+    if counts and "value" in frame and frame["value"].mean() < rules.min_mean:
+        return empty, (
+            f"There is no control chart: these counts average {frame['value'].mean():.1f} a month, fewer than "
+            f"{rules.min_mean:g}, so most months are 0, 1 or 2 and control limits would mislead. The 12-month "
+            "rolling average shows the trend instead."
+        )
+    months = frame["period"].dt.month.to_numpy()
+    chart = stats.control_chart(frame["shown"], rules.run_length, rules.trend_length, months, rules.significance)
     result = frame[["period", "shown", "status"]].copy()
-    for column in ("mean", "upper", "lower", "signal"):
-        result[column] = chart[column].to_numpy()
+    for column in ("mean", "upper", "lower", "near_upper", "near_lower", "signal"):
+        result[column] = chart.frame[column].to_numpy()
     result["signal_words"] = [
-        stats.spc_signal_words(s, run_length, trend_length) if s else "" for s in result["signal"]
+        stats.spc_signal_words(s, rules.run_length, rules.trend_length) if s else "" for s in result["signal"]
     ]
-    return result[columns]
+    if chart.seasonality.seasonal:
+        how = (
+            "The series is seasonal, so each month is judged against its usual level for the time of year: the "
+            "average and limits follow the seasons."
+        )
+    else:
+        how = "The series shows no clear seasonal pattern, so every month is judged against the same average."
+    return result[SPC_COLUMNS], f"{how} Limits are worked out from the {len(frame)} months shown."
 
 
 def spc_findings(data: pd.DataFrame, indicator: Indicator, measure: str, area: str) -> list[str]:
@@ -272,8 +324,9 @@ def spc_findings(data: pd.DataFrame, indicator: Indicator, measure: str, area: s
     signalled = data[data["signal"] != ""]
     if signalled.empty:
         return [
-            f"No signals for {area}: every month is within the control limits and there is no run or "
-            "trend long enough to suggest a real shift, so the ups and downs are what chance alone would give."
+            f"No signals for {area}: every month is within the control limits, with no run, trend or pair of "
+            "months near a limit. The ups and downs are within the usual variation, so there is no evidence of a "
+            "real shift (which is not proof that nothing changed)."
         ]
     breaks = (data["signal"] != data["signal"].shift()).cumsum()
     for _, group in signalled.groupby(breaks[signalled.index], sort=True):
@@ -290,9 +343,11 @@ def _finding(group: pd.DataFrame, indicator: Indicator, measure: str) -> str:
         note = " These months are modelled estimates, so the signal describes the model, not recorded data."
     elif modelled:
         note = f" {modelled} of these months are modelled estimates."
-    if group["signal"].iloc[0] == "outside":
+    if group["signal"].iloc[0] in ("outside", "near_up", "near_down"):
         months = zip(group["period"], group["shown"], strict=True)
         values = ", ".join(f"{p:%B %Y} ({format_value(v, indicator, measure)})" for p, v in months)
+        if group["signal"].iloc[0] != "outside":
+            return f"{values}: {words}.{note}"
         side = "above the upper" if group["shown"].iloc[0] > group["upper"].iloc[0] else "below the lower"
         return f"{values}: {words} ({side} limit).{note}"
     span = f"{first:%B %Y}" if first == last else f"From {first:%B %Y} to {last:%B %Y} ({len(group)} months)"
@@ -352,6 +407,8 @@ class TrendView:
     hidden_months: int  # months hidden by disclosure control, all areas
     palette: Palette  # the catalogue's colours
     focus_hidden: bool  # some of the chosen area's months are hidden, so SPC and seasonality are not shown
+    spc_message: str = ""  # how the control chart judges the months, or why there is none
+    disclosure_note: str = ""  # why months are hidden, when any are
 
     @property
     def has_data(self) -> bool:
@@ -431,11 +488,17 @@ def _trend_view(
     focus_all = area_series(dataset, indicator_id, focus, measure)
     focus_all = focus_all[focus_all["period"] <= period.end]
     focus_window = focus_all[window.contains(focus_all["period"]).to_numpy()]
-    run_length, trend_length = thresholds.spc_run_length, thresholds.spc_trend_length
+    rules = SpcRules(
+        thresholds.spc_run_length,
+        thresholds.spc_trend_length,
+        thresholds.spc_min_points,
+        thresholds.spc_min_mean,
+        thresholds.significance,
+    )
     # With small counts hidden, limits and averages from the months left would mislead: leave them out.
     spc_shown = not focus_window["suppressed"].any()
     seasons_shown = not focus_all["suppressed"].any()
-    spc = spc_data(focus_window if spc_shown else focus_window.iloc[0:0], run_length, trend_length)
+    spc, spc_message = spc_data(focus_window if spc_shown else focus_window.iloc[0:0], rules, indicator.is_count)
     focus_name = dataset.geography.name(focus)
     return TrendView(
         indicator=indicator,
@@ -462,6 +525,23 @@ def _trend_view(
         hidden_months=int(series["suppressed"].sum()),
         focus_hidden=not (spc_shown and seasons_shown),
         palette=dataset.catalogue.palette,
+        spc_message=spc_message if spc_shown else "",
+        disclosure_note=disclosure_note(dataset, indicator, series),
+    )
+
+
+def disclosure_note(dataset: Dataset, indicator: Indicator, series: pd.DataFrame) -> str:
+    """Why months are missing from the charts of a sensitive indicator, in one or two sentences."""
+    hidden = int(series["suppressed"].sum()) if "suppressed" in series else 0
+    if not hidden:
+        return ""
+    rule = dataset.catalogue.disclosure
+    levels = [dataset.catalogue.level(lv).plural for lv in rule.levels]
+    return (
+        f"{hidden} monthly figures are not shown to protect privacy: {indicator.label.lower()} for "
+        f"{join_words(levels)} is published as 12-month totals only (rounded to the nearest {rule.round_to}, "
+        f"“{rule.shown_as}” when small), so the 12-month rolling average is shown for them instead; a month "
+        "of a larger area is left out where it would let a small count be worked out."
     )
 
 

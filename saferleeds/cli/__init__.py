@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from saferleeds.cli import commands as cli
+from saferleeds.cli import table
 from saferleeds.core.errors import DataError
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
@@ -41,6 +42,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         "Write a board pack (PowerPoint, PDF, Excel or CSV) for an area and period.",
         cli.add_board_pack_arguments,
         cli.board_pack_command,
+    ),
+    "table": (
+        "Write the table of every area the Map and Compare pages offer for download, as CSV on standard output.",
+        table.add_table_arguments,
+        table.table_command,
     ),
 }
 

@@ -216,6 +216,9 @@ class DisclosureRule:
     below: int
     shown_as: str
     levels: tuple[str, ...]
+    round_to: int = 5
+    period_months: int = 12
+    withheld_as: str = "withheld"
 
     def applies(self, sensitive: bool, level: str) -> bool:
         return bool(sensitive) and level in self.levels
@@ -266,6 +269,11 @@ class Thresholds:
     default_months: int
     map_classes: int
     hotspot_confidence: tuple[float, ...]
+    funnel_overdispersion: str = "additive"
+    funnel_winsor: float = 0.1
+    false_discovery_rate: float = 0.05
+    spc_min_points: int = 15
+    spc_min_mean: float = 3.0
 
 
 # ----------------------------------------------------------------------------- palettes
@@ -373,7 +381,14 @@ def statuses_from(raw: list[dict[str, Any]]) -> Statuses:
 
 
 def disclosure_from(raw: dict[str, Any]) -> DisclosureRule:
-    return DisclosureRule(int(raw["below"]), str(raw["shown_as"]), tuple(raw["levels"]))
+    return DisclosureRule(
+        int(raw["below"]),
+        str(raw["shown_as"]),
+        tuple(raw["levels"]),
+        round_to=int(raw["round_to"]),
+        period_months=int(raw["period_months"]),
+        withheld_as=str(raw["withheld_as"]),
+    )
 
 
 def rates_from(raw: dict[str, Any]) -> RateBase:
@@ -390,6 +405,11 @@ def thresholds_from(raw: dict[str, Any]) -> Thresholds:
         default_months=int(raw["default_months"]),
         map_classes=int(raw["map_classes"]),
         hotspot_confidence=tuple(float(c) for c in raw["hotspot_confidence"]),
+        funnel_overdispersion=str(raw["funnel_overdispersion"]),
+        funnel_winsor=float(raw["funnel_winsor"]),
+        false_discovery_rate=float(raw["false_discovery_rate"]),
+        spc_min_points=int(raw["spc_min_points"]),
+        spc_min_mean=float(raw["spc_min_mean"]),
     )
 
 

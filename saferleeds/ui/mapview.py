@@ -11,6 +11,7 @@ from functools import partial
 
 import streamlit as st
 
+from saferleeds.analysis.area_table import area_table
 from saferleeds.analysis.selection import Selection
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.text import sentence_case
@@ -18,7 +19,7 @@ from saferleeds.present.export import figures
 from saferleeds.present.maps.classes import CLASSIFICATIONS
 from saferleeds.present.maps.deck import MAP_HEIGHT, build_deck, map_style, selected_code
 from saferleeds.present.maps.model import SHOW_OPTIONS, MapModel, MapOptions
-from saferleeds.present.maps.table import area_panel, can_print, map_description, table_for_download, table_frame
+from saferleeds.present.maps.table import area_panel, can_print, map_description, table_frame
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 from saferleeds.ui.filters import ALL, area_picker
@@ -190,13 +191,14 @@ def draw_area_panel(model: MapModel, selection: Selection) -> None:
         )
 
 
-def draw_table(model: MapModel) -> None:
-    """The map's numbers as a sortable table, as a plain table for screen readers, and as CSV."""
+def draw_table(dataset: Dataset, model: MapModel) -> None:
+    """The map's numbers as a sortable table, as a plain table for screen readers, and as CSV (the table
+    of every area that Compare and ``python -m saferleeds table`` give too)."""
     frame = table_frame(model)
     st.dataframe(frame, hide_index=True, width="stretch", height=360, key="map_table")
     name = f"{model.indicator.short_label} by {model.level_label.lower()}, {model.period.label()}"
     table_download(
-        lambda: table_for_download(model),
+        lambda: area_table(dataset, model.indicator.id, model.level, model.period, model.measure),
         f"{model.indicator.id} {model.level} {model.period.start:%Y-%m} {model.period.end:%Y-%m}",
         label="Download these numbers (CSV)",
         key="map_download",

@@ -16,6 +16,7 @@ SIGNAL_SHAPES = {
     "Outside the limits": "diamond",
     "Run above or below the average": "square",
     "Rising or falling run": "triangle-up",
+    "Two of three close to a limit": "triangle-down",
 }
 SIGNAL_KINDS = {
     "outside": "Outside the limits",
@@ -23,6 +24,8 @@ SIGNAL_KINDS = {
     "shift_down": "Run above or below the average",
     "trend_up": "Rising or falling run",
     "trend_down": "Rising or falling run",
+    "near_up": "Two of three close to a limit",
+    "near_down": "Two of three close to a limit",
 }
 
 
@@ -37,32 +40,43 @@ def control_chart(
     height: int = 300,
     palette: Palette,
 ) -> alt.LayerChart:
-    """An XmR control chart: the monthly line, its average and limits, and signalling months marked."""
+    """An XmR control chart: the monthly line, its average and limits (which follow the seasons when the
+    series is judged against its seasonal expectation), and signalling months marked."""
     frame = data.assign(area="value")
     segments = status_segments(frame[["area", "period", "shown", "status"]], "area", palette.statuses)
     x = alt.X("period:T", title=None, axis=MONTH_AXIS)
     y = alt.Y("shown:Q", title=y_title, scale=alt.Scale(zero=False))
     line = dashed_by_status(segments, frame["status"], x, y, palette.statuses, width=1.5, color=NEUTRAL)
-    first = data.iloc[0]
-    limits = pd.DataFrame(
-        {
-            "line": ["Average", "Control limits", "Control limits"],
-            "name": ["Average", "Upper control limit", "Lower control limit"],
-            "value": [first["mean"], first["upper"], first["lower"]],
-        }
+    # The average and limits are lines, not rules: for a seasonal series they follow the seasons.
+    limits = pd.concat(
+        [
+            pd.DataFrame({"period": data["period"], "value": data[column], "line": line, "name": name})
+            for column, line, name in (
+                ("mean", "Average", "Average"),
+                ("upper", "Control limits", "Upper control limit"),
+                ("lower", "Control limits", "Lower control limit"),
+            )
+        ],
+        ignore_index=True,
     )
     rules = (
         alt.Chart(limits)
-        .mark_rule(strokeWidth=1.5)
+        .mark_line(strokeWidth=1.5, interpolate="step-after")
         .encode(
-            y="value:Q",
+            x=x,
+            y=alt.Y("value:Q"),
+            detail="name:N",
             color=alt.Color(
                 "line:N",
                 title="Control chart",
                 scale=alt.Scale(domain=list(LIMIT_COLOURS), range=list(LIMIT_COLOURS.values())),
                 legend=alt.Legend(**LEGEND),
             ),
-            tooltip=[alt.Tooltip("name:N", title="Line"), alt.Tooltip("value:Q", format=number_format(unit_kind))],
+            tooltip=[
+                alt.Tooltip("name:N", title="Line"),
+                alt.Tooltip("period:T", title="Month", format="%B %Y"),
+                alt.Tooltip("value:Q", format=number_format(unit_kind)),
+            ],
         )
     )
     marked = frame.assign(

@@ -14,7 +14,11 @@ VERDICT_SHAPES = {
     "Not significantly different": "circle",
     "Significantly below": "triangle-down",
 }
-FUNNEL_LIMIT_COLOURS = {"95% limits": "#d55e00", "99.8% limits": "#6f777b"}  # 3:1 or more on white (lines)
+FUNNEL_LIMIT_COLOURS = {  # 3:1 or more on white (lines)
+    "95% limits": "#d55e00",
+    "99.8% limits": "#6f777b",
+    "Limits for all the areas at once": "#0072b2",
+}
 MODELLED_POINTS = "Includes modelled months (hollow)"
 
 
@@ -37,13 +41,17 @@ def funnel_chart(
     unit_kind: str = "rate",
     height: int = 360,
     palette: Palette,
+    method_note: str = "",
 ) -> alt.LayerChart:
-    """Areas as points (value against size) inside 95% and 99.8% limits around the Leeds figure.
+    """Areas as points (value against size) inside limits around the Leeds figure: 95% and 99.8%, and
+    the limits that decide the verdicts when every area is compared at once (when ``curves`` has them).
 
     ``points``: code, name, base, value, display, verdict_label, data (status words), modelled.
-    ``curves``: base, value, limits ("95% limits", "99.8% limits"), side. Clicking a point selects it
-    through the selection parameter ``selection_name`` (its ``code``).
+    ``curves``: base, value, limits (names of ``FUNNEL_LIMIT_COLOURS``), side. ``method_note`` says
+    which limits were used (it goes under the title). Clicking a point selects it through the selection
+    parameter ``selection_name`` (its ``code``).
     """
+    drawn = [name for name in FUNNEL_LIMIT_COLOURS if name in set(curves["limits"])] or list(FUNNEL_LIMIT_COLOURS)
     pick = alt.selection_point(name=selection_name, fields=["code"], on="click", clear="dblclick")
     x = alt.X("base:Q", title=x_title, scale=alt.Scale(type="log", nice=False), axis=alt.Axis(format="~s"))
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
@@ -56,7 +64,7 @@ def funnel_chart(
             stroke=alt.Stroke(
                 "limits:N",
                 title="Limits around the Leeds average",
-                scale=alt.Scale(domain=list(FUNNEL_LIMIT_COLOURS), range=list(FUNNEL_LIMIT_COLOURS.values())),
+                scale=alt.Scale(domain=drawn, range=[FUNNEL_LIMIT_COLOURS[name] for name in drawn]),
                 legend=alt.Legend(**LEGEND),
             ),
             detail="side:N",
@@ -128,5 +136,5 @@ def funnel_chart(
             .encode(x=x, y=y, text="name:N")
         )
     chart = alt.layer(*layers)
-    legend_note = "Click a point to choose that area; double-click to clear."
+    legend_note = f"{method_note} Click a point to choose that area; double-click to clear.".strip()
     return finish_chart(chart, title, description, height, subtitle=legend_note)

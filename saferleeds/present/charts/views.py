@@ -106,4 +106,5 @@ def comparison_funnel_chart(comparison: Comparison, selection_name: str, selecte
         selected=selected,
         unit_kind="percent" if comparison.indicator.unit == "percent" else "rate",
         palette=comparison.palette,
+        method_note=comparison.method_words(),
     )

@@ -13,6 +13,7 @@ import pandas as pd
 
 from saferleeds.analysis.aggregate import area_monthly
 from saferleeds.analysis.area_summary import city_figures, summarise
+from saferleeds.analysis.disclosure import hidden_months
 from saferleeds.analysis.measures import format_value, measure_label
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
@@ -64,12 +65,9 @@ def _runs(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _series(dataset: Dataset, indicator: Indicator, code: str, window: Period, measure: str) -> pd.DataFrame:
-    rule = dataset.catalogue.disclosure
-    level = dataset.geography.level_of(code) or dataset.catalogue.levels.city
     monthly = area_monthly(dataset, indicator.id, code, measure)
     monthly = monthly[window.contains(monthly["period"]).to_numpy() & monthly["shown"].notna().to_numpy()]
-    if rule.applies(indicator.sensitive, level):
-        monthly = monthly[~rule.hides(monthly["value"]).to_numpy()]
+    monthly = monthly[~hidden_months(dataset, indicator.id, code, monthly["period"])]
     name = CITY_NAME if code == CITY_CODE else dataset.geography.name(code)
     frame = pd.DataFrame(
         {

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from saferleeds.analysis.aggregate import area_monthly
 from saferleeds.analysis.area_summary import CHANGE_WITHHELD, summarise
+from saferleeds.analysis.disclosure import hidden_months
 from saferleeds.analysis.measures import effective_measure
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import slugify
@@ -94,11 +95,12 @@ def protect(
     suppressed = out[suppressed_column].fillna(False).astype(bool).to_numpy()
     applies = bool(suppressed.any()) if applies is None else applies
     small_before = np.zeros(len(out), dtype=bool)
-    if applies and "previous_count" in out.columns:
+    if "previous_disclosure" in out.columns:
+        small_before = out["previous_disclosure"].isin(["hidden", "withheld"]).to_numpy()
+    elif applies and "previous_count" in out.columns:
         small_before = rule.hides(out["previous_count"]).to_numpy()
-    text = rule.shown_as
     for column in out.columns:
-        if column in KEPT_WHEN_SUPPRESSED:
+        if column in KEPT_WHEN_SUPPRESSED or column in ("disclosure", "previous_disclosure"):
             continue
         if column == "previous_count":
             hide = small_before
@@ -109,7 +111,7 @@ def protect(
         if not hide.any():
             continue
         if column in SHOWN_AS_SUPPRESSED or column == "previous_count":
-            replacement: object = text
+            replacement: object = _hidden_text(out, rule, column)[hide]
         elif pd.api.types.is_string_dtype(frame[column]):
             replacement = WITHHELD
         else:
@@ -118,6 +120,14 @@ def protect(
         values[hide] = replacement
         out[column] = values
     return out
+
+
+def _hidden_text(frame: pd.DataFrame, rule: DisclosureRule, column: str) -> np.ndarray:
+    """What each row's hidden figure reads as: "<5", or "withheld" for a count withheld to protect another."""
+    state = "previous_disclosure" if column == "previous_count" else "disclosure"
+    if state not in frame.columns:
+        return np.full(len(frame), rule.shown_as, dtype=object)
+    return np.where(frame[state].to_numpy() == "withheld", rule.withheld_as, rule.shown_as).astype(object)
 
 
 def disclosure_applies(dataset: Dataset, indicator_id: str, level: str) -> bool:
@@ -184,7 +194,7 @@ def monthly_table(dataset: Dataset, indicator_id: str, codes: Sequence[str], win
                 "count": series["value"].to_numpy(),
                 "shown": series["shown"].to_numpy(),
                 "status": series["status"].to_numpy(),
-                "suppressed": rule.hides(series["value"]).to_numpy() & applies,
+                "suppressed": hidden_months(dataset, indicator_id, code, series["period"]),
             }
         )
         pieces.append(protect(frame, rule, applies=applies))

@@ -104,11 +104,8 @@ def status_text(status: str, statuses: Statuses) -> str:
 
 
 def change_suppressed(frame: pd.DataFrame, indicator: Indicator, level: str, rule: DisclosureRule) -> pd.Series:
-    """Areas whose change would reveal a hidden small number (this year's or last year's count is hidden)."""
-    if not rule.applies(indicator.sensitive, level):
-        return pd.Series(False, index=frame.index)
-    earlier = rule.hides(frame["previous_count"]).set_axis(frame.index)
-    return frame["suppressed"] | earlier
+    """Areas whose change would reveal a hidden small number (either period's count is hidden or withheld)."""
+    return frame["change_withheld"].astype(bool).set_axis(frame.index)
 
 
 def map_model(
@@ -137,10 +134,13 @@ def _map_model(
         frame, entries = _change_classes(frame, catalogue, indicator, level, classification, k)
         unit = "change in percentage points" if indicator.unit == "percent" else "% change"
         title = f"{indicator.short_label}: change on the same months a year earlier"
+        tested = int(frame["p_value"].notna().sum())
         notes: tuple[str, ...] = (
-            "Only significant changes are coloured by size; the rest say 'no significant change'.",
-            f"Significant means unlikely to be chance alone ({100 * (1 - thresholds.significance):.0f}% "
-            f"confidence). Sizes are grouped by {CLASSIFICATIONS[classification].lower()}.",
+            "Only significant changes are coloured by size; 'no significant change' means the data cannot tell "
+            "the change from chance, not that nothing changed.",
+            f"With {tested} {level_info.plural} tested at once, a change is significant only when it holds up "
+            f"after allowing for them all (false discovery rate {thresholds.false_discovery_rate:.0%}, "
+            f"Benjamini–Hochberg). Sizes are grouped by {CLASSIFICATIONS[classification].lower()}.",
         )
     else:
         frame, entries = _value_classes(frame, catalogue, indicator, level, measure, classification, k)
@@ -184,7 +184,7 @@ def _add_tooltip_lines(
     frame["tip_change"] = [
         "Change hidden to protect small numbers" if hidden else change_line(words, judgement)
         for words, judgement, hidden in zip(
-            frame["change_words"], frame["judgement"], frame["change_hidden"], strict=True
+            frame["change_words_fdr"], frame["judgement_fdr"], frame["change_hidden"], strict=True
         )
     ]
     frame["tip_status"] = [status_text(s, statuses) for s in frame["status"]]
@@ -260,9 +260,10 @@ def _change_classes(
     hidden = change_suppressed(frame, indicator, level, catalogue.disclosure)
     frame["change_hidden"] = hidden
     change = change_values(frame).where(~hidden)
-    known = change.notna() & frame["change_direction"].isin(["up", "down", "none"])
-    rising = known & (frame["change_direction"] == "up")
-    falling = known & (frame["change_direction"] == "down")
+    direction = frame["change_direction_fdr"]  # every area of the map is tested at once
+    known = change.notna() & direction.isin(["up", "down", "none"])
+    rising = known & (direction == "up")
+    falling = known & (direction == "down")
     palette = change_palette(catalogue, indicator)
     middle = len(palette) // 2
     side = max(1, min(3, k // 2))
@@ -337,7 +338,8 @@ def _with_hotspots(dataset: Dataset, model: MapModel, options: MapOptions) -> Ma
     what = "rates" if effective_measure(model.indicator, model.measure) == "rate" else "numbers"
     note = (
         f"Hot and cold spots: Getis-Ord Gi* on {what} of {model.indicator.short_label.lower()} in "
-        f"{model.period.short_label()}, each small area with the areas that touch it, at {levels} confidence."
+        f"{model.period.short_label()}, each small area with the areas that touch it, at {levels} confidence "
+        "after allowing for every small area being tested at once (false discovery rate, Benjamini–Hochberg)."
     )
     markers = (
         ("Large filled dot", f"hot spot, {max(dataset.catalogue.thresholds.hotspot_confidence):.0%} confidence"),
