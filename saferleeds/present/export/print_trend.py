@@ -1,0 +1,169 @@
+"""The print trend chart: an area's months beside Leeds over the period and the one it is compared with,
+for board packs and the Overview's chart downloads.
+
+Lines are drawn as on screen (``present.charts.status_lines``): each status in the catalogue's dash and
+label, area colours from the catalogue's palette. The chart carries its own text alternative.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import altair as alt
+import pandas as pd
+
+from saferleeds.analysis.aggregate import area_monthly
+from saferleeds.analysis.measures import measure_label
+from saferleeds.core.catalogue import Indicator
+from saferleeds.core.dataset import Dataset
+from saferleeds.core.geography import CITY_CODE, CITY_NAME
+from saferleeds.core.periods import Period
+from saferleeds.core.text import sentence_case
+from saferleeds.core.vocabulary import RECORDED
+from saferleeds.present.charts.common import LEGEND, area_colour_scale
+from saferleeds.present.charts.status_lines import dashed_by_status, status_segments
+from saferleeds.present.export.render import with_source
+
+TREND_SIZE = (620, 250)
+SOURCE_WIDTH = 110
+PERIOD_SHADE = "#f3f2f1"
+SHADE_TEXT = "#505a5f"
+TARGET_COLOUR = "#00703c"
+LINES_DATASET, DOTS_DATASET = "lines", "dots"
+
+
+def chart_measure(indicator: Indicator, measure: str, compared: bool) -> str:
+    """Counts compared with Leeds (or mapped across areas of different sizes) are shown as rates."""
+    if indicator.unit != "count":
+        return indicator.unit
+    return "rate" if compared else measure
+
+
+def source_lines(*sentences: str) -> list[str]:
+    """The words under a print chart, wrapped to its width."""
+    return textwrap.wrap(" ".join(s for s in sentences if s), SOURCE_WIDTH)
+
+
+def _series(dataset: Dataset, indicator: Indicator, code: str, window: Period, measure: str) -> pd.DataFrame:
+    """One area's months in the window; months the disclosure rule hides are left out."""
+    rule = dataset.catalogue.disclosure
+    level = dataset.geography.level_of(code) or dataset.catalogue.levels.city
+    monthly = area_monthly(dataset, indicator.id, code, measure)
+    monthly = monthly[window.contains(monthly["period"]).to_numpy() & monthly["shown"].notna().to_numpy()]
+    if rule.applies(indicator.sensitive, level):
+        monthly = monthly[~rule.hides(monthly["value"]).to_numpy()]
+    return pd.DataFrame(
+        {
+            "area": CITY_NAME if code == CITY_CODE else dataset.geography.name(code),
+            "period": monthly["period"].to_numpy(),
+            "y": monthly["shown"].to_numpy(dtype=float),
+            "status": monthly["status"].to_numpy(),
+        }
+    )
+
+
+def _value_format(values: pd.Series) -> str:
+    largest = float(values.abs().max()) if len(values) else 0.0
+    return ",.0f" if largest >= 20 else (".1f" if largest >= 2 else ".2f")
+
+
+def trend_description(indicator: Indicator, where: str, window: Period) -> str:
+    """The chart in one sentence: its text alternative in the pack, on screen and in the SVG."""
+    return f"Line chart of {indicator.label.lower()} each month, {where}, {window.label()}; dashed where modelled."
+
+
+def _period_shade(period: Period) -> alt.LayerChart:
+    shade = alt.Chart(
+        alt.Data(values=[{"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"}])
+    ).mark_rect(color=PERIOD_SHADE)
+    words = shade.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=10, color=SHADE_TEXT)
+    return shade.encode(x="start:T", x2="end:T") + words.encode(
+        x="start:T", y=alt.value(0), text=alt.value("Selected period")
+    )
+
+
+def _target_layers(indicator: Indicator, shown: str) -> list[alt.Chart]:
+    target = indicator.target
+    if target is None or shown != "percent":
+        return []
+    rule = alt.Chart(alt.Data(values=[{"target": target.value, "label": target.label}]))
+    return [
+        rule.mark_rule(color=TARGET_COLOUR, strokeDash=[2, 2]).encode(y="target:Q"),
+        rule.mark_text(align="right", baseline="bottom", dy=-3, color=TARGET_COLOUR, fontSize=10).encode(
+            y="target:Q", x=alt.value(TREND_SIZE[0]), text="label:N"
+        ),
+    ]
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    rows = frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d"))
+    return rows.astype(object).where(rows.notna(), None).to_dict("records")
+
+
+def _lines(dataset: Dataset, data: pd.DataFrame, names: list[str], y_title: str, unit_format: str):
+    """The lines dashed by status and a dot on each recorded month, drawn from named data sets (Altair
+    would copy inline rows at every layer), with those data sets."""
+    palette = dataset.catalogue.palette
+    segments = status_segments(data, "area", palette.statuses)
+    scale = area_colour_scale(names, palette)
+    x = alt.X("period:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
+    y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=unit_format))
+    colour = alt.Color("area:N", title=None, scale=scale, legend=LEGEND)
+    lines = dashed_by_status(
+        alt.NamedData(LINES_DATASET), data["status"], x, y, palette.statuses, colour=colour, width=2.2
+    )
+    recorded = segments[~segments["bridge"] & (segments["status"] == RECORDED)]
+    dots = (
+        alt.Chart(alt.NamedData(DOTS_DATASET))
+        .mark_point(filled=True, size=36, opacity=1)
+        .encode(x=x, y=y, color=alt.Color("area:N", scale=scale, legend=None))
+    )
+    columns = ["area", "period", "y", "status", "segment", "Data"]
+    return [lines, dots], {LINES_DATASET: _records(segments[columns]), DOTS_DATASET: _records(recorded[columns])}
+
+
+def print_trend_chart(
+    dataset: Dataset, indicator_id: str, code: str | None, period: Period, measure: str = "count"
+) -> dict:
+    """Monthly values of an area beside Leeds over the period and the one it is compared with.
+
+    Each status is drawn in the catalogue's dash and named in the legend, with a dot on each recorded
+    month; the selected period is shaded. Counts beside Leeds are shown as rates so the two lines
+    compare. Months of small counts that disclosure control hides are left out, and the chart says so.
+    Returned as a Vega-Lite specification whose ``description`` is its text alternative.
+    """
+    catalogue = dataset.catalogue
+    indicator = catalogue.indicator(indicator_id)
+    window = Period(period.comparison().start, period.end)
+    area = pd.DataFrame()
+    if code and code != CITY_CODE:
+        area = _series(dataset, indicator, code, window, chart_measure(indicator, measure, compared=True))
+    compared = not area.empty
+    shown = chart_measure(indicator, measure, compared)
+    leeds = _series(dataset, indicator, CITY_CODE, window, shown)
+    data = pd.concat([area, leeds], ignore_index=True) if compared else leeds
+    names = list(dict.fromkeys(data["area"])) or [CITY_NAME]
+    y_title = f"{sentence_case(measure_label(indicator, shown))}, each month"
+    lines, datasets = _lines(dataset, data, names, y_title, _value_format(data["y"]))
+    layers = [_period_shade(period), *lines]
+    where = f"{names[0]} and Leeds" if compared else "Leeds"
+    chart = alt.layer(*layers, *_target_layers(indicator, shown)).properties(
+        width=TREND_SIZE[0],
+        height=TREND_SIZE[1],
+        title=alt.TitleParams(indicator.label, subtitle=f"{where}, {window.label()}"),
+    )
+    rule, statuses = catalogue.disclosure, catalogue.statuses
+    level = dataset.geography.level_of(code) if compared and code else None
+    hidden = compared and len(area) < window.months and rule.applies(indicator.sensitive, level or "")
+    notes = source_lines(
+        f"Source: {indicator.source}.",
+        f"Solid lines with dots are {statuses.label(statuses.strongest).lower()} data; dashed lines are "
+        "estimates, named in the legend.",
+        "Shaded: the selected period; the months before it are the comparison period.",
+        f"Months with fewer than {rule.below} are not shown." if hidden else "",
+        f"Rates are {indicator.rates.with_population}." if shown == "rate" else "",
+    )
+    spec = with_source(chart, notes).to_dict(validate=False)
+    spec.setdefault("datasets", {}).update(datasets)
+    spec["description"] = trend_description(indicator, where, window)
+    return spec
