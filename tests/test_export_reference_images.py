@@ -37,7 +37,9 @@ def constructed(base: Dataset) -> Dataset:
     pieces = []
     for number, code in enumerate(base.geography.level_areas("ward")["code"]):
         level = 40 + 35 * (number % 7)
-        values = [level + (6 if month % 3 == 0 else 0) + (25 if code == ARMLEY and month > 14 else 0) for month in range(24)]
+        values = [
+            level + (6 if month % 3 == 0 else 0) + (25 if code == ARMLEY and month > 14 else 0) for month in range(24)
+        ]
         pieces.append(rows("total_crime", code, values, first=FIRST, status=status))
     return with_values(base, pd.concat(pieces, ignore_index=True))
 

@@ -182,7 +182,7 @@ class _Drafts:
             for name, future in (("trend", trend), ("map", chart_map)):
                 pictures[name] = None if future is None else future.result()
                 if charts:
-                    step(f"{label}: {'trend chart' if name == 'trend' else 'map'}")
+                    step(f"{label}: {'trend chart' if name == 'trend' else 'map' if future else 'no map'}")
             finished.append(Section(**fields, trend=pictures["trend"], map=pictures["map"]))
         return tuple(finished)
 

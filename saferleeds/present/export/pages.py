@@ -214,6 +214,6 @@ def definitions_page(pack: BoardPack) -> list[Page]:
 PARTS: tuple[PackPart, ...] = (front_page, plan_on_a_page, indicator_pages, definitions_page)
 
 
-def pack_pages(pack: BoardPack, parts: Sequence[PackPart] = PARTS) -> list[Page]:
-    """Every page of the pack, in order."""
-    return [page for part in parts for page in part(pack)]
+def pack_pages(pack: BoardPack, parts: Sequence[PackPart] | None = None) -> list[Page]:
+    """Every page of the pack, in order: the pages of each of ``parts`` (by default ``PARTS``)."""
+    return [page for part in (PARTS if parts is None else parts) for page in part(pack)]
