@@ -7,7 +7,7 @@ named. Rings are wound as Vega needs (``present.maps.shapes.vega_geometry``), or
 
 from __future__ import annotations
 
-import altair as alt
+import json
 
 from saferleeds.analysis.area_summary import city_figures
 from saferleeds.analysis.measures import format_value
@@ -15,7 +15,7 @@ from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
 from saferleeds.core.text import sentence_case
 from saferleeds.present.export.print_trend import chart_measure, source_lines
-from saferleeds.present.export.render import with_source
+from saferleeds.present.export.render import print_spec
 from saferleeds.present.maps.model import MapModel, MapOptions, map_model
 from saferleeds.present.maps.shapes import level_points, level_shapes, vega_geometry
 
@@ -74,40 +74,52 @@ def _leeds_words(dataset: Dataset, model: MapModel) -> str:
     return f"Leeds as a whole: {text}" + (" residents" if model.measure == "rate" else "")
 
 
-def _filled_areas(model: MapModel, areas: alt.Chart) -> tuple[alt.Chart, list[dict]]:
-    """Every area filled in its class colour, and the class of each (a named data set: Altair would
-    copy inline rows at every layer)."""
+def _filled_areas(model: MapModel) -> tuple[dict, list[dict]]:
+    """Every area filled in its class colour, and the class of each (a named data set)."""
     entries = [entry for entry in model.legend.entries if entry.areas or entry.kind == "class"]
     labels = {entry.label: legend_label(entry.label, entry.areas) for entry in entries}
     classes = model.areas[["code", "class_label"]].assign(legend=lambda f: f["class_label"].map(labels))
     domain = [labels[entry.label] for entry in entries]
-    fill = alt.Color(
-        "legend:N",
-        scale=alt.Scale(domain=domain, range=[entry.colour for entry in entries]),
-        legend=alt.Legend(title=[sentence_case(model.legend.unit), model.period.short_label()], orient="right"),
-        sort=domain,
-    )
-    lookup = alt.LookupData(data=alt.NamedData(CLASSES_DATASET), key="code", fields=["legend"])
-    chart = (
-        areas.transform_lookup(lookup="properties.code", from_=lookup)
-        .mark_geoshape(stroke="white", strokeWidth=0.6)
-        .encode(color=fill)
-    )
-    return chart, classes[["code", "legend"]].to_dict("records")
+    fill = {
+        "field": "legend",
+        "type": "nominal",
+        "scale": {"domain": domain, "range": [entry.colour for entry in entries]},
+        "legend": {"title": [sentence_case(model.legend.unit), model.period.short_label()], "orient": "right"},
+        "sort": domain,
+    }
+    layer = {
+        "data": {"name": AREAS_DATASET},
+        "transform": [
+            {
+                "lookup": "properties.code",
+                "from": {"data": {"name": CLASSES_DATASET}, "key": "code", "fields": ["legend"]},
+            }
+        ],
+        "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.6},
+        "encoding": {"color": fill},
+    }
+    return layer, classes[["code", "legend"]].to_dict("records")
 
 
-def _outline(dataset: Dataset, model: MapModel, code: str, areas: alt.Chart) -> alt.LayerChart:
+def _outline(dataset: Dataset, model: MapModel, code: str) -> list[dict]:
     """The chosen area drawn round in black and named at a point inside it."""
-    name = _name(model, code)
     lon, lat = level_points(dataset, model.level, model.options.hex_view)[code]
-    label = alt.Data(values=[{"name": name, "lon": lon, "lat": lat}])
-    ring = areas.transform_filter(alt.datum["properties"]["code"] == code).mark_geoshape(
-        filled=False, stroke=OUTLINE_COLOUR, strokeWidth=2.5
-    )
-    position = {"longitude": "lon:Q", "latitude": "lat:Q", "text": "name:N"}
-    halo = alt.Chart(label).mark_text(fontSize=12, fontWeight="bold", stroke="white", strokeWidth=3)
-    text = alt.Chart(label).mark_text(fontSize=12, fontWeight="bold", color=OUTLINE_COLOUR)
-    return ring + halo.encode(**position) + text.encode(**position)
+    label = {"values": [{"name": _name(model, code), "lon": lon, "lat": lat}]}
+    position = {
+        "longitude": {"field": "lon", "type": "quantitative"},
+        "latitude": {"field": "lat", "type": "quantitative"},
+        "text": {"field": "name", "type": "nominal"},
+    }
+    text = {"type": "text", "fontSize": 12, "fontWeight": "bold"}
+    return [
+        {
+            "data": {"name": AREAS_DATASET},
+            "transform": [{"filter": f"datum.properties.code === {json.dumps(code)}"}],
+            "mark": {"type": "geoshape", "filled": False, "stroke": OUTLINE_COLOUR, "strokeWidth": 2.5},
+        },
+        {"data": label, "mark": {**text, "stroke": "white", "strokeWidth": 3}, "encoding": position},
+        {"data": label, "mark": {**text, "color": OUTLINE_COLOUR}, "encoding": position},
+    ]
 
 
 def print_map(dataset: Dataset, model: MapModel, highlight: str | None = None) -> dict | None:
@@ -115,23 +127,24 @@ def print_map(dataset: Dataset, model: MapModel, highlight: str | None = None) -
     and number of areas, the Leeds figure, the source, and ``highlight`` (an area code) outlined and named.
 
     Returned as a Vega-Lite specification whose ``description`` is its text alternative, with the
-    boundaries as a named data set (Altair would copy them at every step); None when nothing can be
-    coloured (no area has a value that may be shown).
+    boundaries and classes as named data sets; None when nothing can be coloured (no area has a value
+    that may be shown).
     """
     shown = model.areas["value"].notna() & ~model.areas["suppressed"].astype(bool)
     if not model.available or not shown.any():
         return None
-    areas = alt.Chart(alt.Data(name=AREAS_DATASET))
-    filled, classes = _filled_areas(model, areas)
-    layers: list = [filled]
+    filled, classes = _filled_areas(model)
     chosen = highlight if highlight in set(model.areas["code"]) else None
-    if chosen:
-        layers.append(_outline(dataset, model, chosen, areas))
-    title = alt.TitleParams(
-        f"{model.indicator.short_label}: {model.level_plural} of Leeds",
-        subtitle=[f"{model.period.label()}: {model.legend.unit}", _leeds_words(dataset, model)],
-    )
-    chart = alt.layer(*layers).project("mercator").properties(width=MAP_SIZE[0], height=MAP_SIZE[1], title=title)
+    view = {
+        "layer": [filled, *(_outline(dataset, model, chosen) if chosen else [])],
+        "projection": {"type": "mercator"},
+        "width": MAP_SIZE[0],
+        "height": MAP_SIZE[1],
+        "title": {
+            "text": f"{model.indicator.short_label}: {model.level_plural} of Leeds",
+            "subtitle": [f"{model.period.label()}: {model.legend.unit}", _leeds_words(dataset, model)],
+        },
+    }
     status = str(city_figures(dataset, model.indicator.id, model.period, model.measure)["status"])
     notes = source_lines(
         f"Source: {model.indicator.source}. {OS_ATTRIBUTION}",
@@ -139,12 +152,12 @@ def print_map(dataset: Dataset, model: MapModel, highlight: str | None = None) -
         "Numbers in brackets: areas in each class.",
         f"Figures are {status}." if status != dataset.catalogue.statuses.strongest else "",
     )
-    spec = with_source(chart, notes).to_dict(validate=False)
-    datasets = spec.setdefault("datasets", {})
-    datasets[AREAS_DATASET] = print_features(dataset, model.level, model.options.hex_view)
-    datasets[CLASSES_DATASET] = classes
-    spec["description"] = map_description(model, None if chosen is None else _name(model, chosen))
-    return spec
+    datasets = {
+        AREAS_DATASET: print_features(dataset, model.level, model.options.hex_view),
+        CLASSES_DATASET: classes,
+    }
+    description = map_description(model, None if chosen is None else _name(model, chosen))
+    return print_spec(view, notes, description, datasets)
 
 
 def _name(model: MapModel, code: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import textwrap
 
-import altair as alt
 import pandas as pd
 
 from saferleeds.analysis.aggregate import area_monthly
@@ -21,8 +20,8 @@ from saferleeds.core.periods import Period
 from saferleeds.core.text import sentence_case
 from saferleeds.core.vocabulary import RECORDED
 from saferleeds.present.charts.common import LEGEND, area_colour_scale
-from saferleeds.present.charts.status_lines import dashed_by_status, status_segments
-from saferleeds.present.export.render import with_source
+from saferleeds.present.charts.status_lines import status_dash_scale, status_segments
+from saferleeds.present.export.render import print_spec
 
 TREND_SIZE = (620, 250)
 SOURCE_WIDTH = 110
@@ -72,26 +71,43 @@ def trend_description(indicator: Indicator, where: str, window: Period) -> str:
     return f"Line chart of {indicator.label.lower()} each month, {where}, {window.label()}; dashed where modelled."
 
 
-def _period_shade(period: Period) -> alt.LayerChart:
-    shade = alt.Chart(
-        alt.Data(values=[{"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"}])
-    ).mark_rect(color=PERIOD_SHADE)
-    words = shade.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=10, color=SHADE_TEXT)
-    return shade.encode(x="start:T", x2="end:T") + words.encode(
-        x="start:T", y=alt.value(0), text=alt.value("Selected period")
-    )
+def _period_shade(period: Period) -> dict:
+    days = {"values": [{"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"}]}
+    start = {"field": "start", "type": "temporal"}
+    return {
+        "data": days,
+        "layer": [
+            {"mark": {"type": "rect", "color": PERIOD_SHADE}, "encoding": {"x": start, "x2": {"field": "end"}}},
+            {
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "top",
+                    "dx": 4,
+                    "dy": 4,
+                    "fontSize": 10,
+                    "color": SHADE_TEXT,
+                },
+                "encoding": {"x": start, "y": {"value": 0}, "text": {"value": "Selected period"}},
+            },
+        ],
+    }
 
 
-def _target_layers(indicator: Indicator, shown: str) -> list[alt.Chart]:
+def _target_layers(indicator: Indicator, shown: str) -> list[dict]:
     target = indicator.target
     if target is None or shown != "percent":
         return []
-    rule = alt.Chart(alt.Data(values=[{"target": target.value, "label": target.label}]))
+    data = {"values": [{"target": target.value, "label": target.label}]}
+    y = {"field": "target", "type": "quantitative"}
+    text = {"type": "text", "align": "right", "baseline": "bottom", "dy": -3, "color": TARGET_COLOUR, "fontSize": 10}
     return [
-        rule.mark_rule(color=TARGET_COLOUR, strokeDash=[2, 2]).encode(y="target:Q"),
-        rule.mark_text(align="right", baseline="bottom", dy=-3, color=TARGET_COLOUR, fontSize=10).encode(
-            y="target:Q", x=alt.value(TREND_SIZE[0]), text="label:N"
-        ),
+        {"data": data, "mark": {"type": "rule", "color": TARGET_COLOUR, "strokeDash": [2, 2]}, "encoding": {"y": y}},
+        {
+            "data": data,
+            "mark": text,
+            "encoding": {"y": y, "x": {"value": TREND_SIZE[0]}, "text": {"field": "label", "type": "nominal"}},
+        },
     ]
 
 
@@ -101,23 +117,42 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _lines(dataset: Dataset, data: pd.DataFrame, names: list[str], y_title: str, unit_format: str):
-    """The lines dashed by status and a dot on each recorded month, drawn from named data sets (Altair
-    would copy inline rows at every layer), with those data sets."""
-    palette = dataset.catalogue.palette
-    segments = status_segments(data, "area", palette.statuses)
-    scale = area_colour_scale(names, palette)
-    x = alt.X("period:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
-    y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=unit_format))
-    colour = alt.Color("area:N", title=None, scale=scale, legend=LEGEND)
-    lines = dashed_by_status(
-        alt.NamedData(LINES_DATASET), data["status"], x, y, palette.statuses, colour=colour, width=2.2
-    )
+    """The lines dashed by status (the screen's dashes and words) and a dot on each recorded month,
+    drawn from named data sets, with those data sets."""
+    statuses = dataset.catalogue.palette.statuses
+    segments = status_segments(data, "area", statuses)
+    scale = area_colour_scale(names, dataset.catalogue.palette).to_dict()
+    x = {
+        "field": "period",
+        "type": "temporal",
+        "title": None,
+        "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": 8},
+    }
+    y = {
+        "field": "y",
+        "type": "quantitative",
+        "title": y_title,
+        "scale": {"zero": False},
+        "axis": {"format": unit_format},
+    }
+    dash = status_dash_scale(data["status"], statuses).to_dict()
+    lines = {
+        "data": {"name": LINES_DATASET},
+        "mark": {"type": "line", "strokeWidth": 2.2},
+        "encoding": {
+            "x": x,
+            "y": y,
+            "color": {"field": "area", "type": "nominal", "title": None, "scale": scale, "legend": LEGEND},
+            "strokeDash": {"field": "Data", "type": "nominal", "title": "Data", "scale": dash, "legend": LEGEND},
+            "detail": {"field": "segment", "type": "nominal"},
+        },
+    }
+    dots = {
+        "data": {"name": DOTS_DATASET},
+        "mark": {"type": "point", "filled": True, "size": 36, "opacity": 1},
+        "encoding": {"x": x, "y": y, "color": {"field": "area", "type": "nominal", "scale": scale, "legend": None}},
+    }
     recorded = segments[~segments["bridge"] & (segments["status"] == RECORDED)]
-    dots = (
-        alt.Chart(alt.NamedData(DOTS_DATASET))
-        .mark_point(filled=True, size=36, opacity=1)
-        .encode(x=x, y=y, color=alt.Color("area:N", scale=scale, legend=None))
-    )
     columns = ["area", "period", "y", "status", "segment", "Data"]
     return [lines, dots], {LINES_DATASET: _records(segments[columns]), DOTS_DATASET: _records(recorded[columns])}
 
@@ -145,13 +180,13 @@ def print_trend_chart(
     names = list(dict.fromkeys(data["area"])) or [CITY_NAME]
     y_title = f"{sentence_case(measure_label(indicator, shown))}, each month"
     lines, datasets = _lines(dataset, data, names, y_title, _value_format(data["y"]))
-    layers = [_period_shade(period), *lines]
     where = f"{names[0]} and Leeds" if compared else "Leeds"
-    chart = alt.layer(*layers, *_target_layers(indicator, shown)).properties(
-        width=TREND_SIZE[0],
-        height=TREND_SIZE[1],
-        title=alt.TitleParams(indicator.label, subtitle=f"{where}, {window.label()}"),
-    )
+    view = {
+        "layer": [_period_shade(period), *lines, *_target_layers(indicator, shown)],
+        "width": TREND_SIZE[0],
+        "height": TREND_SIZE[1],
+        "title": {"text": indicator.label, "subtitle": f"{where}, {window.label()}"},
+    }
     rule, statuses = catalogue.disclosure, catalogue.statuses
     level = dataset.geography.level_of(code) if compared and code else None
     hidden = compared and len(area) < window.months and rule.applies(indicator.sensitive, level or "")
@@ -163,7 +198,4 @@ def print_trend_chart(
         f"Months with fewer than {rule.below} are not shown." if hidden else "",
         f"Rates are {indicator.rates.with_population}." if shown == "rate" else "",
     )
-    spec = with_source(chart, notes).to_dict(validate=False)
-    spec.setdefault("datasets", {}).update(datasets)
-    spec["description"] = trend_description(indicator, where, window)
-    return spec
+    return print_spec(view, notes, trend_description(indicator, where, window), datasets)

@@ -39,18 +39,34 @@ def _vega_lite_version() -> str | None:
 VEGA_LITE_VERSION = _vega_lite_version()
 
 
+def source_footer(source: str | list[str]) -> dict:
+    """A source line (or lines) set under a chart as its bottom title."""
+    return {
+        "text": source,
+        "orient": "bottom",
+        "anchor": "start",
+        "fontSize": 10,
+        "fontWeight": "normal",
+        "color": SOURCE_COLOUR,
+        "offset": 12,
+    }
+
+
 def with_source(chart: alt.LayerChart | alt.FacetChart, source: str | list[str]) -> alt.VConcatChart:
     """The chart with a source line underneath (for example 'Source: police.uk. Dashed lines are modelled.')."""
-    footer = alt.TitleParams(
-        text=source,
-        orient="bottom",
-        anchor="start",
-        fontSize=10,
-        fontWeight="normal",
-        color=SOURCE_COLOUR,
-        offset=12,
-    )
-    return alt.vconcat(chart).properties(title=footer)
+    return alt.vconcat(chart).properties(title=alt.TitleParams(**source_footer(source)))
+
+
+def print_spec(view: dict, source: list[str], description: str, datasets: dict[str, list]) -> dict:
+    """A print chart's Vega-Lite specification from its view (written as a dictionary: building it with
+    Altair copies the whole chart at every step), with the source under it and its text alternative."""
+    return {
+        "$schema": alt.SCHEMA_URL,
+        "vconcat": [view],
+        "title": source_footer(source),
+        "description": description,
+        "datasets": datasets,
+    }
 
 
 TOP_LEVEL_ONLY = ("$schema", "config", "datasets", "params", "usermeta", "background", "padding")
@@ -89,15 +105,7 @@ def for_download(chart: alt.TopLevelMixin | dict, title: str = "", source: str =
         document.pop(key, None)
     if "width" not in document and ("mark" in document or "layer" in document):
         document["width"] = PAPER_SIZE[0]
-    footer = {
-        "text": textwrap.wrap(source, SOURCE_WIDTH),
-        "orient": "bottom",
-        "anchor": "start",
-        "fontSize": 10,
-        "fontWeight": "normal",
-        "color": SOURCE_COLOUR,
-        "offset": 12,
-    }
+    footer = source_footer(textwrap.wrap(source, SOURCE_WIDTH))
     return {**outer, "vconcat": [document], "title": footer, "description": document.get("description", "")}
 
 
