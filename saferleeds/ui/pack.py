@@ -12,6 +12,7 @@ from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
 from saferleeds.present.export.board_pack import default_indicators, prepare, preview_table
 from saferleeds.present.export.contents import FORMATS, BoardPack, PackRequest
+from saferleeds.present.export.render import start_engine
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 
 LOG = logging.getLogger(__name__)
@@ -141,6 +142,7 @@ def _ask_for_pack() -> None:
 
 def draw_pack_builder(dataset: Dataset, request: PackRequest) -> None:
     """The file type, a button that prepares the pack in it (with progress), then its download."""
+    start_engine()  # ready to draw by the time the button is pressed
     st.header("Download the board pack", divider="gray")
     st.caption(
         "PowerPoint and PDF: a front page, the plan on a page, a page per indicator with its trend chart, map and a "

@@ -23,6 +23,7 @@ from saferleeds.core.dataset import Dataset
 from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.geography import CITY_CODE, CITY_NAME, slugify
 from saferleeds.core.periods import Period, month_ranges
+from saferleeds.core.vocabulary import MODELLED, RECORDED
 from saferleeds.present.export import pdf, powerpoint, render, tables
 from saferleeds.present.export.contents import FORMATS, BoardPack, PackRequest, Picture, Progress, Section
 from saferleeds.present.export.print_map import OS_ATTRIBUTION, pack_map_model, print_map
@@ -124,7 +125,7 @@ def modelled_words(dataset: Dataset, indicator_id: str, window: Period) -> str:
     rows = rows[window.contains(rows["period"]).to_numpy()]
     if rows.empty:
         return "No figures in this period."
-    modelled = rows.groupby("period")["status"].agg(lambda s: bool((s == "modelled").any()))
+    modelled = rows.groupby("period")["status"].agg(lambda s: bool((s == MODELLED).any()))
     if modelled.all():
         return "Every month is a modelled estimate, not recorded data."
     if not modelled.any():
@@ -315,7 +316,7 @@ def _tables(dataset: Dataset, request: PackRequest, sections: Sequence[Section],
 
 
 def _modelled_note(sections: Sequence[Section]) -> str:
-    modelled = [s for s in sections if s.status != "recorded"]
+    modelled = [s for s in sections if s.status != RECORDED]
     if not modelled:
         return "Every figure in this pack is recorded data."
     return (

@@ -17,6 +17,7 @@ from saferleeds.analysis.overview import Figure
 from saferleeds.core.catalogue import Indicator, Priority
 from saferleeds.core.geography import slugify
 from saferleeds.core.periods import Period
+from saferleeds.core.vocabulary import RECORDED
 from saferleeds.present.export import render
 from saferleeds.present.export.sentences import comparison_words
 
@@ -96,7 +97,7 @@ class Section:
 
     @property
     def status_line(self) -> str:
-        modelled = " Modelled figures are estimates, not recorded data." if self.status != "recorded" else ""
+        modelled = " Modelled figures are estimates, not recorded data." if self.status != RECORDED else ""
         return f"Status: {self.status}.{modelled}"
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import threading
 
 import altair as alt
 import vl_convert
@@ -149,6 +150,19 @@ def png(chart: alt.TopLevelMixin | dict, scale: float = PRINT_SCALE) -> bytes:
 def svg(chart: alt.TopLevelMixin | dict) -> bytes:
     """An SVG of the chart (text kept as text, so it stays sharp at any size)."""
     return vl_convert.vegalite_to_svg(spec(chart), **_options()).encode("utf-8")
+
+
+_ENGINE_STARTED = threading.Event()
+
+
+def start_engine() -> None:
+    """Start vl-convert's drawing engine on a background thread (its first drawing takes a moment), so
+    a page that is about to draw has it ready; later calls do nothing."""
+    if _ENGINE_STARTED.is_set():
+        return
+    _ENGINE_STARTED.set()
+    warm = {"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+    threading.Thread(target=lambda: svg(warm), name="vl-convert-start", daemon=True).start()
 
 
 def png_from_svg(svg: bytes, scale: float = PRINT_SCALE) -> bytes:

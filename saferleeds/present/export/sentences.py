@@ -50,7 +50,7 @@ def summary_sentences(
 ) -> list[str]:
     """What the figure is, whether it changed (significantly or not) and how it compares with Leeds.
 
-    Small counts of sensitive indicators are described as "fewer than 5", with no change given.
+    Small counts of sensitive indicators are described as "fewer than" the disclosure threshold, with no change given.
     """
     indicator = dataset.catalogue.indicator(indicator_id)
     code = code or CITY_CODE
