@@ -45,6 +45,7 @@ PARAGRAPH_STYLE = {  # role: (points, bold, italic, colour)
 FACT_POINTS = 14
 TABLE_POINTS = 10
 CHARACTER_WIDTH = 0.5  # of the font size: a little over the default font's average, so heights do not fall short
+BOLD_CHARACTER_WIDTH = 0.56
 LINE_HEIGHT = 1.2
 BOX_PADDING = 9.5  # points: a text box's insets above and below, and a little over
 CELL_PADDING = 7.5
@@ -56,14 +57,14 @@ def _rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
 
-def _lines(text: str, width: int, points: float) -> int:
+def _lines(text: str, width: int, points: float, bold: bool = False) -> int:
     """How many lines ``text`` takes in a box ``width`` EMU wide (an estimate that errs long)."""
-    per_line = max(1, int(width / EMU_PER_POINT / (points * CHARACTER_WIDTH)))
+    per_line = max(1, int(width / EMU_PER_POINT / (points * (BOLD_CHARACTER_WIDTH if bold else CHARACTER_WIDTH))))
     return max(1, sum(math.ceil(max(len(part), 1) / per_line) for part in text.split("\n")))
 
 
-def _text_height(text: str, width: int, points: float, padding: float = BOX_PADDING) -> int:
-    return int((_lines(text, width, points) * points * LINE_HEIGHT + padding) * EMU_PER_POINT)
+def _text_height(text: str, width: int, points: float, padding: float = BOX_PADDING, bold: bool = False) -> int:
+    return int((_lines(text, width, points, bold) * points * LINE_HEIGHT + padding) * EMU_PER_POINT)
 
 
 # --------------------------------------------------------------------------- drawing one block
@@ -89,7 +90,7 @@ def _text_box(slide, top: int, lines: Sequence[tuple[str, str]], points: float, 
 def _paragraph(slide, top: int, block: Paragraph) -> int:
     points, bold, italic, colour = PARAGRAPH_STYLE[block.role]
     width = SLIDE_WIDTH - 2 * MARGIN
-    height = _text_height(block.text, width, points)
+    height = _text_height(block.text, width, points, bold=bold)
     frame = slide.shapes.add_textbox(MARGIN, top, width, height).text_frame
     frame.word_wrap = True
     run = frame.paragraphs[0].add_run()
@@ -209,7 +210,8 @@ def _block_height(block: Block) -> int:
     """Height a block needs (pictures: the least they may shrink to)."""
     width = SLIDE_WIDTH - 2 * MARGIN
     if isinstance(block, Paragraph):
-        return _text_height(block.text, width, PARAGRAPH_STYLE[block.role][0])
+        points, bold, _, _ = PARAGRAPH_STYLE[block.role]
+        return _text_height(block.text, width, points, bold=bold)
     if isinstance(block, Facts):
         return sum(_text_height(f"{label}: {text}", width, FACT_POINTS) for label, text in block.items)
     if isinstance(block, Figures):
