@@ -4,7 +4,7 @@ import streamlit as st
 
 from saferleeds.analysis.profiles import build_profile, key_trends_key, trend_numbers
 from saferleeds.present.charts.views import profile_locator_chart, profile_trend_chart
-from saferleeds.present.export.figures import OS_ATTRIBUTION
+from saferleeds.present.export.print_map import OS_ATTRIBUTION
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import table_download
 from saferleeds.ui.figures import show_chart, table_with_download

@@ -8,6 +8,7 @@ import sys
 import zipfile
 
 import openpyxl
+import pikepdf
 import pytest
 from pptx import Presentation
 
@@ -55,6 +56,16 @@ def test_a_powerpoint_for_chosen_indicators_round_trips(tmp_path, capsys):
         "Definitions, sources and what is modelled",
     ]
     assert "8/8 wrote PowerPoint" in capsys.readouterr().err
+    pictures = [shape for shape in deck.slides[2].shapes if shape.shape_type == 13]
+    assert len(pictures) == 2 and all(p._element.nvPicPr.cNvPr.get("descr") for p in pictures)
+
+
+def test_a_pdf_is_written_tagged(tmp_path, capsys):
+    out = tmp_path / "pack.pdf"
+    assert main(["board-pack", "--area", "armley", "--indicators", "asb", "--format", "pdf", "--out", str(out)]) == 0
+    assert "5/5 wrote PDF" in capsys.readouterr().err
+    with pikepdf.open(out) as document:
+        assert "/StructTreeRoot" in document.Root and str(document.Root.Lang) == "en-GB"
 
 
 def test_a_csv_pack_is_a_zip_of_tables(tmp_path):

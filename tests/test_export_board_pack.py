@@ -10,12 +10,14 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from pptx import Presentation
+from pypdf import PdfReader
 
 from saferleeds.analysis.area_summary import area_row, summarise
 from saferleeds.core.dataset import load_dataset
 from saferleeds.core.errors import DataError
 from saferleeds.core.periods import Period
-from saferleeds.present.export import board_pack, tables
+from saferleeds.present.export import board_pack, pages, render, tables
 from tests.packs import ARMLEY, KEY_INDICATORS, PERIOD, file_for, pack_for
 
 pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
@@ -101,6 +103,60 @@ def test_progress_is_reported_for_every_step(dataset):
     board_pack.assemble(dataset, request, progress=lambda *step: seen.append(step), charts=False)
     assert [s[0] for s in seen] == [1, 2, 3] and {s[1] for s in seen} == {3}
     assert seen[0][2] == "Drug offences: figures" and seen[-1][2] == "tables"
+
+
+def test_preparing_a_file_counts_every_step_once_and_reuses_the_pictures(dataset):
+    seen: list[tuple[int, int, str]] = []
+    request = board_pack.PackRequest(ARMLEY, PERIOD, ("drugs", "reoffending"))
+    pack, deck = board_pack.prepare(dataset, request, "pptx", progress=lambda *step: seen.append(step))
+    assert [s[0] for s in seen] == list(range(1, 9)) and {s[1] for s in seen} == {8}
+    assert [s[2] for s in seen] == [
+        "Drug offences: figures",
+        "Re-offending: figures",
+        "Drug offences: trend chart",
+        "Drug offences: map",
+        "Re-offending: trend chart",
+        "Re-offending: no map",
+        "tables",
+        "wrote PowerPoint",
+    ]
+    assert deck[:2] == b"PK" and [len(s.pictures) for s in pack.sections] == [2, 1]
+    seen.clear()
+    again, document = board_pack.prepare(dataset, request, "pdf", progress=lambda *step: seen.append(step), pack=pack)
+    assert again is pack and seen == [(1, 1, "wrote PDF")] and document.startswith(b"%PDF")
+
+
+def test_pictures_are_drawn_once_as_svg_with_their_alternative_text(dataset):
+    pack = pack_for(dataset)
+    section = next(s for s in pack.sections if s.indicator.id == "total_crime")
+    for picture in section.pictures:
+        assert picture.svg.lstrip().startswith(b"<svg") and picture.width > 300 and picture.height > 200
+        assert picture.description == picture.chart["description"]
+        assert render.png_size(picture.png)[0] == pytest.approx(picture.width * render.SLIDE_SCALE, abs=2)
+    assert section.trend.description.startswith("Line chart of total recorded crime each month, Armley and Leeds")
+    assert section.map.description.startswith("Leeds as a map of the 33 wards")
+
+
+def test_the_pack_is_its_parts_and_one_more_part_is_one_entry(dataset, monkeypatch):
+    pack = pack_for(dataset, indicators=("drugs",))
+    assert [part.__name__ for part in pages.PARTS] == [
+        "front_page",
+        "plan_on_a_page",
+        "indicator_pages",
+        "definitions_page",
+    ]
+
+    def attention(pack):
+        return [pages.Page("What needs attention", (pages.Paragraph("Nothing stands out.", "lead"),))]
+
+    parts = (*pages.PARTS[:2], attention, *pages.PARTS[2:])
+    titles = [page.title for page in pages.pack_pages(pack, parts)]
+    assert titles[2] == "What needs attention" and len(titles) == 5
+    monkeypatch.setattr(pages, "PARTS", parts)
+    document = " ".join(PdfReader(io.BytesIO(board_pack.write(pack, "pdf"))).pages[2].extract_text().split())
+    deck = Presentation(io.BytesIO(board_pack.write(pack, "pptx")))
+    assert document.startswith("What needs attention Nothing stands out.")
+    assert deck.slides[2].shapes.title.text == "What needs attention"
 
 
 def test_the_summary_says_the_same_as_the_plan_on_a_page(dataset):
@@ -234,7 +290,7 @@ def test_the_plan_withholds_a_change_that_would_reveal_a_small_count(dataset):
     ("area", "measure", "indicator", "heading"),
     [
         (ARMLEY, "count", "drugs", "Figures are numbers in the period; charts and maps show rates per 1,000"),
-        (None, "count", "drugs", "Figures are numbers in the period; maps show rates per 1,000 residents"),
+        (None, "count", "drugs", "Figures are numbers in the period; maps show rates per 1,000 mid-2015 residents"),
         (ARMLEY, "rate", "drugs", "Figures, charts and maps are rates per 1,000 mid-2015 residents."),
         (ARMLEY, "count", "feel_safe", "Location: Creating safer, stronger communities. Figures: % of respondents."),
     ],

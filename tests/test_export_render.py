@@ -68,12 +68,19 @@ def test_a_chart_sized_to_its_container_gets_a_paper_size():
     assert render.png_size(render.png(spec, scale=1))[0] >= render.PAPER_SIZE[0]
 
 
-def test_jpeg_copy_for_pdf_keeps_the_size_and_density():
-    png = render.png(small_chart(), scale=2)
-    with Image.open(io.BytesIO(render.jpeg_from_png(png))) as jpeg:
-        assert jpeg.format == "JPEG"
-        assert jpeg.size == render.png_size(png)
-        assert jpeg.info["dpi"] == pytest.approx((144, 144), abs=1)
+def test_a_png_made_from_the_svg_matches_one_drawn_directly():
+    chart = small_chart()
+    svg = render.svg(chart)
+    assert render.svg_size(svg) == pytest.approx(render.png_size(render.png(chart, scale=1)), abs=1)
+    from_svg = render.png_from_svg(svg, 2)
+    assert render.png_size(from_svg) == render.png_size(render.png(chart, scale=2))
+    with Image.open(io.BytesIO(from_svg)) as image:
+        assert image.info["dpi"] == pytest.approx((144, 144), abs=1)
+
+
+def test_svg_size_refuses_what_is_not_an_svg():
+    with pytest.raises(ValueError):
+        render.svg_size(b"<html></html>")
 
 
 def page_spec() -> dict:

@@ -7,7 +7,7 @@ import pytest
 
 from saferleeds.analysis.area_summary import area_row, city_figures, summarise
 from saferleeds.core.periods import Period
-from saferleeds.present.export.sentences import summary_sentences
+from saferleeds.present.export.sentences import lead_and_rest, summary_sentences
 from tests.packs import ARMLEY, PERIOD
 
 pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
@@ -76,3 +76,17 @@ def test_no_change_is_given_when_the_year_before_was_a_small_count(dataset):
     sentences = summary_sentences(dataset, "hate_incidents", case["code"], month)
     assert sentences[1] == "No change is shown: the figure for the same months a year earlier is too small to give."
     assert case["change_words"] not in " ".join(sentences)
+
+
+def test_the_sentence_that_matters_comes_first(dataset):
+    # Armley is significantly above Leeds for recorded crime, with no significant change: the comparison leads
+    sentences = summary_sentences(dataset, "total_crime", ARMLEY, PERIOD)
+    lead, rest = lead_and_rest(dataset, "total_crime", ARMLEY, PERIOD)
+    assert lead == sentences[2] and rest == (sentences[0], sentences[1])
+    # Leeds changed significantly: the change leads
+    sentences = summary_sentences(dataset, "total_crime", None, PERIOD)
+    lead, rest = lead_and_rest(dataset, "total_crime", None, PERIOD)
+    assert lead == sentences[1] and "a significant decrease" in lead and rest == (sentences[0], sentences[2])
+    # nothing stands out: the figure leads
+    sentences = summary_sentences(dataset, "asb", ARMLEY, PERIOD)
+    assert lead_and_rest(dataset, "asb", ARMLEY, PERIOD) == (sentences[0], tuple(sentences[1:]))

@@ -76,31 +76,40 @@ def test_no_indicator_means_nothing_to_build():
     assert not app.button and not app.dataframe
 
 
-def test_preparing_the_pack_offers_every_format_and_the_deck_has_its_slides():
+def test_preparing_the_pack_gives_the_chosen_file_and_the_next_reuses_its_pictures():
     app = run_app(PAGE, query=TWO)
+    assert app.get("button_group")[0].value == "pptx"  # PowerPoint unless another file type is chosen
     app.button(key="pack-prepare").click().run(timeout=240)
     assert not app.exception
-    assert "Safer Leeds board pack: Armley, March 2024 to February 2025: ready to download." in page_text(app)
-    assert download_labels(app)[1:5] == ["Download PowerPoint", "Download PDF", "Download Excel", "Download CSV (zip)"]
+    assert "Safer Leeds board pack: Armley, March 2024 to February 2025: ready to download (PowerPoint)." in page_text(
+        app
+    )
+    assert download_labels(app)[1] == "Download PowerPoint"
     request, pack, files = app.session_state[pack_ui.BUILT_KEY]
     assert pack.file_name("pptx") == "safer-leeds-board-pack-armley-2024-03-to-2025-02.pptx"
     assert request.area == "E05011385" and request.indicators == ("drugs", "reoffending")
     deck = Presentation(io.BytesIO(files["pptx"]))
-    assert [s.shapes.title.text for s in deck.slides] == [
+    assert [s.shapes.title.text for s in deck.slides][:5] == [
         "Safer Leeds board pack: Armley",
         "The plan on a page: Armley beside Leeds",
         "Drug offences recorded",
         "Proven re-offending",
         "Definitions, sources and what is modelled",
     ]
-    assert files["pdf"].startswith(b"%PDF") and files["xlsx"][:2] == b"PK" and files["csv"][:2] == b"PK"
     # the charts of the pack can be seen and downloaded one by one
     assert app.selectbox(key="pack_preview").value == "drugs"
     keys = {button.key for button in app.get("download_button")}
     for picture in ("trend", "map"):  # each picture: PNG, SVG and the CSV of its numbers
         assert {f"pack-{picture}-png", f"pack-{picture}-svg", f"pack-{picture}-csv"} <= keys
     assert len(app.get("image")) == 2  # the trend chart and the map
-    assert all(image.proto.imgs[0].alt for image in app.get("image"))  # screen readers hear what each shows
+    descriptions = [picture.description for picture in pack.sections[0].pictures]
+    assert [image.proto.imgs[0].alt for image in app.get("image")] == descriptions  # the words of the pack
+    # the PDF next: the same pack, its pictures not drawn again
+    app.get("button_group")[0].set_value("pdf").run()
+    app.button(key="pack-prepare").click().run(timeout=240)
+    _, again_pack, files = app.session_state[pack_ui.BUILT_KEY]
+    assert again_pack is pack and set(files) == {"pptx", "pdf"} and files["pdf"].startswith(b"%PDF")
+    assert download_labels(app)[1:3] == ["Download PowerPoint", "Download PDF"]
     # changing a choice makes the prepared pack stale
     app.selectbox(key="pack_area").select("all").run()
     assert "prepare it again" in page_text(app)
@@ -111,7 +120,7 @@ def test_a_failure_while_building_is_a_message_not_a_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(pack_ui, "assemble", broken)
+    monkeypatch.setattr(pack_ui, "prepare", broken)
     app = run_app(PAGE, query=TWO)
     app.button(key="pack-prepare").click().run()
     assert not app.exception

@@ -53,7 +53,7 @@ def _monthly(dataset: Dataset, indicator: str, level: str) -> pd.DataFrame:
     code_level = dict(zip(codes, [r[0] for r in recognised], strict=True))
     canonical = dict(zip(codes, [r[1] for r in recognised], strict=True))
     row_level = rows["area_code"].map(code_level)
-    status_rank = rows["status"].map(statuses.rank)
+    status_rank = rows["status"].map(statuses.ranks).fillna(len(statuses.ids)).astype(int)
     pieces = []
     for source_level in levels.ids:
         if not levels.nests(source_level, level):

@@ -232,16 +232,7 @@ def board_pack_command(arguments: argparse.Namespace) -> int:
         measure=arguments.measure,
         level=arguments.level,
     )
-    bar = ProgressBar()
-    pack = board_pack.assemble(
-        loaded,
-        request,
-        progress=lambda done, total, message: bar(done, total + 1, message),
-        charts=board_pack.needs_charts(fmt),
-    )
-    steps = len(request.indicators) * (3 if board_pack.needs_charts(fmt) else 1) + 2
-    data = board_pack.write(pack, fmt)
+    pack, data = board_pack.prepare(loaded, request, fmt, progress=ProgressBar())
     write_atomic(arguments.out, lambda temporary: temporary.write_bytes(data))
-    bar(steps, steps, f"wrote {board_pack.FORMATS[fmt][0]}")
     print(f"Wrote {arguments.out} ({len(data) / 1024:,.0f} KB): {pack.title}, {request.period.label()}")
     return 0

@@ -24,8 +24,6 @@ KNOWN_ISSUES = (
     "legend, and each map class is named with its bounds in the legend and the table.",
     "Chart pictures downloaded as PNG files carry no text alternative of their own. The SVG download keeps its "
     "words as text, and the numbers can be downloaded as CSV.",
-    "PDF board packs are not tagged for screen readers. The same content is available as a PowerPoint deck, whose "
-    "pictures have alternative text, and as a spreadsheet.",
     "On a phone, the filters are in a menu opened with the arrow button at the top left of the page.",
 )
 

@@ -15,7 +15,7 @@ from saferleeds.analysis.area_table import area_table
 from saferleeds.analysis.selection import Selection
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.text import sentence_case
-from saferleeds.present.export import figures
+from saferleeds.present.export.print_map import print_map
 from saferleeds.present.maps.classes import CLASSIFICATIONS
 from saferleeds.present.maps.deck import MAP_HEIGHT, build_deck, map_style, selected_code
 from saferleeds.present.maps.model import SHOW_OPTIONS, MapModel, MapOptions
@@ -207,18 +207,18 @@ def draw_table(dataset: Dataset, model: MapModel) -> None:
 
 
 def draw_map_downloads(dataset: Dataset, model: MapModel, selection: Selection) -> None:
-    """A printable map of the values (the real map, natural breaks, with title, legend and source) as PNG or SVG."""
+    """This map for print (the same classes, colours and legend, with title and source) as PNG or SVG."""
     if not can_print(model):
         return
     indicator, period = model.indicator, model.period
     chart_downloads(
-        lambda: figures.choropleth(dataset, indicator.id, model.level, period, model.measure, selection.area),
+        lambda: print_map(dataset, model, selection.area),
         f"{indicator.short_label} map, {model.level_plural}, {period.short_label()}",
         key="map-picture",
     )
     st.caption(
-        "The downloaded map shows the values on the real map, in natural-breaks classes, with its legend and "
-        f"source; counts are shown {dataset.catalogue.rates.words} residents so areas of different sizes compare."
+        "The downloaded map shows what this map shows, in the same classes and colours, with its legend, the "
+        "Leeds figure and the source; the chosen area is outlined and named."
     )
 
 

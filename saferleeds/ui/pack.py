@@ -10,15 +10,9 @@ import streamlit as st
 from saferleeds.analysis.selection import Selection
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
-from saferleeds.present.export.board_pack import (
-    FORMATS,
-    BoardPack,
-    PackRequest,
-    assemble,
-    default_indicators,
-    preview_table,
-    write,
-)
+from saferleeds.present.export.board_pack import default_indicators, prepare, preview_table
+from saferleeds.present.export.contents import FORMATS, BoardPack, PackRequest
+from saferleeds.present.export.render import start_engine
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 
 LOG = logging.getLogger(__name__)
@@ -113,20 +107,17 @@ def draw_plan_preview(dataset: Dataset, request: PackRequest) -> None:
     table_download(table, "plan-on-a-page", label="Download this table (CSV)", key="pack-summary-csv")
 
 
-def _build(dataset: Dataset, request: PackRequest) -> tuple[BoardPack, dict[str, bytes]] | None:
-    bar = st.progress(0.0, text="Preparing the board pack…")
-    steps = len(request.indicators) * 3 + 1 + len(FORMATS)
+def _build(dataset: Dataset, request: PackRequest, fmt: str) -> None:
+    """Prepare the pack in ``fmt`` with an honest progress bar, reusing what was drawn for this request."""
+    stored = st.session_state.get(BUILT_KEY)
+    earlier = stored if stored is not None and stored[0] == request else None
+    bar = st.progress(0.0, text=f"Preparing the {FORMATS[fmt][0]} file…")
 
     def progress(done: int, total: int, message: str) -> None:
-        bar.progress(min(done / steps, 1.0), text=f"Preparing the board pack: {message}")
+        bar.progress(min(done / total, 1.0), text=f"Preparing the board pack: {message}")
 
     try:
-        with st.spinner("Drawing charts and maps…"):
-            pack = assemble(dataset, request, progress=progress)
-            files = {}
-            for number, fmt in enumerate(FORMATS, start=1):
-                files[fmt] = write(pack, fmt)
-                progress(steps - len(FORMATS) + number, steps, f"writing the {FORMATS[fmt][0]} file")
+        pack, data = prepare(dataset, request, fmt, progress=progress, pack=earlier[1] if earlier else None)
     except Exception:  # never a traceback on screen; the log keeps the cause
         LOG.exception("the board pack could not be built")
         bar.empty()
@@ -134,9 +125,10 @@ def _build(dataset: Dataset, request: PackRequest) -> tuple[BoardPack, dict[str,
             "The board pack could not be prepared. Nothing has been changed; try again, or choose fewer indicators.",
             icon=":material/error:",
         )
-        return None
+        return
     bar.empty()
-    return pack, files
+    files = dict(earlier[2]) if earlier and earlier[1] is pack else {}
+    st.session_state[BUILT_KEY] = (request, pack, files | {fmt: data})
 
 
 PREPARE_KEY = "_pack_prepare_requested"
@@ -149,19 +141,25 @@ def _ask_for_pack() -> None:
 
 
 def draw_pack_builder(dataset: Dataset, request: PackRequest) -> None:
-    """A button that prepares the pack (with progress), then a download button for each format."""
+    """The file type, a button that prepares the pack in it (with progress), then its download."""
+    start_engine()  # ready to draw by the time the button is pressed
     st.header("Download the board pack", divider="gray")
     st.caption(
-        "PowerPoint and PDF: a title, the plan on a page, a page per indicator with its trend chart, map and a "
-        "short summary, and definitions. Excel and CSV: the tables behind them. Small numbers are shown as <5."
+        "PowerPoint and PDF: a front page, the plan on a page, a page per indicator with its trend chart, map and a "
+        "short summary, and definitions. Excel and CSV: the tables behind them. Small numbers are shown as "
+        f"{dataset.catalogue.disclosure.shown_as}."
+    )
+    fmt = (
+        st.segmented_control(
+            "File type", list(FORMATS), default="pptx", key="pack_format", format_func=lambda f: FORMATS[f][0]
+        )
+        or "pptx"
     )
     st.button(
         "Prepare the board pack", type="primary", key="pack-prepare", icon=":material/build:", on_click=_ask_for_pack
     )
     if st.session_state.pop(PREPARE_KEY, False):
-        built = _build(dataset, request)
-        if built is not None:
-            st.session_state[BUILT_KEY] = (request, *built)
+        _build(dataset, request, fmt)
     stored = st.session_state.get(BUILT_KEY)
     if stored is None:
         return
@@ -169,20 +167,23 @@ def draw_pack_builder(dataset: Dataset, request: PackRequest) -> None:
     if built_request != request:
         st.caption("You have changed the choices since the pack was prepared: prepare it again to download it.")
         return
-    st.success(f"{pack.title}, {request.period.label()}: ready to download.", icon=":material/check_circle:")
-    for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
-        label, mime = FORMATS[fmt]
+    ready = ", ".join(FORMATS[f][0] for f in FORMATS if f in files)
+    st.success(f"{pack.title}, {request.period.label()}: ready to download ({ready}).", icon=":material/check_circle:")
+    shown = [f for f in FORMATS if f in files]
+    for column, shown_format in zip(st.columns(len(FORMATS)), shown, strict=False):
+        label, mime = FORMATS[shown_format]
         column.download_button(
             f"Download {label}",
-            data=files[fmt],
-            file_name=pack.file_name(fmt),
+            data=files[shown_format],
+            file_name=pack.file_name(shown_format),
             mime=mime,
-            key=f"pack-download-{fmt}",
+            key=f"pack-download-{shown_format}",
             on_click="ignore",
-            icon=FORMAT_ICONS[fmt],
+            icon=FORMAT_ICONS[shown_format],
             width="stretch",
         )
-    _draw_chart_preview(pack)
+    if pack.pictures:
+        _draw_chart_preview(pack)
 
 
 def _draw_chart_preview(pack: BoardPack) -> None:

@@ -9,7 +9,7 @@ from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
 from saferleeds.core.text import sentence_case
 from saferleeds.present.charts.time_series import sparkline_spec
-from saferleeds.present.export import figures
+from saferleeds.present.export.print_trend import print_trend_chart
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table
 from saferleeds.ui.navigation import request_page
@@ -83,7 +83,7 @@ def _draw_sparkline(dataset: Dataset, tile: Tile, period: Period) -> None:
     st.vega_lite_chart(spec, width="stretch")
     st.caption(escape(description))
     chart_downloads(
-        lambda: figures.trend_chart(dataset, indicator.id, area, period, tile.measure),
+        lambda: print_trend_chart(dataset, indicator.id, area, period, tile.measure),
         f"{indicator.short_label}, {tile.series_name}, {period.label()}",
         key=f"tile-{indicator.id}-download",
         numbers=lambda: tile_table(tile, dataset.catalogue),

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from saferleeds.present.charts.common import BACKGROUND_AREA, HIGHLIGHT, finish_chart
+from saferleeds.present.maps.shapes import vega_geometry
 
 
 def locator_map(
@@ -24,6 +25,7 @@ def locator_map(
     ``marker`` (longitude, latitude) circles an area too small to see at city scale.
     """
     projection = "mercator"
+    areas = [{**area, "geometry": vega_geometry(area["geometry"])} for area in areas]
     base = (
         alt.Chart(alt.Data(values=areas))
         .mark_geoshape(stroke="white", strokeWidth=0.7)
@@ -36,7 +38,7 @@ def locator_map(
     layers = [base]
     if outline:
         layers.append(
-            alt.Chart(alt.Data(values=outline))
+            alt.Chart(alt.Data(values=[{**o, "geometry": vega_geometry(o["geometry"])} for o in outline]))
             .mark_geoshape(color=HIGHLIGHT, stroke="#0b0c0c", strokeWidth=0.8)
             .encode(tooltip=[alt.Tooltip("name:N", title="Area")])
             .project(projection)

@@ -1,147 +1,45 @@
-"""A board pack: the content is assembled once (figures, sentences, charts, tables) and handed to
+"""A board pack: the content is assembled once (figures, sentences, pictures, tables) and handed to
 each writer (PowerPoint, PDF, Excel, CSV), so every format says the same thing.
+
+Pictures are drawn on a worker thread while the next indicators' figures are computed: vl-convert
+releases the interpreter while it draws, so the two share the machine's cores.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
-import altair as alt
 import pandas as pd
 
 from saferleeds.analysis.aggregate import latest_period
 from saferleeds.analysis.area_summary import summarise
 from saferleeds.analysis.measures import measure_label
-from saferleeds.analysis.overview import Figure, figure, tile_indicators
-from saferleeds.core.catalogue import Indicator, Priority
+from saferleeds.analysis.overview import figure, tile_indicators
+from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.geography import CITY_CODE, CITY_NAME, slugify
-from saferleeds.core.periods import Period
-from saferleeds.core.text import join_words, sentence_case
-from saferleeds.present.export import figures, render, tables
-from saferleeds.present.export.sentences import comparison_words, summary_sentences
+from saferleeds.core.periods import Period, month_ranges
+from saferleeds.core.vocabulary import MODELLED, RECORDED
+from saferleeds.present.export import pdf, powerpoint, render, tables
+from saferleeds.present.export.contents import FORMATS, BoardPack, PackRequest, Picture, Progress, Section
+from saferleeds.present.export.print_map import OS_ATTRIBUTION, pack_map_model, print_map
+from saferleeds.present.export.print_trend import print_trend_chart
+from saferleeds.present.export.sentences import comparison_words, lead_and_rest
 
-Progress = Callable[[int, int, str], None]
-FORMATS = {
-    "pptx": ("PowerPoint", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    "pdf": ("PDF", "application/pdf"),
-    "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "csv": ("CSV (zip)", "application/zip"),
-}
-FILE_EXTENSIONS = {"pptx": "pptx", "pdf": "pdf", "xlsx": "xlsx", "csv": "zip"}
-DEFAULT_LEVEL = "ward"
 PERIOD_PATTERN = re.compile(r"^\s*(\d{4}-\d{2})\s*(?:\.\.\s*(\d{4}-\d{2}))?\s*$")
-ATTRIBUTION = (
-    "Contains OS data © Crown copyright and database right. Contains National Statistics data © Crown "
-    "copyright and database right. Contains public sector information licensed under the Open Government "
-    "Licence v3.0."
+LICENCE = (
+    "Contains National Statistics data © Crown copyright and database right. Contains public sector "
+    "information licensed under the Open Government Licence v3.0."
 )
 MODELLED_MEANING = (
     "Modelled figures are estimates made where open data does not exist or does not go back far enough; "
     "they are not recorded data. Recorded figures are published police.uk data."
 )
-
-
-@dataclass(frozen=True)
-class PackRequest:
-    """What to put in a pack: an area (None for all of Leeds), a period and the indicators."""
-
-    area: str | None
-    period: Period
-    indicators: tuple[str, ...]
-    measure: str = "count"
-    level: str = DEFAULT_LEVEL  # areas mapped and tabled when the pack is for all of Leeds
-
-
-@dataclass(frozen=True)
-class Picture:
-    """A chart drawn for print, with the chart kept for other formats (SVG)."""
-
-    png: bytes
-    description: str
-    chart: alt.TopLevelMixin | dict = field(repr=False, compare=False)  # Altair chart or Vega-Lite spec
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return render.png_size(self.png)
-
-
-@dataclass(frozen=True)
-class Section:
-    """One indicator's part of the pack."""
-
-    indicator: Indicator
-    priority: Priority
-    unit_words: str
-    area: Figure | None  # None when the pack is for all of Leeds
-    leeds: Figure
-    sentences: tuple[str, ...]
-    status: str  # of the pack's area (or Leeds), in words: 'recorded', 'partly modelled (…)', 'modelled'
-    trend: Picture | None
-    map: Picture | None
-    map_note: str  # why there is no map, when there is none
-    table_level: str
-
-    @property
-    def heading(self) -> str:
-        """The priority and the units, in a line under the indicator's name."""
-        if self.indicator.unit != "count":
-            units = f"Figures: {self.unit_words}"
-        elif self.unit_words == "number":
-            drawn = "charts and maps show" if self.area is not None and self.area.available else "maps show"
-            units = f"Figures are numbers in the period; {drawn} rates per 1,000 residents (mid-2015)"
-        else:
-            units = f"Figures, charts and maps are rates {self.unit_words}"
-        return f"{self.priority.short}: {self.priority.label}. {units}."
-
-    @property
-    def status_line(self) -> str:
-        modelled = " Modelled figures are estimates, not recorded data." if self.status != "recorded" else ""
-        return f"Status: {self.status}.{modelled}"
-
-
-@dataclass(frozen=True)
-class BoardPack:
-    request: PackRequest
-    area_code: str
-    area_name: str
-    level: str
-    created: date
-    sections: tuple[Section, ...]
-    tables: dict[str, pd.DataFrame]
-    notes: dict[str, tuple[str, ...]]
-    modelled_note: str
-    change_colours: dict[str, str] = field(default_factory=dict)  # worse, better, neutral
-
-    @property
-    def title(self) -> str:
-        return f"Safer Leeds board pack: {self.area_name}"
-
-    def monthly_rows(self, section: Section) -> pd.DataFrame:
-        """The monthly figures of one section (the numbers of its trend chart)."""
-        monthly = self.tables["Monthly"]
-        if monthly.empty:
-            return monthly
-        return monthly[monthly["Indicator"] == section.indicator.label].reset_index(drop=True)
-
-    def area_rows(self, section: Section) -> pd.DataFrame:
-        """Every area's figures for one section (the numbers of its map)."""
-        return self.tables.get(section.indicator.short_label, pd.DataFrame())
-
-    @property
-    def subtitle(self) -> str:
-        return f"{self.request.period.label()}, compared with {comparison_words(self.request.period)}"
-
-    def file_name(self, fmt: str) -> str:
-        period = self.request.period
-        return (
-            f"safer-leeds-board-pack-{slugify(self.area_name) or 'area'}-"
-            f"{period.start:%Y-%m}-to-{period.end:%Y-%m}.{FILE_EXTENSIONS[fmt]}"
-        )
+CHART_FORMATS = ("pptx", "pdf")
 
 
 # --------------------------------------------------------------------------- choosing
@@ -160,7 +58,7 @@ def resolve_area(dataset: Dataset, text: str | None) -> str | None:
     if found is None:
         raise DataError(Problem("--area", f"'{text}' is not a Leeds area code, slug or name"))
     level, code = found
-    return None if level == "city" else code
+    return None if level == dataset.catalogue.levels.city else code
 
 
 def parse_period(dataset: Dataset, text: str | None) -> Period:
@@ -194,22 +92,31 @@ def check_indicators(dataset: Dataset, indicators: Sequence[str]) -> tuple[str, 
     return tuple(dict.fromkeys(indicators))
 
 
-# --------------------------------------------------------------------------- assembling
+def needs_charts(fmt: str) -> bool:
+    return fmt in CHART_FORMATS
 
 
-def _table_level(dataset: Dataset, indicator_id: str, level: str, period: Period) -> str:
-    has_data = summarise(dataset, indicator_id, level, period, "count")["months"].gt(0).any()
-    return level if has_data else "city"
+# --------------------------------------------------------------------------- progress
 
 
-def _month_spans(months: pd.DatetimeIndex) -> list[str]:
-    spans: list[list[pd.Timestamp]] = []
-    for month in months:
-        if spans and month == spans[-1][-1] + pd.DateOffset(months=1):
-            spans[-1].append(month)
-        else:
-            spans.append([month])
-    return [Period(s[0], s[-1]).label() for s in spans]
+class Steps:
+    """Counts finished steps of one job and reports each: ``progress(done, total, message)``."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.done, self.progress = total, 0, progress
+
+    def __call__(self, message: str) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total, message)
+
+
+def assembly_steps(request: PackRequest, charts: bool) -> int:
+    """Steps of assembling: each indicator's figures (and its trend chart and map), then the tables."""
+    return len(request.indicators) * (3 if charts else 1) + 1
+
+
+# --------------------------------------------------------------------------- pictures and sections
 
 
 def modelled_words(dataset: Dataset, indicator_id: str, window: Period) -> str:
@@ -218,154 +125,111 @@ def modelled_words(dataset: Dataset, indicator_id: str, window: Period) -> str:
     rows = rows[window.contains(rows["period"]).to_numpy()]
     if rows.empty:
         return "No figures in this period."
-    modelled = rows.groupby("period")["status"].agg(lambda s: bool((s == "modelled").any()))
+    modelled = rows.groupby("period")["status"].agg(lambda s: bool((s == MODELLED).any()))
     if modelled.all():
         return "Every month is a modelled estimate, not recorded data."
     if not modelled.any():
         return "Every month is recorded data."
-    modelled_months = pd.DatetimeIndex(modelled.index[modelled.to_numpy()])
-    recorded_months = pd.DatetimeIndex(modelled.index[~modelled.to_numpy()])
-    return (
-        f"Modelled: {join_words(_month_spans(modelled_months))}. Recorded: {join_words(_month_spans(recorded_months))}."
-    )
+    months = pd.DatetimeIndex(modelled.index)
+    flags = modelled.to_numpy()
+    return f"Modelled: {month_ranges(list(months[flags]))}. Recorded: {month_ranges(list(months[~flags]))}."
 
 
-def _picture(chart: alt.TopLevelMixin | dict | None, description: str) -> Picture | None:
-    return None if chart is None else Picture(render.png(chart), description, chart)
+def draw_picture(spec: dict, slides: bool) -> Picture:
+    """A chart drawn once, as SVG; with ``slides`` its PNG is made too (on the drawing thread)."""
+    svg = render.svg(spec)
+    width, height = render.svg_size(svg)
+    picture = Picture(svg, str(spec.get("description", "")), spec, width, height)
+    if slides:
+        _ = picture.png
+    return picture
 
 
-def _pictures(
-    dataset: Dataset,
-    request: PackRequest,
-    indicator: Indicator,
-    level: str,
-    table_level: str,
-    compared: bool,
-    step: Callable[[str], None],
-) -> tuple[Picture | None, Picture | None, str]:
-    """The trend chart and the map of one indicator, and why there is no map when there is none."""
-    period, code = request.period, request.area
-    where = f"{dataset.geography.name(code)} and Leeds" if compared else "Leeds"
-    window = Period(period.comparison().start, period.end)
-    trend = _picture(
-        figures.trend_chart(dataset, indicator.id, code, period, request.measure),
-        f"Line chart of {indicator.label.lower()} each month, {where}, {window.label()}; dashed where modelled.",
-    )
-    step(f"{indicator.short_label}: trend chart")
-    chart_map, note = None, ""
-    if table_level == "city":
-        note = f"{indicator.label} is not published for {dataset.catalogue.level(level).plural}, so there is no map."
-    else:
-        plural = dataset.catalogue.level(table_level).plural
-        chart_map = _picture(
-            figures.choropleth(dataset, indicator.id, table_level, period, request.measure, code),
-            f"Map of {indicator.label.lower()} across the {plural} of Leeds, {period.label()}.",
-        )
-        note = "" if chart_map is not None else f"There are no figures to map for {plural}."
-    step(f"{indicator.short_label}: map")
-    return trend, chart_map, note
+def _table_level(dataset: Dataset, indicator_id: str, level: str, period: Period) -> str:
+    has_data = summarise(dataset, indicator_id, level, period, "count")["months"].gt(0).any()
+    return level if has_data else dataset.catalogue.levels.city
 
 
-def _section(
-    dataset: Dataset, request: PackRequest, indicator: Indicator, level: str, charts: bool, step: Callable[[str], None]
-) -> Section:
+def _specs(dataset: Dataset, request: PackRequest, indicator: Indicator, level: str, table_level: str):
+    """The trend chart and the map to draw for one indicator, and why there is no map when there is none."""
+    trend = print_trend_chart(dataset, indicator.id, request.area, request.period, request.measure)
+    if table_level == dataset.catalogue.levels.city:
+        plural = dataset.catalogue.level(level).plural
+        return trend, None, f"{indicator.label} is not published for {plural}, so there is no map."
+    model = pack_map_model(dataset, indicator.id, table_level, request.period, request.measure)
+    chart_map = print_map(dataset, model, request.area)
+    plural = dataset.catalogue.level(table_level).plural
+    return trend, chart_map, "" if chart_map is not None else f"There are no figures to map for {plural}."
+
+
+class _Drafts:
+    """Sections whose figures are known and whose pictures are being drawn."""
+
+    def __init__(self, pool: ThreadPoolExecutor | None, slides: bool) -> None:
+        self.pool, self.slides = pool, slides
+        self.items: list[tuple[dict, Future | None, Future | None]] = []
+
+    def add(self, fields: dict, trend: dict | None, chart_map: dict | None) -> None:
+        def submit(spec: dict | None) -> Future | None:
+            return None if spec is None or self.pool is None else self.pool.submit(draw_picture, spec, self.slides)
+
+        self.items.append((fields, submit(trend), submit(chart_map)))
+
+    def sections(self, charts: bool, step: Callable[[str], None]) -> tuple[Section, ...]:
+        finished = []
+        for fields, trend, chart_map in self.items:
+            label = fields["indicator"].short_label
+            pictures = {"trend": None, "map": None}
+            for name, future in (("trend", trend), ("map", chart_map)):
+                pictures[name] = None if future is None else future.result()
+                if charts:
+                    step(f"{label}: {'trend chart' if name == 'trend' else 'map' if future else 'no map'}")
+            finished.append(Section(**fields, trend=pictures["trend"], map=pictures["map"]))
+        return tuple(finished)
+
+
+def _section_fields(dataset: Dataset, request: PackRequest, indicator: Indicator, table_level: str) -> dict:
     period, measure, code = request.period, request.measure, request.area
     leeds = figure(dataset, indicator, CITY_CODE, period, measure)
     area = figure(dataset, indicator, code, period, measure) if code else None
     compared = area is not None and area.available
-    table_level = _table_level(dataset, indicator.id, level, period)
-    step(f"{indicator.short_label}: figures")
-    trend, chart_map, map_note = None, None, ""
-    if charts:
-        trend, chart_map, map_note = _pictures(dataset, request, indicator, level, table_level, compared, step)
-    return Section(
-        indicator=indicator,
-        priority=dataset.catalogue.priority(indicator.primary_priority),
-        unit_words=measure_label(indicator, measure),
-        area=area,
-        leeds=leeds,
-        sentences=tuple(summary_sentences(dataset, indicator.id, code, period, measure)),
-        status=(area if compared else leeds).status,
-        trend=trend,
-        map=chart_map,
-        map_note=map_note,
-        table_level=table_level,
-    )
-
-
-@dataclass(frozen=True)
-class SummaryLine:
-    """One indicator on the plan-on-a-page slide and page, in words."""
-
-    priority: Priority
-    indicator: str
-    figure: str
-    change: str
-    judgement: str  # worse, better or neutral (context indicators are always neutral)
-    verdict: str
-    leeds: str
-    status: str
-
-
-def summary_lines(pack: BoardPack) -> list[SummaryLine]:
-    lines = []
-    for section in pack.sections:
-        shown = section.area or section.leeds
-        judgement = "neutral" if section.indicator.polarity == "context" else shown.judgement
-        lines.append(
-            SummaryLine(
-                priority=section.priority,
-                indicator=section.indicator.label,
-                figure=shown.value_text,
-                change=shown.change_words + {"worse": " (worse)", "better": " (better)"}.get(judgement, ""),
-                judgement=judgement,
-                verdict=sentence_case(shown.verdict or ""),
-                leeds=section.leeds.value_text,
-                status=sentence_case(section.status),
-            )
-        )
-    return lines
-
-
-@dataclass(frozen=True)
-class PlanTable:
-    """The plan on a page as a table: a row is a priority heading (text) or cells, the change as (words, colour)."""
-
-    header: list[str]
-    rows: list
-    with_area: bool
-
-
-def plan_table(pack: BoardPack) -> PlanTable:
-    with_area = bool(pack.sections) and pack.sections[0].area is not None
-    colours = pack.change_colours
-    rows: list = []
-    for line in summary_lines(pack):
-        heading = f"{line.priority.short}: {line.priority.label}"
-        if heading not in rows:
-            rows.append(heading)
-        change = (line.change, colours.get(line.judgement, colours.get("neutral", "#4d4d4d")))
-        rows.append(
-            [line.indicator, line.figure, change, *([line.verdict, line.leeds] if with_area else []), line.status]
-        )
-    header = ["Indicator", pack.area_name, "Change", *(["Compared with Leeds", "Leeds"] if with_area else []), "Status"]
-    return PlanTable(header, rows, with_area)
+    headline, sentences = lead_and_rest(dataset, indicator.id, code, period, measure)
+    return {
+        "indicator": indicator,
+        "priority": dataset.catalogue.priority(indicator.primary_priority),
+        "unit_words": measure_label(indicator, measure),
+        "area": area,
+        "leeds": leeds,
+        "headline": headline,
+        "sentences": sentences,
+        "status": area.status if area is not None and compared else leeds.status,
+        "table_level": table_level,
+    }
 
 
 def _level(dataset: Dataset, request: PackRequest) -> str:
     return (dataset.geography.level_of(request.area) if request.area else None) or request.level
 
 
-def _sections(dataset: Dataset, request: PackRequest, charts: bool, step: Callable[[str], None]) -> tuple[Section, ...]:
+def _sections(
+    dataset: Dataset, request: PackRequest, charts: bool, slides: bool, step: Callable[[str], None]
+) -> tuple[Section, ...]:
     level = _level(dataset, request)
     indicators = [dataset.catalogue.indicator(i) for i in check_indicators(dataset, request.indicators)]
-    return tuple(_section(dataset, request, indicator, level, charts, step) for indicator in indicators)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-pictures") as pool:
+        drafts = _Drafts(pool if charts else None, slides)
+        for indicator in indicators:
+            table_level = _table_level(dataset, indicator.id, level, request.period)
+            fields = _section_fields(dataset, request, indicator, table_level)
+            trend, chart_map, map_note = (
+                _specs(dataset, request, indicator, level, table_level) if charts else (None, None, "")
+            )
+            drafts.add(fields | {"map_note": map_note}, trend, chart_map)
+            step(f"{indicator.short_label}: figures")
+        return drafts.sections(charts, step)
 
 
-def preview_table(dataset: Dataset, request: PackRequest) -> pd.DataFrame:
-    """The pack's plan-on-a-page table, without drawing anything (for showing on screen)."""
-    area_name = dataset.geography.name(request.area) if request.area else CITY_NAME
-    return summary_table(_sections(dataset, request, False, lambda message: None), area_name)
+# --------------------------------------------------------------------------- tables
 
 
 def summary_table(sections: Sequence[Section], area_name: str) -> pd.DataFrame:
@@ -391,27 +255,35 @@ def summary_table(sections: Sequence[Section], area_name: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def preview_table(dataset: Dataset, request: PackRequest) -> pd.DataFrame:
+    """The pack's plan-on-a-page table, without drawing anything (for showing on screen)."""
+    area_name = dataset.geography.name(request.area) if request.area else CITY_NAME
+    return summary_table(_sections(dataset, request, False, False, lambda message: None), area_name)
+
+
+def _unit_words(indicator: Indicator) -> str:
+    rates = indicator.rates
+    return {
+        "count": f"Number of events; rates are {rates.with_population}",
+        "percent": "Percentage",
+        "rate": f"Rate {rates.words}",
+    }[indicator.unit]
+
+
 def definitions_table(dataset: Dataset, sections: Sequence[Section], window: Period) -> pd.DataFrame:
     """Label, definition, unit, source, status and what is modelled, for every indicator in the pack."""
-    rows = []
-    for section in sections:
-        indicator = section.indicator
-        unit = {
-            "count": "Number of events; rates are per 1,000 residents (mid-2015)",
-            "percent": "Percentage",
-            "rate": "Rate per 1,000",
-        }[indicator.unit]
-        rows.append(
-            {
-                "Indicator": indicator.label,
-                "Definition": indicator.definition,
-                "Unit": unit,
-                "Source": indicator.source,
-                "Source link": indicator.source_url,
-                "Status": section.status,
-                "What is modelled": modelled_words(dataset, indicator.id, window),
-            }
-        )
+    rows = [
+        {
+            "Indicator": section.indicator.label,
+            "Definition": section.indicator.definition,
+            "Unit": _unit_words(section.indicator),
+            "Source": section.indicator.source,
+            "Source link": section.indicator.source_url,
+            "Status": section.status,
+            "What is modelled": modelled_words(dataset, section.indicator.id, window),
+        }
+        for section in sections
+    ]
     return pd.DataFrame(rows)
 
 
@@ -428,8 +300,23 @@ def _monthly(dataset: Dataset, sections: Sequence[Section], code: str | None, wi
     return table[[c for c in table.columns if c != "Status"] + ["Status"]]
 
 
+def _tables(dataset: Dataset, request: PackRequest, sections: Sequence[Section], area_name: str) -> dict:
+    window = Period(request.period.comparison().start, request.period.end)
+    found: dict[str, pd.DataFrame] = {"Summary": summary_table(sections, area_name)}
+    for section in sections:
+        found[section.indicator.short_label] = tables.area_table(
+            dataset, section.indicator.id, section.table_level, request.period
+        )
+    found["Monthly"] = _monthly(dataset, sections, request.area, window)
+    found["Definitions"] = definitions_table(dataset, sections, window)
+    return found
+
+
+# --------------------------------------------------------------------------- the words around the numbers
+
+
 def _modelled_note(sections: Sequence[Section]) -> str:
-    modelled = [s for s in sections if s.status != "recorded"]
+    modelled = [s for s in sections if s.status != RECORDED]
     if not modelled:
         return "Every figure in this pack is recorded data."
     return (
@@ -438,80 +325,99 @@ def _modelled_note(sections: Sequence[Section]) -> str:
     )
 
 
-def assemble(
-    dataset: Dataset, request: PackRequest, progress: Progress | None = None, charts: bool = True
-) -> BoardPack:
-    """Everything a pack holds, computed once. ``charts=False`` skips drawing (tables only).
+def _sources(dataset: Dataset, sections: Sequence[Section]) -> tuple[str, ...]:
+    rates = dataset.catalogue.rates
+    numbers = list(dict.fromkeys(section.indicator.source for section in sections))
+    return (
+        *(f"Figures: {source}." for source in numbers),
+        f"Rates: {rates.population_source}.",
+        f"Boundaries: Office for National Statistics. {OS_ATTRIBUTION}",
+        LICENCE,
+    )
 
-    ``progress(done, total, message)`` is called as each step finishes.
-    """
-    code = request.area
-    level = _level(dataset, request)
-    area_name = dataset.geography.name(code) if code else CITY_NAME
-    per_indicator = 3 if charts else 1
-    total = len(check_indicators(dataset, request.indicators)) * per_indicator + 1
-    done = 0
 
-    def step(message: str) -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, total, message)
-
-    sections = _sections(dataset, request, charts, step)
-    window = Period(request.period.comparison().start, request.period.end)
-    tables_by_name: dict[str, pd.DataFrame] = {"Summary": summary_table(sections, area_name)}
-    for section in sections:
-        tables_by_name[section.indicator.short_label] = tables.area_table(
-            dataset, section.indicator.id, section.table_level, request.period
-        )
-    tables_by_name["Monthly"] = _monthly(dataset, sections, code, window)
-    tables_by_name["Definitions"] = definitions_table(dataset, sections, window)
-    created = date.today()
-    notes = (
+def _notes(dataset: Dataset, request: PackRequest, area_name: str, created: date) -> tuple[str, ...]:
+    rule, rates = dataset.catalogue.disclosure, dataset.catalogue.rates
+    return (
         f"Safer Leeds board pack for {area_name}, {request.period.label()}, prepared {created:%-d %B %Y}.",
         "Changes compare the period with " + comparison_words(request.period) + "; 'significant' means a "
         "statistical test says the change is unlikely to be chance (5% level).",
-        "Counts of 1 to 4 of sensitive indicators for small areas and priority neighbourhoods are shown as "
-        "'<5', and figures that would reveal them are not given.",
+        f"Counts of 1 to {rule.below - 1} of sensitive indicators for small areas and priority neighbourhoods are "
+        f"shown as '{rule.shown_as}', and figures that would reveal them are not given.",
         MODELLED_MEANING,
-        "Rates use the mid-2015 resident population (ONS).",
-        ATTRIBUTION,
+        f"Rates are {rates.with_population} ({rates.population_source}).",
+        f"{OS_ATTRIBUTION} {LICENCE}",
     )
-    step("tables")
+
+
+# --------------------------------------------------------------------------- assembling and writing
+
+
+def assemble(
+    dataset: Dataset,
+    request: PackRequest,
+    progress: Progress | None = None,
+    charts: bool = True,
+    slides: bool = False,
+    steps: Steps | None = None,
+) -> BoardPack:
+    """Everything a pack holds, computed once. ``charts=False`` skips drawing (tables only); ``slides``
+    also makes each picture's PNG while drawing. ``progress(done, total, message)`` follows each step."""
+    steps = steps or Steps(assembly_steps(request, charts), progress)
+    code = request.area
+    area_name = dataset.geography.name(code) if code else CITY_NAME
+    level = _level(dataset, request) if code else dataset.catalogue.levels.city
+    sections = _sections(dataset, request, charts, slides, steps)
+    created = date.today()
+    found = _tables(dataset, request, sections, area_name)
+    steps("tables")
     return BoardPack(
         request=request,
         area_code=code or CITY_CODE,
         area_name=area_name,
-        level=level if code else "city",
+        level=level,
+        level_noun=dataset.catalogue.level(level).noun,
         created=created,
         sections=sections,
-        tables=tables_by_name,
-        notes={"Definitions": notes},
+        tables=found,
+        notes={"Definitions": _notes(dataset, request, area_name, created)},
         modelled_note=_modelled_note(sections),
+        sources=_sources(dataset, sections),
         change_colours=dict(dataset.catalogue.palettes.judgement),
     )
 
 
-# --------------------------------------------------------------------------- writing
+WRITERS: dict[str, Callable[[BoardPack], bytes]] = {
+    "pptx": powerpoint.powerpoint_file,
+    "pdf": pdf.pdf_file,
+    "xlsx": lambda pack: tables.workbook_bytes(pack.tables, pack.notes, title=pack.title),
+    "csv": lambda pack: tables.csv_zip_bytes(pack.tables, readme="\n".join(pack.notes["Definitions"]) + "\n"),
+}
 
 
 def write(pack: BoardPack, fmt: str) -> bytes:
     """The pack in one format: 'pptx', 'pdf', 'xlsx' or 'csv' (a zip of one CSV per table)."""
-    if fmt == "pptx":
-        from saferleeds.present.export.pptx import deck_bytes
-
-        return deck_bytes(pack)
-    if fmt == "pdf":
-        from saferleeds.present.export.pdf import document_bytes
-
-        return document_bytes(pack)
-    if fmt == "xlsx":
-        return tables.workbook_bytes(pack.tables, pack.notes, title=pack.title)
-    if fmt == "csv":
-        return tables.csv_zip_bytes(pack.tables, readme="\n".join(pack.notes["Definitions"]) + "\n")
-    raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    if needs_charts(fmt) and pack.sections and not any(s.pictures or s.map_note for s in pack.sections):
+        raise ValueError(f"this pack was assembled without its pictures, which a {FORMATS[fmt][0]} file needs")
+    return WRITERS[fmt](pack)
 
 
-def needs_charts(fmt: str) -> bool:
-    return fmt in ("pptx", "pdf")
+def prepare(
+    dataset: Dataset,
+    request: PackRequest,
+    fmt: str,
+    progress: Progress | None = None,
+    pack: BoardPack | None = None,
+) -> tuple[BoardPack, bytes]:
+    """The pack written in one format, assembling it first unless ``pack`` (for this request, with the
+    pictures the format needs) is given; one progress count covers both."""
+    reusable = pack is not None and pack.request == request and (not needs_charts(fmt) or bool(pack.pictures))
+    charts = needs_charts(fmt)
+    steps = Steps((0 if reusable else assembly_steps(request, charts)) + 1, progress)
+    if pack is None or not reusable:
+        pack = assemble(dataset, request, charts=charts, slides=fmt == "pptx", steps=steps)
+    data = write(pack, fmt)
+    steps(f"wrote {FORMATS[fmt][0]}")
+    return pack, data

@@ -1,19 +1,21 @@
 """Altair charts to PNG and SVG, without a browser or the internet (vl-convert runs Vega in-process).
 
 Charts are drawn at print quality: PNGs at three times their layout size, with the pixel density
-recorded in the file so a 600-point-wide chart prints 8⅓ inches wide at 216 pixels per inch.
+recorded in the file so a 600-point-wide chart prints 8⅓ inches wide at 216 pixels per inch. A board
+pack draws each chart once, as SVG (kept as vector in the PDF), and makes its slide PNG from that SVG.
 """
 
 from __future__ import annotations
 
-import io
+import re
 import textwrap
+import threading
 
 import altair as alt
 import vl_convert
-from PIL import Image
 
 PRINT_SCALE = 3.0
+SLIDE_SCALE = 2.0  # a picture half a 16:9 slide wide is still sharper than the meeting-room screen
 BASE_PPI = 72.0
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 PAPER_SIZE = (720, 360)
@@ -38,18 +40,34 @@ def _vega_lite_version() -> str | None:
 VEGA_LITE_VERSION = _vega_lite_version()
 
 
-def with_source(chart: alt.TopLevelMixin, source: str) -> alt.VConcatChart:
+def source_footer(source: str | list[str]) -> dict:
+    """A source line (or lines) set under a chart as its bottom title."""
+    return {
+        "text": source,
+        "orient": "bottom",
+        "anchor": "start",
+        "fontSize": 10,
+        "fontWeight": "normal",
+        "color": SOURCE_COLOUR,
+        "offset": 12,
+    }
+
+
+def with_source(chart: alt.LayerChart | alt.FacetChart, source: str | list[str]) -> alt.VConcatChart:
     """The chart with a source line underneath (for example 'Source: police.uk. Dashed lines are modelled.')."""
-    footer = alt.TitleParams(
-        text=source,
-        orient="bottom",
-        anchor="start",
-        fontSize=10,
-        fontWeight="normal",
-        color=SOURCE_COLOUR,
-        offset=12,
-    )
-    return alt.vconcat(chart).properties(title=footer)
+    return alt.vconcat(chart).properties(title=alt.TitleParams(**source_footer(source)))
+
+
+def print_spec(view: dict, source: list[str], description: str, datasets: dict[str, list]) -> dict:
+    """A print chart's Vega-Lite specification from its view (written as a dictionary: building it with
+    Altair copies the whole chart at every step), with the source under it and its text alternative."""
+    return {
+        "$schema": alt.SCHEMA_URL,
+        "vconcat": [view],
+        "title": source_footer(source),
+        "description": description,
+        "datasets": datasets,
+    }
 
 
 TOP_LEVEL_ONLY = ("$schema", "config", "datasets", "params", "usermeta", "background", "padding")
@@ -88,15 +106,7 @@ def for_download(chart: alt.TopLevelMixin | dict, title: str = "", source: str =
         document.pop(key, None)
     if "width" not in document and ("mark" in document or "layer" in document):
         document["width"] = PAPER_SIZE[0]
-    footer = {
-        "text": textwrap.wrap(source, SOURCE_WIDTH),
-        "orient": "bottom",
-        "anchor": "start",
-        "fontSize": 10,
-        "fontWeight": "normal",
-        "color": SOURCE_COLOUR,
-        "offset": 12,
-    }
+    footer = source_footer(textwrap.wrap(source, SOURCE_WIDTH))
     return {**outer, "vconcat": [document], "title": footer, "description": document.get("description", "")}
 
 
@@ -142,12 +152,33 @@ def svg(chart: alt.TopLevelMixin | dict) -> bytes:
     return vl_convert.vegalite_to_svg(spec(chart), **_options()).encode("utf-8")
 
 
-def jpeg_from_png(data: bytes, quality: int = 92) -> bytes:
-    """The PNG as a JPEG without chroma subsampling (text stays crisp); PDF writers embed JPEGs as they are."""
-    with Image.open(io.BytesIO(data)) as image:
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, "JPEG", quality=quality, subsampling=0, dpi=image.info.get("dpi", (216, 216)))
-    return buffer.getvalue()
+_ENGINE_STARTED = threading.Event()
+
+
+def start_engine() -> None:
+    """Start vl-convert's drawing engine on a background thread (its first drawing takes a moment), so
+    a page that is about to draw has it ready; later calls do nothing."""
+    if _ENGINE_STARTED.is_set():
+        return
+    _ENGINE_STARTED.set()
+    warm = {"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+    threading.Thread(target=lambda: svg(warm), name="vl-convert-start", daemon=True).start()
+
+
+def png_from_svg(svg: bytes, scale: float = PRINT_SCALE) -> bytes:
+    """A PNG of an SVG drawn by ``svg`` (no second run of Vega), its pixel density recorded to match."""
+    return vl_convert.svg_to_png(svg.decode("utf-8"), scale=1.0, ppi=BASE_PPI * scale)
+
+
+SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
+
+
+def svg_size(svg: bytes) -> tuple[float, float]:
+    """Width and height of an SVG drawn by Vega, in points, read from its opening tag."""
+    found = SVG_SIZE.search(svg[:2000])
+    if found is None:
+        raise ValueError("not an SVG drawn by Vega")
+    return float(found.group(1)), float(found.group(2))
 
 
 def png_size(data: bytes) -> tuple[int, int]:

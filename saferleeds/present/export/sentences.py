@@ -1,4 +1,5 @@
-"""Two or three plain-English sentences about one indicator in one area, for board packs."""
+"""Two or three plain-English sentences about one indicator in one area, for board packs, with the one
+that matters most (a real difference from Leeds, then a real change) said first."""
 
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ def comparison_words(period: Period) -> str:
     return f"the {period.months} months before"
 
 
-def _value_words(indicator: Indicator, row: pd.Series, measure: str) -> str:
+def _value_words(dataset: Dataset, indicator: Indicator, row: pd.Series, measure: str) -> str:
     if row["suppressed"]:
-        return "fewer than 5"
+        return f"fewer than {dataset.catalogue.disclosure.below}"
     text = format_value(row["value"], indicator, measure)
     if indicator.unit == "count" and measure == "count" and row["population"]:
-        text += f" ({1000 * row['count'] / row['population']:,.1f} per 1,000 residents)"
+        rates = indicator.rates
+        text += f" ({rates.per * row['count'] / row['population']:,.1f} {rates.words} residents)"
     return text
 
 
@@ -48,7 +50,7 @@ def summary_sentences(
 ) -> list[str]:
     """What the figure is, whether it changed (significantly or not) and how it compares with Leeds.
 
-    Small counts of sensitive indicators are described as "fewer than 5", with no change given.
+    Small counts of sensitive indicators are described as "fewer than" the disclosure threshold, with no change given.
     """
     indicator = dataset.catalogue.indicator(indicator_id)
     code = code or CITY_CODE
@@ -63,7 +65,9 @@ def summary_sentences(
             f"For Leeds as a whole it was {format_value(leeds['value'], indicator, measure)} in {period.label()}: "
             f"{leeds['change_words']} on {comparison_words(period)}.",
         ]
-    sentences = [f"{indicator.short_label} in {name}, {period.label()}: {_value_words(indicator, row, measure)}."]
+    sentences = [
+        f"{indicator.short_label} in {name}, {period.label()}: {_value_words(dataset, indicator, row, measure)}."
+    ]
     if row["suppressed"]:
         sentences.append("Numbers this small are not given in detail, and no change is shown, to protect privacy.")
     elif change_withheld(row):
@@ -84,3 +88,24 @@ def summary_sentences(
             f"allowing for {'the number of people asked' if indicator.unit == 'percent' else 'its size'}.{target}"
         )
     return sentences
+
+
+def _lead(row: pd.Series | None, code: str) -> int:
+    """Which sentence matters most: a real difference from Leeds, else a real change, else the figure."""
+    if row is None or row["months"] == 0 or row["suppressed"]:
+        return 0
+    if code != CITY_CODE and str(row["verdict"]).startswith("significantly"):
+        return 2
+    if row["change_direction"] in ("up", "down") and not change_withheld(row):
+        return 1
+    return 0
+
+
+def lead_and_rest(
+    dataset: Dataset, indicator_id: str, code: str | None, period: Period, measure: str = "count"
+) -> tuple[str, tuple[str, ...]]:
+    """The summary sentences with the one that matters most taken out to be said first."""
+    code = code or CITY_CODE
+    sentences = summary_sentences(dataset, indicator_id, code, period, measure)
+    lead = _lead(area_row(dataset, indicator_id, code, period, measure), code)
+    return sentences[lead], tuple(s for number, s in enumerate(sentences) if number != lead)

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from saferleeds.analysis.aggregate import area_monthly
 from saferleeds.analysis.area_summary import CHANGE_WITHHELD, summarise
 from saferleeds.analysis.disclosure import hidden_months
-from saferleeds.analysis.measures import effective_measure
+from saferleeds.analysis.measures import effective_measure, rate_title
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import slugify
 from saferleeds.core.periods import Period
@@ -156,16 +156,17 @@ def area_table(dataset: Dataset, indicator_id: str, level: str, period: Period) 
     rule = dataset.catalogue.disclosure
     counts = summarise(dataset, indicator_id, level, period, "count")
     safe = protect(counts, rule, applies=disclosure_applies(dataset, indicator_id, level))
-    table = pd.DataFrame({"Area": safe["name"], "Code": safe["code"], "Residents (mid-2015)": safe["population"]})
+    population = f"Residents (mid-{indicator.rates.population_year})"
+    table = pd.DataFrame({"Area": safe["name"], "Code": safe["code"], population: safe["population"]})
     if indicator.unit == "count":
         rates = summarise(dataset, indicator_id, level, period, "rate")["value"]
         table["Number"] = safe["count"]
-        table["Rate per 1,000 residents"] = rates.astype(object).where(~counts["suppressed"].to_numpy(), None)
+        table[rate_title(indicator)] = rates.astype(object).where(~counts["suppressed"].to_numpy(), None)
         table["Number in the comparison period"] = safe["previous_count"]
         table["Change (%)"] = [None if c is None or pd.isna(c) else 100 * c for c in safe["change"]]
     else:
         measure = effective_measure(indicator, "count")
-        table["Percent" if measure == "percent" else "Rate per 1,000"] = safe["value"]
+        table["Percent" if measure == "percent" else f"Rate {indicator.rates.words}"] = safe["value"]
         table["Respondents" if measure == "percent" else "Base"] = safe["denominator"]
         table["Change (percentage points)"] = safe["change"]
     table["Change in words"] = safe["change_words"]
@@ -179,7 +180,7 @@ def monthly_table(dataset: Dataset, indicator_id: str, codes: Sequence[str], win
     """Monthly figures of the chosen areas (and Leeds), with each month's status, protected as on screen."""
     indicator = dataset.catalogue.indicator(indicator_id)
     rule = dataset.catalogue.disclosure
-    value_name = {"count": "Rate per 1,000 residents", "percent": "Percent", "rate": "Rate per 1,000"}[indicator.unit]
+    value_name = "Percent" if indicator.unit == "percent" else rate_title(indicator)
     pieces = []
     for code in codes:
         level = dataset.geography.level_of(code) or dataset.catalogue.levels.city

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from saferleeds.analysis.area_summary import summarise
-from saferleeds.analysis.hotspots import hotspots
 from saferleeds.analysis.measures import effective_measure, measure_label
 from saferleeds.core.catalogue import Catalogue, Indicator
 from saferleeds.core.dataset import Dataset
@@ -325,6 +324,9 @@ def hotspot_words(category: str, confidence: float) -> str:
 
 
 def _with_hotspots(dataset: Dataset, model: MapModel, options: MapOptions) -> MapModel:
+    # Imported here: the spatial-weights libraries take a second to load, and only hot spots need them.
+    from saferleeds.analysis.hotspots import hotspots
+
     values = model.areas.set_index("code")["value"]
     found = hotspots(dataset, model.indicator.id, model.period, model.measure, values).set_index("code")
     frame = model.areas.copy()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 from shapely.geometry import mapping
+from shapely.geometry import shape as from_geojson
 
 from saferleeds.core.dataset import Dataset
 from saferleeds.present.maps.hexgrid import hex_layout
@@ -54,3 +55,14 @@ def level_points(dataset: Dataset, level: str, hex_view: bool) -> dict[str, list
         }
 
     return dataset.memo(("map_points", level, hex_view), build)
+
+
+def vega_geometry(geometry: dict) -> dict:
+    """A GeoJSON polygon geometry with its rings wound as Vega's maps (d3-geo) read them.
+
+    d3-geo works on the sphere: an exterior ring must run clockwise, or it is taken as the whole globe
+    less the area, and the "area" floods the frame. Boundary files wind rings either way (the Leeds
+    ward file has one anticlockwise ward), so every polygon drawn by Vega passes through here.
+    """
+    oriented = shapely.orient_polygons(from_geojson(geometry), exterior_cw=True)
+    return dict(mapping(oriented))
