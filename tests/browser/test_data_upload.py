@@ -37,7 +37,7 @@ def test_upload_report_apply_and_see_the_month_on_trends(browser, chromium_path,
         page.get_by_text("Applied: police.uk street-level crime for March 2025").wait_for(timeout=60_000)
         wait_settled(page)
 
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Trends").click()
+        page.locator(".st-key-page_links").get_by_text("Trends", exact=True).click()
         wait_settled(page)
         assert "/trends" in page.url
         trends = _main_text(page)

@@ -37,7 +37,7 @@ def test_copied_url_reproduces_the_view(page, browser, app_url):
 def test_filters_carry_over_between_pages(page, app_url):
     page.goto(f"{app_url}/?area=Armley&priority=Victim")
     wait_settled(page)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Trends").click()
+    page.locator(".st-key-page_links").get_by_text("Trends", exact=True).click()
     wait_settled(page)
     assert "/trends" in page.url
     assert "area=Armley" in page.url and "priority=Victim" in page.url
