@@ -66,11 +66,6 @@ def ensure_router() -> None:
         st.rerun()
 
 
-def page_entries() -> list:
-    """The ``st.Page`` of every page in the registry, for ``st.navigation``."""
-    return [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.slug, default=p.default) for p in PAGES]
-
-
 def draw_page_links() -> None:
     """Every page's title as a link at the top of the sidebar (the bound filters follow to the page)."""
     with st.sidebar.container(key=PAGE_LINKS_KEY, gap="small"):
