@@ -162,7 +162,7 @@ def plan_on_a_page(
         for indicator in indicators:
             leeds = figure(dataset, indicator, CITY_CODE, period, measure)
             chosen = figure(dataset, indicator, area, period, measure) if area else None
-            series_code = area if chosen is not None and chosen.available else CITY_CODE
+            series_code = chosen.area_code if chosen is not None and chosen.available else CITY_CODE
             series = sparkline_series(dataset, indicator, series_code, sparkline_period(period), measure)
             unit = measure_label(indicator, measure)
             name = dataset.geography.name(series_code)
