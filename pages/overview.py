@@ -3,7 +3,7 @@
 import streamlit as st
 
 from saferleeds.analysis.overview import plan_on_a_page
-from saferleeds.ui import tiles
+from saferleeds.ui import attention, tiles
 from saferleeds.ui.page import start_page
 
 dataset, selection = start_page("Safer Leeds: the plan on a page")
@@ -21,4 +21,5 @@ columns = plan_on_a_page(
     dataset, selection.priority, selection.theme, selection.area, selection.period, selection.measure
 )
 tiles.draw_plan(dataset, columns)
+attention.draw_overview_panel(dataset, selection)
 tiles.draw_page_extras(dataset, columns, selection.period)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -177,9 +178,13 @@ class Statuses:
                 return status
         raise KeyError(f"unknown status '{status_id}'")
 
-    @property
+    @cached_property
     def ids(self) -> tuple[str, ...]:
         return tuple(status.id for status in self.items)
+
+    @cached_property
+    def _ranks(self) -> dict[str, int]:  # rank() runs once per row of the values table
+        return {status.id: i for i, status in enumerate(self.items)}
 
     @property
     def strongest(self) -> str:
@@ -195,7 +200,7 @@ class Statuses:
         return list(self.get(status_id).dash)
 
     def rank(self, status_id: str) -> int:
-        return self.ids.index(status_id) if status_id in self.ids else len(self.items)
+        return self._ranks.get(status_id, len(self.items))
 
     def weakest(self, statuses: Iterable[str]) -> str:
         """The weakest status among these (the strongest when there are none)."""
