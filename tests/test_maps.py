@@ -376,9 +376,17 @@ def test_layers_have_stable_ids(dataset, period):
     first = json.loads(build_deck(dataset, chosen, selected="E05011385").to_json())
     second = json.loads(build_deck(dataset, chosen, selected="E05011385").to_json())
     ids = [layer["id"] for layer in first["layers"]]
-    assert ids == ["areas-ward", "outline-neighbourhoods", "outline-committees", "selected-area-halo", "selected-area"]
+    assert ids == [
+        "areas-ward",
+        "outline-neighbourhoods",
+        "outline-committees",
+        "names-ward",
+        "selected-area-halo",
+        "selected-area",
+        "selected-area-name",
+    ]
     assert ids == [layer["id"] for layer in second["layers"]]
-    assert [layer["pickable"] for layer in first["layers"]] == [True, False, False, False, False]
+    assert [layer["pickable"] for layer in first["layers"]] == [True] + [False] * 6
 
 
 def test_no_basemap_unless_a_style_is_set(dataset, period, monkeypatch):

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from saferleeds.present.maps.deck import LAYER_SELECTED, LAYER_SELECTED_HALO
+from saferleeds.present.maps.deck import LAYER_SELECTED, LAYER_SELECTED_HALO, LAYER_SELECTED_NAME
 from saferleeds.present.maps.palettes import hex_to_rgba
 from tests.conftest import download_keys, open_numbers, page_text, run_app
 
@@ -99,7 +99,9 @@ def test_area_in_the_url_opens_its_panel_and_outlines_it():
     assert "Modelled figures are estimates" in text
     assert any(b.label == "Open the full profile" for b in app.button)
     ids = [layer["id"] for layer in deck(app)["layers"]]
-    assert ids[-2:] == [LAYER_SELECTED_HALO, LAYER_SELECTED]
+    assert ids[-3:] == [LAYER_SELECTED_HALO, LAYER_SELECTED, LAYER_SELECTED_NAME]
+    name = next(layer for layer in deck(app)["layers"] if layer["id"] == LAYER_SELECTED_NAME)
+    assert [point["name"] for point in name["data"]] == ["Armley"]
     assert app.selectbox(key="map_area_picker").value == "E05011385"
 
 
