@@ -167,3 +167,17 @@ def test_a_hex_map_of_change_describes_itself_as_such():
         "Leeds as equal hexagons, one for each of the 33 wards, each coloured by the change in total recorded crime"
         in text
     )
+
+
+def test_choosing_a_committee_area_opens_the_map_on_its_wards():
+    app = run_app(MAP_PAGE, query={"level": "Community committee area", "area": "Inner East"})
+    spec = deck(app)
+    layer = area_layer(spec)
+    assert layer["id"] == "areas-ward", "the committee area's parts are drawn"
+    ids = [x["id"] for x in spec["layers"]]
+    assert ids[-1] == LAYER_SELECTED_NAME
+    text = page_text(app)
+    assert "The wards of Inner East" in text
+    panel = " ".join(str(m.value) for m in app.markdown)
+    assert "Inner East" in panel, "the panel gives the committee area's own figures"
+    assert app.selectbox(key="map_area_picker").value == app.selectbox(key="area").value
