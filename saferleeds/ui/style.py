@@ -27,6 +27,7 @@ input:focus-visible, textarea:focus-visible {{
   outline: none !important;
 }}
 .st-key-map_area_panel h2 {{ font-size: 1.35rem; padding-top: 0; }}
+.st-key-page_links {{ overflow: hidden; min-width: 0; }}
 [data-testid="stMainBlockContainer"] {{ padding-top: 3rem; padding-left: 1.5rem; padding-right: 1.5rem; }}
 [data-testid="stMainBlockContainer"] h1 {{ font-size: 2.1rem; padding-top: .25rem; padding-bottom: .25rem; }}
 </style>
