@@ -3,18 +3,17 @@
 import streamlit as st
 
 from saferleeds.present.maps.legend import legend_html
-from saferleeds.present.maps.model import map_model
 from saferleeds.ui import mapview
 from saferleeds.ui.page import start_page
 
 dataset, selection = start_page("Map of Leeds")
 options = mapview.map_controls(dataset, selection)
-model = map_model(dataset, selection.indicator, selection.level, selection.period, selection.measure, options)
-if not model.available:
-    mapview.draw_unavailable(dataset, model)
+model, chosen_level = mapview.models(dataset, selection, options)
+if not chosen_level.available:
+    mapview.draw_unavailable(dataset, chosen_level)
     st.stop()
 
-map_column, side_column = st.columns([3, 1.3], gap="medium")
+map_column, side_column = st.columns([3.4, 1], gap="small")
 with map_column:
     st.caption("Select an area to see its figures. Scroll or pinch to zoom, drag to move.")
     mapview.draw_map(dataset, model, selection)
@@ -24,8 +23,8 @@ with map_column:
         st.caption("Outlines are drawn on the real map only, not on the hex map.")
 with side_column:
     st.html(legend_html(model.legend, dataset.catalogue, model.drawn_outlines))
-    mapview.draw_area_picker(dataset, model, selection)
-    mapview.draw_area_panel(model, selection)
+    mapview.draw_area_picker(dataset, chosen_level, selection)
+    mapview.draw_area_panel(chosen_level, selection)
 if model.hotspot_note:
     st.caption(model.hotspot_note)
 

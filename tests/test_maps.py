@@ -378,9 +378,17 @@ def test_layers_have_stable_ids(dataset, period):
     first = json.loads(build_deck(dataset, chosen, selected="E05011385").to_json())
     second = json.loads(build_deck(dataset, chosen, selected="E05011385").to_json())
     ids = [layer["id"] for layer in first["layers"]]
-    assert ids == ["areas-ward", "outline-neighbourhoods", "outline-committees", "selected-area-halo", "selected-area"]
+    assert ids == [
+        "areas-ward",
+        "outline-neighbourhoods",
+        "outline-committees",
+        "names-ward",
+        "selected-area-halo",
+        "selected-area",
+        "selected-area-name",
+    ]
     assert ids == [layer["id"] for layer in second["layers"]]
-    assert [layer["pickable"] for layer in first["layers"]] == [True, False, False, False, False]
+    assert [layer["pickable"] for layer in first["layers"]] == [True] + [False] * 6
 
 
 def test_no_basemap_unless_a_style_is_set(dataset, period, monkeypatch):
@@ -464,3 +472,64 @@ def test_the_table_gives_official_codes_only(dataset, period):
     committee = table_frame(model(dataset, period, level="committee"))
     assert "ONS code" not in committee.columns and len(committee) == 10
     assert list(committee["Area"]) == sorted(committee["Area"])
+
+
+# ----------------------------------------------------------------------------- names and localities
+
+
+def test_names_are_drawn_with_a_halo_and_never_overlap(dataset, period):
+    from saferleeds.present.maps.deck import WHOLE_CITY_ZOOM, label_box, label_layer_id
+
+    deck = json.loads(build_deck(dataset, model(dataset, period)).to_json())
+    names = next(layer for layer in deck["layers"] if layer["id"] == label_layer_id("ward"))
+    assert names["@@type"] == "TextLayer" and names["fontSettings"]["sdf"] is True
+    assert names["outlineWidth"] > 0 and names["outlineColor"][:3] == [255, 255, 255]
+    assert names["characterSet"] == "auto" and not names["fontFamily"].startswith("@@=")
+    shown = {point["name"] for point in names["data"]}
+    assert {"Wetherby", "Harewood", "Otley & Yeadon"} <= shown and len(shown) >= 15  # the rest on hover
+    boxes = [label_box(point, WHOLE_CITY_ZOOM, names["getSize"]) for point in names["data"]]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1], "two names overlap"
+
+
+def test_small_areas_are_named_by_their_tooltip_at_city_scale(dataset, period):
+    from saferleeds.present.maps.deck import label_layer_id
+
+    deck = json.loads(build_deck(dataset, model(dataset, period, level="lsoa")).to_json())
+    names = next(layer for layer in deck["layers"] if layer["id"] == label_layer_id("lsoa"))
+    assert names["data"] == []
+    assert all(f["properties"]["name"] for f in deck["layers"][0]["data"])
+
+
+def test_a_locality_is_drawn_by_its_parts_as_the_catalogue_nests_them(dataset):
+    from saferleeds.present.maps.deck import locality_level
+
+    levels = dataset.catalogue.levels
+    for level in levels.ids:
+        parts = locality_level(levels, level)
+        if not dataset.catalogue.level(level).profile_members or level == levels.city:
+            assert parts is None, level
+        else:
+            assert parts is not None and parts != level and levels.nests(parts, level), level
+    assert locality_level(levels, "committee") == dataset.catalogue.level("committee").profile_members
+    assert locality_level(levels, "ward") is None  # a ward keeps its own map
+
+
+def test_a_locality_opens_on_its_parts_named_with_itself_outlined_and_named(dataset, period):
+    from saferleeds.present.maps.deck import LAYER_SELECTED, LAYER_SELECTED_NAME, initial_view, label_layer_id
+
+    committee = dataset.geography.recognise("inner-east")[1]
+    wards = model(dataset, period)
+    deck = json.loads(build_deck(dataset, wards, selected=committee, locality="committee").to_json())
+    view, city = deck["initialViewState"], initial_view(dataset)
+    assert view["zoom"] > city.zoom + 0.8, "the map opens closer in, on the committee area"
+    west, south, east, north = dataset.boundaries("committee").set_index("code").loc[[committee]].total_bounds
+    assert west < view["longitude"] < east and south < view["latitude"] < north
+    names = {p["name"] for p in next(x for x in deck["layers"] if x["id"] == label_layer_id("ward"))["data"]}
+    parts = {dataset.geography.name(code) for code in dataset.geography.members(committee, "ward")}
+    assert parts <= names, "every ward of the committee area is named"
+    selected = next(x for x in deck["layers"] if x["id"] == LAYER_SELECTED_NAME)
+    assert [p["name"] for p in selected["data"]] == ["Inner East"]
+    outline = next(x for x in deck["layers"] if x["id"] == LAYER_SELECTED)
+    assert outline["data"][0]["geometry"] == level_shapes(dataset, "committee", False)[committee]

@@ -42,3 +42,47 @@ def test_a_ward_sparkline_is_not_suppressed_and_says_what_it_shows(dataset):
     table = tile_table(crime, dataset.catalogue)
     assert table["Value (per 1,000 mid-2015 residents)"].iloc[0].endswith("per 1,000")
     assert set(table["Data"]) <= {"Recorded", "Provisional", "Modelled (estimate)"}
+
+
+def test_the_tiles_fill_the_fewest_rows_that_fit_the_screen():
+    from saferleeds.ui.tiles import tile_grid
+
+    assert tile_grid([3, 2, 4]) == (2, [2, 1, 2])  # nine key indicators: two rows of five places
+    assert tile_grid([4]) == (1, [4])
+    assert tile_grid([2, 0, 0]) == (1, [2, 1, 1])  # an empty priority keeps a place for its note
+    assert tile_grid([12]) == (3, [4])
+
+
+def test_a_context_indicator_is_never_coloured_good_or_bad(dataset):
+    from saferleeds.ui.tiles import tile_html
+
+    colours = dataset.catalogue.palettes.judgement
+    hate = tile(dataset, "E05011385", "hate_incidents")
+    assert hate.area.judgement == "neutral"
+    body = tile_html(hate, colours)
+    assert colours["neutral"] in body and colours["worse"] not in body and colours["better"] not in body
+    assert "(worse)" not in body and "(better)" not in body
+
+
+def test_a_tile_reads_its_figure_change_status_and_the_leeds_figure(dataset):
+    from saferleeds.ui.tiles import tile_html
+
+    crime = tile(dataset, "E05011385", "total_crime")
+    body = tile_html(crime, dataset.catalogue.palettes.judgement)
+    assert f"Armley: </span>{crime.area.value_text}" in body  # the area is named for screen readers
+    assert f"Leeds: {crime.leeds.value_text}" in body
+    assert crime.area.change_words.split(" ")[0] in body.lower()
+    assert 'class="sl-status"' in body
+
+
+def test_the_page_tables_hold_every_tile_and_keep_disclosure_control(dataset):
+    from saferleeds.analysis.overview import plan_table, sparkline_table
+
+    columns = plan_on_a_page(
+        dataset, None, None, neighbourhood(dataset, "New Wortley"), latest_period(dataset), "count"
+    )
+    figures = plan_table(columns, dataset.catalogue)
+    assert len(figures) == 18 and set(figures["Area"]) == {"New Wortley", "Leeds"}
+    months = sparkline_table(columns, dataset.catalogue)
+    hate = months[months["Indicator"] == dataset.catalogue.indicator("hate_incidents").label]
+    assert "<5" in set(hate["Value"]) and not hate["Value"].isin(["1", "2", "3", "4"]).any()

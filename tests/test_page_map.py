@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from saferleeds.present.maps.deck import LAYER_SELECTED, LAYER_SELECTED_HALO
+from saferleeds.present.maps.deck import LAYER_SELECTED, LAYER_SELECTED_HALO, LAYER_SELECTED_NAME
 from saferleeds.present.maps.palettes import hex_to_rgba
 from tests.conftest import download_keys, open_numbers, page_text, run_app
 
@@ -101,7 +101,9 @@ def test_area_in_the_url_opens_its_panel_and_outlines_it():
     assert "Modelled figures are estimates" in text
     assert any(b.label == "Open the full profile" for b in app.button)
     ids = [layer["id"] for layer in deck(app)["layers"]]
-    assert ids[-2:] == [LAYER_SELECTED_HALO, LAYER_SELECTED]
+    assert ids[-3:] == [LAYER_SELECTED_HALO, LAYER_SELECTED, LAYER_SELECTED_NAME]
+    name = next(layer for layer in deck(app)["layers"] if layer["id"] == LAYER_SELECTED_NAME)
+    assert [point["name"] for point in name["data"]] == ["Armley"]
     assert app.selectbox(key="map_area_picker").value == "E05011385"
 
 
@@ -167,3 +169,17 @@ def test_a_hex_map_of_change_describes_itself_as_such():
         "Leeds as equal hexagons, one for each of the 33 wards, each coloured by the change in total recorded crime"
         in text
     )
+
+
+def test_choosing_a_committee_area_opens_the_map_on_its_wards():
+    app = run_app(MAP_PAGE, query={"level": "Community committee area", "area": "Inner East"})
+    spec = deck(app)
+    layer = area_layer(spec)
+    assert layer["id"] == "areas-ward", "the committee area's parts are drawn"
+    ids = [x["id"] for x in spec["layers"]]
+    assert ids[-1] == LAYER_SELECTED_NAME
+    text = page_text(app)
+    assert "The wards of Inner East" in text
+    panel = " ".join(str(m.value) for m in app.markdown)
+    assert "Inner East" in panel, "the panel gives the committee area's own figures"
+    assert app.selectbox(key="map_area_picker").value == app.selectbox(key="area").value

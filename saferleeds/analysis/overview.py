@@ -166,10 +166,51 @@ def _plan_on_a_page(
         for indicator in indicators:
             leeds = figure(dataset, indicator, CITY_CODE, period, measure)
             chosen = figure(dataset, indicator, area, period, measure) if area else None
-            series_code = area if area and chosen is not None and chosen.available else CITY_CODE
+            series_code = chosen.area_code if chosen is not None and chosen.available else CITY_CODE
             series = sparkline_series(dataset, indicator, series_code, sparkline_period(period), measure)
             unit = measure_label(indicator, measure)
             name = dataset.geography.name(series_code)
             tiles.append(Tile(indicator, unit, chosen, leeds, series, measure, name))
         columns.append(PriorityColumn(dataset.catalogue.priority(priority_id), tiles))
     return columns
+
+
+def plan_table(columns: list[PriorityColumn], catalogue: Catalogue) -> pd.DataFrame:
+    """Every tile's figures as one table (the page's download): one row per indicator and area shown."""
+    rows = []
+    for column in columns:
+        for tile in column.tiles:
+            for shown in (tile.area, tile.leeds):
+                if shown is None:
+                    continue
+                rows.append(
+                    {
+                        "Priority": column.priority.short,
+                        "Indicator": tile.indicator.label,
+                        "Area": shown.area_name,
+                        "Value": shown.value_text,
+                        "Unit": tile.unit_words,
+                        "Change on a year earlier": shown.change_words,
+                        "Compared with Leeds": shown.verdict or "",
+                        "Target": shown.target_text or "",
+                        "Data": catalogue.statuses.label(shown.status),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def sparkline_table(columns: list[PriorityColumn], catalogue: Catalogue) -> pd.DataFrame:
+    """The months of every tile's small chart in one table, disclosure control kept (see ``tile_table``)."""
+    tables = []
+    for tile in (t for column in columns for t in column.tiles):
+        if tile.series.empty:
+            continue
+        table = tile_table(tile, catalogue)
+        unit = f"Value ({tile.unit_words})"
+        table = table.rename(columns={unit: "Value"})
+        table.insert(0, "Indicator", tile.indicator.label)
+        table.insert(3, "Unit", tile.unit_words)
+        tables.append(table)
+    if not tables:
+        return pd.DataFrame(columns=["Indicator", "Area", "Month", "Unit", "Value", "Data"])
+    return pd.concat(tables, ignore_index=True)

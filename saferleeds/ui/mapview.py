@@ -17,9 +17,9 @@ from saferleeds.core.dataset import Dataset
 from saferleeds.core.text import sentence_case
 from saferleeds.present.export.print_map import print_map
 from saferleeds.present.maps.classes import CLASSIFICATIONS
-from saferleeds.present.maps.deck import MAP_HEIGHT, build_deck, map_style, selected_code
-from saferleeds.present.maps.model import SHOW_OPTIONS, MapModel, MapOptions
-from saferleeds.present.maps.table import area_panel, can_print, map_description, table_frame
+from saferleeds.present.maps.deck import MAP_HEIGHT, build_deck, locality_level, map_style, selected_code
+from saferleeds.present.maps.model import SHOW_OPTIONS, MapModel, MapOptions, map_model
+from saferleeds.present.maps.table import area_panel, can_print, map_description, table_for_download, table_frame
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 from saferleeds.ui.filters import ALL, area_picker
@@ -30,6 +30,7 @@ GENERATION_KEY = "_map_generation"
 RESETS_KEY = "_map_view_resets"
 PICKER_KEY = "map_area_picker"
 SEEN_KEY = "_map_seen_selection"
+CLICK_LEVEL_KEY = "_map_click_level"
 
 
 def map_controls(dataset: Dataset, selection: Selection) -> MapOptions:
@@ -104,6 +105,8 @@ def _on_map_click(key: str) -> None:
         return
     if code is None and seen_layer != shown_layer:
         return
+    if code is not None and st.session_state.get(CLICK_LEVEL_KEY):  # a part of a locality was clicked
+        st.session_state["level"] = st.session_state[CLICK_LEVEL_KEY]
     st.session_state["area"] = code or ALL
 
 
@@ -111,9 +114,28 @@ def _reset_view() -> None:
     st.session_state[RESETS_KEY] = st.session_state.get(RESETS_KEY, 0) + 1
 
 
+def models(dataset: Dataset, selection: Selection, options: MapOptions) -> tuple[MapModel, MapModel]:
+    """(the map drawn, the chosen level's map): the same unless a locality is chosen, whose parts are drawn
+    (``locality_level``) while its own figures fill the panel."""
+    period, measure = selection.period, selection.measure
+    chosen = map_model(dataset, selection.indicator, selection.level, period, measure, options)
+    parts = locality_level(dataset.catalogue.levels, selection.level) if selection.area else None
+    if parts is None:
+        return chosen, chosen
+    drawn = map_model(dataset, selection.indicator, parts, period, measure, options)
+    return (drawn if drawn.available else chosen), chosen
+
+
 def draw_map(dataset: Dataset, model: MapModel, selection: Selection) -> None:
     """Draw the map under its title, keeping its highlight on the selected area, and say what it shows."""
+    locality = selection.level if model.level != selection.level else None
+    st.session_state[CLICK_LEVEL_KEY] = model.level if locality else None
     st.markdown(f"**{escape(model.legend.title)}**")
+    if locality and selection.area:
+        st.caption(
+            f"The {escape(model.level_plural)} of {escape(dataset.geography.name(selection.area))}. Choose "
+            "“All of Leeds” in the Area filter to see the whole city."
+        )
     key = chart_key()
     clicked, position, layer = selected_code(st.session_state.get(key))
     if selection.area is None and clicked is not None and layer == model.layer_id:
@@ -130,6 +152,7 @@ def draw_map(dataset: Dataset, model: MapModel, selection: Selection) -> None:
         clicked_index=position if layer == model.layer_id else None,
         resets=st.session_state.get(RESETS_KEY, 0),
         style=map_style(),
+        locality=locality,
     )
     st.pydeck_chart(
         deck,

@@ -1,11 +1,18 @@
-"""Moving between pages while carrying the shared filters (and changing some of them)."""
+"""The navigation between pages, and moving between them while carrying the shared filters.
+
+The page list is drawn from the registry, by the router, as links in the sidebar. Streamlit's own sidebar
+navigation is switched off (``client.showSidebarNavigation`` in ``.streamlit/config.toml``): on a server's
+first session it lists the files of ``pages/`` under their file names ("app", "board pack") until the
+router's ``st.navigation`` has run, which a person sees for the seconds the first run takes.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from saferleeds.ui.registry import page_file
+from saferleeds.ui.registry import PAGES, page_file
 
+PAGE_LINKS_KEY = "page_links"
 PAGE_REQUEST_KEY = "_page_request"
 FILTER_REQUEST_KEY = "_filter_request"
 
@@ -57,3 +64,10 @@ def ensure_router() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def draw_page_links() -> None:
+    """Every page's title as a link at the top of the sidebar (the bound filters follow to the page)."""
+    with st.sidebar.container(key=PAGE_LINKS_KEY, gap="small"):
+        for entry in PAGES:
+            st.page_link(entry.file, label=entry.title, icon=entry.icon, width="stretch")

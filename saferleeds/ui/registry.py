@@ -23,6 +23,7 @@ class PageEntry:
 
 PAGES = (
     PageEntry("overview", "pages/overview.py", "Overview", ":material/dashboard:", True, default=True),
+    PageEntry("attention", "pages/attention.py", "What needs attention", ":material/priority_high:", True),
     PageEntry("map", "pages/map.py", "Map", ":material/map:", True),
     PageEntry("trends", "pages/trends.py", "Trends", ":material/show_chart:", True),
     PageEntry("profiles", "pages/profiles.py", "Area profiles", ":material/location_city:", True),

@@ -1,4 +1,5 @@
-"""Styles every page adds to Streamlit's own: a focus indicator that cannot be missed.
+"""Styles every page adds to Streamlit's own: a focus indicator that cannot be missed, and a page that
+starts near the top of the screen (so the plan on a page fits one screen).
 
 The focused control gets a black outline inside a yellow ring (the GOV.UK focus colours), which
 stands out on white, on the grey sidebar and on any chart colour (WCAG 2.2: 2.4.7 and 2.4.13).
@@ -26,6 +27,9 @@ input:focus-visible, textarea:focus-visible {{
   outline: none !important;
 }}
 .st-key-map_area_panel h2 {{ font-size: 1.35rem; padding-top: 0; }}
+.st-key-page_links {{ overflow: hidden; min-width: 0; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 3rem; padding-left: 1.5rem; padding-right: 1.5rem; }}
+[data-testid="stMainBlockContainer"] h1 {{ font-size: 2.1rem; padding-top: .25rem; padding-bottom: .25rem; }}
 </style>
 """
 

@@ -38,7 +38,7 @@ def test_upload_report_apply_and_see_the_month_on_trends(browser, chromium_path,
         wait_settled(page)
 
         with runs_again(page):
-            page.locator('[data-testid="stSidebarNav"]').get_by_text("Trends").click()
+            page.locator(".st-key-page_links").get_by_text("Trends", exact=True).click()
         assert "/trends" in page.url
         trends = _main_text(page)
         assert "April 2024 to March 2025" in trends  # the status line names the new latest month

@@ -38,7 +38,7 @@ def test_filters_carry_over_between_pages(page, app_url):
     page.goto(f"{app_url}/?area=Armley&priority=Victim")
     wait_settled(page)
     with runs_again(page):
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Trends").click()
+        page.locator(".st-key-page_links").get_by_text("Trends", exact=True).click()
     assert "/trends" in page.url
     assert "area=Armley" in page.url and "priority=Victim" in page.url
     assert "Armley" in _main_text(page)

@@ -1,27 +1,48 @@
-"""The pydeck map: areas, reference outlines, hot spots and the selected area, each layer with a stable id."""
+"""The pydeck map: areas, reference outlines, hot spots, area names and the selected area, each layer with a
+stable id.
+
+Names are drawn by a TextLayer in dark text with a white halo (a signed-distance-field outline), which reads
+on every class colour. Its font atlas is drawn in the browser from the page's own fonts, with every character
+the names use ("auto"), so nothing is fetched. Every name that fits the opening view without overlapping a
+larger area's name is drawn (``placed_names``); the rest are named by the tooltip on hover, and a locality
+view, opening closer in, has room for its parts. Small areas (too many to read at city scale) are named by
+their tooltip, and by name only as the parts of a locality.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 
+import numpy as np
+import pandas as pd
 import pydeck as pdk
+import shapely
 from pydeck.bindings.json_tools import default_serialize
 
 from saferleeds.core.dataset import Dataset
+from saferleeds.core.vocabulary import Levels
 from saferleeds.present.maps.model import MapModel, is_area_layer
 from saferleeds.present.maps.palettes import hex_to_rgba
 from saferleeds.present.maps.shapes import level_points, level_shapes
 
 MAP_STYLE_VARIABLE = "SAFERLEEDS_MAP_STYLE"
 MAP_HEIGHT = 520
-WHOLE_CITY_ZOOM = 9.15  # Leeds (about 35 x 28 km) fits a map about 500 pixels across
+WHOLE_CITY_ZOOM = 9.5  # Leeds (about 35 x 28 km) fits a map about 650 pixels across and 520 high
 BORDER = [255, 255, 255, 200]
 BORDER_ON_CHANGE = [150, 150, 150, 200]  # "no significant change" is nearly white: its areas need a visible edge
 PIXELS = pdk.types.String("pixels")  # pydeck reads a bare string as an expression
 LAYER_HOTSPOTS = "hotspots"
 LAYER_SELECTED = "selected-area"
 LAYER_SELECTED_HALO = "selected-area-halo"
+LAYER_SELECTED_NAME = "selected-area-name"
+LABEL_COLOUR = [11, 12, 12, 255]
+HALO_COLOUR = [255, 255, 255, 235]
+LABEL_FONT = "'Source Sans Pro', 'Source Sans 3', 'DejaVu Sans', Arial, sans-serif"
+LABEL_PIXELS = 12  # names of areas at city scale
+SELECTED_PIXELS = 16
+MAP_WIDTH_GUESS = 900  # pixels across the map on a laptop, for fitting an area into view
 TOOLTIP_FIELDS = ("name", "shown", "rank", "change", "status", "hotspot")
 TOOLTIP = {
     "html": (
@@ -68,6 +89,48 @@ def initial_view(dataset: Dataset, resets: int = 0) -> pdk.ViewState:
     nudge = resets * 1e-6
     return pdk.ViewState(
         latitude=latitude + nudge, longitude=longitude + nudge, zoom=WHOLE_CITY_ZOOM + nudge, pitch=0, bearing=0
+    )
+
+
+def label_layer_id(level: str) -> str:
+    """Id of a level's area-name layer ('names-ward')."""
+    return f"names-{level}"
+
+
+def locality_level(levels: Levels, level: str) -> str | None:
+    """The level drawn when an area of ``level`` is chosen, for a locality view, or None.
+
+    A locality is an area whose profile lists its parts (the catalogue's ``profile_members``): its map
+    shows those parts when they lie wholly inside it, or else the coarsest map level that does (a
+    constituency's small areas, as wards cross its boundary). Other levels keep their own map.
+    """
+    if level not in levels or not levels.get(level).profile_members or level == levels.city:
+        return None
+    members = levels.get(level).profile_members
+    if members in levels and levels.nests(members, level):
+        return members
+    inside = [other for other in levels.map_levels if other != level and levels.nests(other, level)]
+    return max(inside, key=levels.rank) if inside else None
+
+
+def fit_view(bounds: tuple[float, float, float, float], resets: int = 0) -> pdk.ViewState:
+    """The view that fits lon/lat ``bounds`` (west, south, east, north) into a map about
+    MAP_WIDTH_GUESS x MAP_HEIGHT pixels, with a margin; a reset nudges it as ``initial_view`` does."""
+    west, south, east, north = bounds
+
+    def mercator_y(latitude: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+    across = max((east - west) / 360, 1e-6)
+    down = max((mercator_y(north) - mercator_y(south)) / (2 * math.pi), 1e-6)
+    zoom = min(math.log2(MAP_WIDTH_GUESS / (512 * across)), math.log2(MAP_HEIGHT / (512 * down))) - 0.35
+    nudge = resets * 1e-6
+    return pdk.ViewState(
+        latitude=round((south + north) / 2, 4) + nudge,
+        longitude=round((west + east) / 2, 4) + nudge,
+        zoom=round(zoom, 2) + nudge,
+        pitch=0,
+        bearing=0,
     )
 
 
@@ -196,15 +259,115 @@ def _hotspot_layer(dataset: Dataset, points: list[dict]) -> pdk.Layer:
     )
 
 
-def _selected_layers(dataset: Dataset, model: MapModel, selected: str | None) -> list[pdk.Layer]:
-    shapes = level_shapes(dataset, model.level, model.options.hex_view)
+def _text_layer(layer_id: str, points: list[dict], **size: object) -> pdk.Layer:
+    return pdk.Layer(
+        "TextLayer",
+        data=points,
+        id=layer_id,
+        pickable=False,
+        get_position="position",
+        get_text="name",
+        get_color=LABEL_COLOUR,
+        get_text_anchor=pdk.types.String("middle"),
+        get_alignment_baseline=pdk.types.String("center"),
+        font_family=pdk.types.String(LABEL_FONT),
+        font_weight=600,
+        character_set=pdk.types.String("auto"),
+        font_settings={"sdf": True, "buffer": 8},
+        outline_width=3,
+        outline_color=HALO_COLOUR,
+        **size,
+    )
+
+
+def name_points(
+    dataset: Dataset, level: str, hex_view: bool, codes: list[str], first: set[str] | None = None
+) -> list[dict]:
+    """A name at a point inside each area (the centre of its hexagon on the hex map). Its priority where
+    names would overlap: the areas in ``first``, then the larger areas."""
+    points = level_points(dataset, level, hex_view)
+    names = dict(zip(*(dataset.geography.level_areas(level)[c] for c in ("code", "name")), strict=True))
+    ranks = area_size_ranks(dataset, level)
+    boost = len(ranks) + 1
+    chosen = first or set()
+    return [
+        {"position": points[c], "name": names.get(c, c), "priority": ranks.get(c, 0) + (boost if c in chosen else 0)}
+        for c in codes
+        if c in points
+    ]
+
+
+def area_size_ranks(dataset: Dataset, level: str) -> dict[str, int]:
+    """Code -> rank of the area's size on the map (0 for the smallest), remembered."""
+
+    def build() -> dict[str, int]:
+        frame = dataset.boundaries(level)
+        sizes = pd.Series(shapely.area(np.asarray(frame.geometry))).rank(method="first").astype(int) - 1
+        return dict(zip(frame["code"].astype(str), sizes, strict=True))
+
+    return dataset.memo(("map_area_size_ranks", level), build)
+
+
+def label_box(point: dict, zoom: float, size: float) -> tuple[float, float, float, float]:
+    """The screen box (left, top, right, bottom, in world pixels at ``zoom``) a name takes, centred on its
+    point: about 0.56 em a character (the map's sans-serif, semi-bold) and 1.3 em high with its halo."""
+    longitude, latitude = point["position"]
+    size_at_zoom = 512 * 2**zoom
+    x = (longitude + 180) / 360 * size_at_zoom
+    y = (1 - math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2)) / math.pi) / 2 * size_at_zoom
+    size = point.get("size", size)
+    half_width, half_height = 0.28 * size * len(point["name"]) + 3, 0.65 * size
+    return x - half_width, y - half_height, x + half_width, y + half_height
+
+
+def placed_names(points: list[dict], zoom: float, size: float = LABEL_PIXELS) -> list[dict]:
+    """The names that fit at ``zoom`` without overlapping, the largest areas' first."""
+    placed: list[tuple[float, float, float, float]] = []
+    kept = []
+    for point in sorted(points, key=lambda p: -p["priority"]):
+        box = label_box(point, zoom, size)
+        if all(box[2] < o[0] or box[0] > o[2] or box[3] < o[1] or box[1] > o[3] for o in placed):
+            placed.append(box)
+            kept.append(point)
+    return kept
+
+
+def _name_layer(dataset: Dataset, model: MapModel, zoom: float, parts: set[str], selected: str | None) -> pdk.Layer:
+    """The names of the map's areas that fit the opening view (see ``placed_names``): room is kept for the
+    selected area's name first (drawn larger, above its outline, by ``_selected_layers``), then a locality's
+    ``parts``. Small areas are named only as parts of a locality (their tooltip names them elsewhere)."""
+    codes = sorted(model.areas["code"])
+    if model.level == dataset.catalogue.levels.finest:
+        codes = [code for code in codes if code in parts or code == selected]
+    points = name_points(dataset, model.level, model.options.hex_view, codes, parts)
+    for point, code in zip(
+        points, [c for c in codes if c in level_points(dataset, model.level, model.options.hex_view)], strict=True
+    ):
+        if code == selected:
+            point.update(priority=float("inf"), size=SELECTED_PIXELS)
+    names = [point for point in placed_names(points, zoom) if point["priority"] != float("inf")]
+    return _text_layer(label_layer_id(model.level), names, get_size=LABEL_PIXELS, size_units=PIXELS)
+
+
+def _selected_layers(dataset: Dataset, model: MapModel, selected: str | None, level: str | None) -> list[pdk.Layer]:
+    """The chosen area outlined (black in a white halo) and named, at its own level (which on a locality
+    view is coarser than the areas drawn)."""
+    level = level or model.level
+    hex_view = model.options.hex_view and level == model.level
+    shapes = level_shapes(dataset, level, hex_view)
     if selected not in shapes:
         return []
     chosen = [{"type": "Feature", "properties": {}, "geometry": shapes[selected]}]
-    return [
+    layers = [
         _outline_layer(LAYER_SELECTED_HALO, chosen, "#ffffff", 6, dashed=False),
         _outline_layer(LAYER_SELECTED, chosen, dataset.catalogue.palettes.selected, 3, dashed=False),
     ]
+    offset = [0, -2 * SELECTED_PIXELS] if level != model.level else [0, 0]  # a locality's name above its parts'
+    name = name_points(dataset, level, hex_view, [selected])
+    layers.append(
+        _text_layer(LAYER_SELECTED_NAME, name, get_size=SELECTED_PIXELS, size_units=PIXELS, get_pixel_offset=offset)
+    )
+    return layers
 
 
 def build_deck(
@@ -214,25 +377,31 @@ def build_deck(
     clicked_index: int | None = None,
     resets: int = 0,
     style: str | None = None,
+    locality: str | None = None,
 ) -> CompactDeck:
-    """The pydeck map: the areas (or hexagons), reference outlines, hot spots and the selected area.
+    """The pydeck map: the areas (or hexagons), reference outlines, hot spots, the areas' names and the
+    selected area. With ``locality`` (the level of ``selected``, coarser than the model's), the map opens
+    on the selected area, outlined and named over its parts.
 
-    Layer ids are stable (see ``area_layer_id``, ``outline_layer_id`` and the LAYER_* names); only the area
-    layer is clickable. No basemap is requested unless ``style`` names one.
+    Layer ids are stable (see ``area_layer_id``, ``outline_layer_id``, ``label_layer_id`` and the LAYER_*
+    names); only the area layer is clickable. No basemap is requested unless ``style`` names one.
     """
     order = feature_order(list(model.areas["code"]), selected, clicked_index)
     layers = [_area_layer(dataset, model, order), *_outline_layers(dataset, model)]
     points = hotspot_points(dataset, model)
     if points:
         layers.append(_hotspot_layer(dataset, points))
-    layers += _selected_layers(dataset, model, selected)
-    view = pdk.View("MapView", controller={"dragRotate": False, "touchRotate": False, "doubleClickZoom": True})
+    view = initial_view(dataset, resets)
+    if locality and selected:
+        view = fit_view(tuple(dataset.boundaries(locality).set_index("code").loc[[selected]].total_bounds), resets)
+    parts = set(dataset.geography.members(selected, model.level)) if locality and selected else set()
+    layers.append(_name_layer(dataset, model, float(view.zoom), parts, selected))
+    layers += _selected_layers(dataset, model, selected, locality)
+    controls = pdk.View("MapView", controller={"dragRotate": False, "touchRotate": False, "doubleClickZoom": True})
     basemap: dict[str, object] = {"map_provider": None}  # no basemap: nothing is fetched from outside
     if style:
         basemap = {"map_style": style, "map_provider": "mapbox" if "mapbox" in style else "carto"}
-    return CompactDeck(
-        layers=layers, views=[view], initial_view_state=initial_view(dataset, resets), tooltip=TOOLTIP, **basemap
-    )
+    return CompactDeck(layers=layers, views=[controls], initial_view_state=view, tooltip=TOOLTIP, **basemap)
 
 
 def deck_size(deck: pdk.Deck) -> int:

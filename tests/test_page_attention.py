@@ -1,0 +1,54 @@
+"""What needs attention through AppTest: the Overview's panel and the page list the findings once worked
+out, hold back modelled data unless the toggle (kept in the URL) asks, and each finding opens its view."""
+
+from __future__ import annotations
+
+from saferleeds.ui.attention import wait_for_findings
+from tests.conftest import download_keys, page_text, run_app
+
+ATTENTION_PAGE = "pages/attention.py"
+
+
+def ready(app):
+    """Run again once the background work is done (the browser is told to look again by itself)."""
+    wait_for_findings(timeout=600)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def findings(app) -> list[str]:
+    texts = [m.value.replace("\\", "") for m in app.markdown]
+    return [text for text in texts if text.startswith("**") and ":** " in text and text.endswith(")*")]
+
+
+def test_the_overview_panel_lists_findings_with_their_status_and_a_link():
+    app = ready(run_app(query={"area": "Armley", "attention_modelled": "true"}))
+    assert "What needs attention" in [h.value for h in app.header]
+    listed = findings(app)
+    assert 1 <= len(listed) <= 5
+    assert all("(Modelled (estimate))" in text for text in listed), "each finding says how its data was made"
+    assert any("tests of Armley" in c.value for c in app.caption)
+    app.button(key="overview-open-1").click().run()
+    assert not app.exception
+    assert app.sidebar.selectbox(key="area").value == "E05011385"
+    assert "Armley" in page_text(app)
+
+
+def test_modelled_findings_are_held_back_by_default_and_it_says_so():
+    app = ready(run_app(query={"area": "Armley"}))
+    assert not findings(app)
+    assert any("findings on modelled data are held back" in c.value for c in app.caption)
+    assert app.toggle(key="attention_modelled").value is False
+    app.toggle(key="attention_modelled").set_value(True).run()
+    assert findings(ready(app))
+
+
+def test_the_page_of_its_own_lists_every_finding_explains_the_method_and_downloads():
+    overview = ready(run_app(query={"area": "Armley", "attention_modelled": "true"}))
+    app = ready(run_app(ATTENTION_PAGE, query={"area": "Armley", "attention_modelled": "true"}))
+    text = page_text(app)
+    assert "Benjamini and Hochberg 1995" in text
+    assert len(findings(app)) >= len(findings(overview)) > 0
+    assert findings(app)[: len(findings(overview))] == findings(overview), "the same findings, in the same order"
+    assert "attention-csv" in download_keys(app)
