@@ -29,7 +29,7 @@ st.markdown(
     f"**{escape(indicator.label)}**, {escape(selection.period.label())}: each of the {len(comparison.codes)} "
     f"{escape(comparison.level_plural)} against the Leeds average ({escape(comparison.leeds_text)}). An area is "
     "only called above or below Leeds when the difference is bigger than chance would give (95% limits).",
-    help=indicator.definition,
+    help=escape(indicator.definition),
 )
 if comparison.hidden:
     st.caption(
@@ -61,7 +61,7 @@ with st.container(border=True, key="chosen-area"):
         st.markdown(f"**{escape(name)}**")
         st.markdown(escape(sentence_case(comparison.area_sentence(chosen, name))))
         st.button(
-            f"Open the profile of {name}",
+            f"Open the profile of {escape(name)}",
             key="open-profile",
             icon=":material/location_city:",
             type="primary",

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from saferleeds.analysis.overview import plan_on_a_page
+from saferleeds.ui.data import escape
 from saferleeds.ui.page import start_page
 from saferleeds.ui.tiles import draw_tile
 
@@ -10,7 +11,7 @@ dataset, selection = start_page("Safer Leeds: the plan on a page")
 st.info(f"**Our outcome:** {dataset.catalogue.meta['outcome']}.", icon=":material/flag:")
 where = dataset.geography.name(selection.area) if selection.area else None
 if where:
-    st.markdown(f"Figures for **{where}** beside the Leeds figure, {selection.period.label()}.")
+    st.markdown(f"Figures for **{escape(where)}** beside the Leeds figure, {selection.period.label()}.")
 else:
     st.markdown(
         f"Figures for **Leeds**, {selection.period.label()}. Choose an area in the sidebar to see it beside Leeds."

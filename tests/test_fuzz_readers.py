@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saferleeds.core.errors import DataError
+from saferleeds.ingest.gate import Upload
 from saferleeds.ingest.police_uk import Source, read_police_uk
-from saferleeds.ingest.store import Upload
 from saferleeds.ingest.validation import validate
 
 HEADER = (

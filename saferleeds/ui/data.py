@@ -35,10 +35,18 @@ def show_data_problem(error: DataError, headline: str) -> None:
     st.caption("Nothing has been changed or overwritten. Restore the file, or load a replacement on the Data page.")
 
 
+MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:=&")
+
+
 def escape(text: str) -> str:
-    """Markdown-safe text for names and messages that come from files."""
-    specials = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join(f"\\{c}" if c in specials else c for c in text)
+    """Text from files as text wherever Streamlit reads Markdown (bodies, headings, labels, help tooltips).
+
+    Every character Markdown, HTML or Streamlit's own syntax (colours, icons, LaTeX) could read is
+    backslash-escaped: links, images, tags, entities, emphasis and headings all show literally. Line
+    ends become spaces, so a name cannot start a heading or a list of its own.
+    """
+    flat = " ".join(str(text).splitlines())
+    return "".join(f"\\{c}" if c in MARKDOWN_SPECIALS else c for c in flat)
 
 
 def dataset_or_problem() -> tuple[Dataset | None, DataError | None]:

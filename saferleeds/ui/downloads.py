@@ -16,6 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from saferleeds.core.geography import slugify
 from saferleeds.present.export import render, tables
+from saferleeds.ui.data import escape
 
 Chart = alt.TopLevelMixin | dict
 Table = pd.DataFrame | Callable[[], pd.DataFrame]
@@ -52,7 +53,7 @@ def chart_downloads(
     def document() -> dict:
         return render.for_download(chart() if callable(chart) else chart, title=name, source=source)
 
-    menu = st.popover("Download", icon=":material/download:", key=f"{key}-menu", help=f"Download {name}")
+    menu = st.popover("Download", icon=":material/download:", key=f"{key}-menu", help=f"Download {escape(name)}")
     for label, render_to, suffix, mime, icon in CHART_FORMATS:
         menu.download_button(
             label,

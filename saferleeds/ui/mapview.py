@@ -182,7 +182,7 @@ def draw_area_panel(model: maps.MapModel, selection: Selection) -> None:
             on_click=request_page,
             args=("profiles",),
             kwargs={"area": panel.code},
-            help=f"Everything about {panel.name} on the Area profiles page",
+            help=f"Everything about {escape(panel.name)} on the Area profiles page",
         )
 
 
@@ -222,14 +222,14 @@ def draw_unavailable(dataset: Dataset, model: maps.MapModel) -> None:
     levels = [lv for lv in indicator.geographies if lv != "city" and lv != model.level]
     if not levels:
         st.info(
-            f"{indicator.label} is only published for Leeds as a whole, so it cannot be mapped.",
+            f"{escape(indicator.label)} is only published for Leeds as a whole, so it cannot be mapped.",
             icon=":material/info:",
         )
         return
     names = [dataset.catalogue.level(lv).plural for lv in levels]
     st.info(
-        f"There is no data for {indicator.label.lower()} for {model.level_plural} in this period. "
-        f"It is available for {', '.join(names)}.",
+        f"There is no data for {escape(indicator.label.lower())} for {escape(model.level_plural)} in this period. "
+        f"It is available for {escape(', '.join(names))}.",
         icon=":material/info:",
     )
     for level in levels:

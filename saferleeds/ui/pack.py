@@ -19,6 +19,7 @@ from saferleeds.present.export.board_pack import (
     preview_table,
     write,
 )
+from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 
 LOG = logging.getLogger(__name__)
@@ -169,7 +170,7 @@ def draw_pack_builder(dataset: Dataset, request: PackRequest) -> None:
     if built_request != request:
         st.caption("You have changed the choices since the pack was prepared: prepare it again to download it.")
         return
-    st.success(f"{pack.title}, {request.period.label()}: ready to download.", icon=":material/check_circle:")
+    st.success(f"{escape(pack.title)}, {request.period.label()}: ready to download.", icon=":material/check_circle:")
     for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
         label, mime = FORMATS[fmt]
         column.download_button(
@@ -201,8 +202,8 @@ def _draw_chart_preview(pack: BoardPack) -> None:
         if picture is None:
             continue
         title = f"{section.indicator.short_label} {name} {pack.area_name}"
-        st.image(picture.png, caption=picture.description, alt=picture.description, width="stretch")
+        st.image(picture.png, caption=escape(picture.description), alt=picture.description, width="stretch")
         chart_downloads(picture.chart, title, key=f"pack-{name}", numbers=numbers[name])
         numbers_table(numbers[name], f"pack-{name}-numbers", title, label=f"Numbers behind this {name}")
     if section.map is None and section.map_note:
-        st.caption(section.map_note)
+        st.caption(escape(section.map_note))

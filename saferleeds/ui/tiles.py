@@ -34,7 +34,7 @@ def _figure_block(figure: Figure, heading: str, colours: dict[str, str]) -> None
         st.markdown(f"**{escape(heading)}**")
         st.caption(escape(figure.value_text))
         return
-    st.metric(heading, figure.value_text)
+    st.metric(escape(heading), figure.value_text)
     lines = [_change_markdown(figure, colours)]
     if figure.verdict:
         lines.append(escape(sentence_case(figure.verdict)))
@@ -48,7 +48,7 @@ def draw_tile(dataset: Dataset, tile: Tile, period: Period) -> None:
     colours = dataset.catalogue.change_colours
     indicator = tile.indicator
     with st.container(border=True, key=f"tile-{indicator.id}"):
-        st.markdown(f"### {escape(indicator.short_label)}", help=indicator.definition)
+        st.markdown(f"### {escape(indicator.short_label)}", help=escape(indicator.definition))
         st.caption(escape(sentence_case(tile.unit_words)))
         if tile.area is not None:
             left, right = st.columns(2)
@@ -68,7 +68,7 @@ def draw_tile(dataset: Dataset, tile: Tile, period: Period) -> None:
             on_click=request_page,
             args=("trends",),
             kwargs={"indicator": indicator.id},
-            help=f"Open the Trends page for {indicator.label}",
+            help=f"Open the Trends page for {escape(indicator.label)}",
         )
 
 
