@@ -42,6 +42,7 @@ def values_file(indicator_id: str, value: int) -> Upload:
     return Upload(f"{indicator_id}.csv", rows.encode())
 
 
+@pytest.mark.slow
 def test_two_applies_at_once_keep_every_entry_and_value_of_both(home: DatasetPaths, monkeypatch):
     stale = []
     apply_changes = store.apply_changes

@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 
 from saferleeds.core.boundaries import BRITISH_NATIONAL_GRID, LON_LAT, geojson_text, simplify_coverage
-from saferleeds.core.errors import Problem
+from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.geography import Geography
 from saferleeds.core.paths import NEIGHBOURHOODS_FILE
 from saferleeds.core.text import quoted, shortened
@@ -213,7 +213,11 @@ def _area_boundaries(frame, label, matcher: AreaMatcher, code_column: str, level
         projected["geometry"] = projected.geometry.simplify(TOLERANCE_M.get(level, 35.0), preserve_topology=True)
         shapes = projected.to_crs(LON_LAT)
     name = f"geo/{level}.geojson"
-    result.files[name] = geojson_text(shapes, ["code", "name"]).encode("utf-8")
+    try:
+        result.files[name] = geojson_text(shapes, ["code", "name"]).encode("utf-8")
+    except DataError as exc:  # the shapes do not tile: overlaps, gaps, or borders that do not match
+        result.problems.extend(Problem(label, problem.message) for problem in exc.problems)
+        return result
     words = LEVEL_WORDS[level]
     result.replaced.append(f"{words} boundaries: the shapes of all {len(expected)} areas (from {label})")
     result.description = f"{words} boundaries from {label}"

@@ -235,9 +235,11 @@ def _read_xlsx(upload: Upload) -> tuple[list[Table], list[Table], list[Problem]]
 def _read_parquet(upload: Upload) -> tuple[list[Table], list[Table], list[Problem]]:
     parquet = gate.check_parquet(upload, gate.TABLE_BOUNDS)
     try:
-        frame = parquet.read().to_pandas()
+        table = parquet.read()
+        table.validate(full=True)  # text that is not UTF-8 is found here, not later
+        frame = table.to_pandas()
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise DataError(Problem(upload.name, "this is not a readable Parquet file")) from exc
+        raise DataError(Problem(upload.name, "this is not a readable Parquet file (is it damaged?)")) from exc
     header = list(frame.columns)
     return [_as_table(upload.name, header, frame.set_axis(range(len(header)), axis=1), 0)], [], []
 
