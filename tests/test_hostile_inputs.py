@@ -22,7 +22,7 @@ from saferleeds.core.dataset import load_dataset
 from saferleeds.core.paths import DatasetPaths
 from saferleeds.ingest import store
 from tests.conftest import FIXTURES, run_cli
-from tests.test_gate import STREET, deflated_zeros, zip_of_one
+from tests.hostile_files import gigabyte_bomb
 
 JANUARY = FIXTURES / "policeuk" / "street-2025-01.csv"
 
@@ -56,7 +56,7 @@ def write(folder: Path, name: str, data: bytes | str) -> str:
 
 def test_a_zip_bomb_named_csv_is_refused_by_the_zip_bounds(home, capsys, tmp_path):
     before = snapshot(home)
-    bomb = write(tmp_path, "street.csv", zip_of_one(STREET, *deflated_zeros(17)))
+    bomb = write(tmp_path, "street.csv", gigabyte_bomb())
     for command in ("validate", "ingest", "ingest-police-uk"):
         status, _, err = run(capsys, command, bomb)
         assert status == 1

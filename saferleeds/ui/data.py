@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from saferleeds.core.dataset import Dataset, load_dataset
@@ -35,18 +37,32 @@ def show_data_problem(error: DataError, headline: str) -> None:
     st.caption("Nothing has been changed or overwritten. Restore the file, or load a replacement on the Data page.")
 
 
-MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:=&")
+# What Markdown, HTML or Streamlit's own syntax (colours, icons, LaTeX) reads anywhere in a line ...
+INLINE_SPECIALS = re.compile(r"[\\`*_\[\]()!<>~$:@]")
+# ... what starts a heading, quote, list or setext line only at its start, and what makes a link of a
+# bare address (www.) or a character of an entity (&lt;).
+LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
+WWW_DOT = re.compile(r"(?i)(?<=www)\.")
+ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
 
 def escape(text: str) -> str:
-    """Text from files as text wherever Streamlit reads Markdown (bodies, headings, labels, help tooltips).
+    """Text from files as text wherever Streamlit reads Markdown: bodies, headings, captions, alerts, help
+    tooltips, and the labels of widgets, metrics and links.
 
-    Every character Markdown, HTML or Streamlit's own syntax (colours, icons, LaTeX) could read is
-    backslash-escaped: links, images, tags, entities, emphasis and headings all show literally. Line
+    Links, images, tags, entities, emphasis, headings and lists all show literally, each special character
+    backslash-escaped; ordinary punctuation ('&', '-', '.') is left as it is, so names read as written. Line
     ends become spaces, so a name cannot start a heading or a list of its own.
     """
     flat = " ".join(str(text).splitlines())
-    return "".join(f"\\{c}" if c in MARKDOWN_SPECIALS else c for c in flat)
+    escaped = INLINE_SPECIALS.sub(lambda found: "\\" + found.group(0), flat)
+    escaped = WWW_DOT.sub(r"\\.", ENTITY.sub(r"\\&", escaped))
+    return LINE_START.sub(_escape_line_start, escaped)
+
+
+def _escape_line_start(found: re.Match) -> str:
+    space, mark = found.groups()
+    return f"{space}{mark}\\" if mark[0].isdigit() else f"{space}\\{mark}"  # '1\. x' but '\# x'
 
 
 def dataset_or_problem() -> tuple[Dataset | None, DataError | None]:
