@@ -207,7 +207,7 @@ class _Checker:
 
 def _check_indicators(check: _Checker, catalogue: Catalogue, new_indicators: dict[str, Indicator]) -> None:
     records = check.records
-    for index, ind in enumerate(records["indicator"]):
+    for index, ind in enumerate(records["indicator"].tolist()):
         if not ind:
             check.flag(
                 index, "no indicator: add an 'indicator' column", records.at[index, "indicator_column"], "indicator"
@@ -313,7 +313,7 @@ def _resolve_areas(records: pd.DataFrame, matcher: AreaMatcher, indicators: dict
     cache: dict[tuple[str, str, str, str], tuple[str, str] | str] = {}
     area_columns = records["area_column"].tolist()
     for index, (code, name, level_text, ind) in enumerate(
-        zip(records["code"], records["name"], records["level"], records["indicator"], strict=True)
+        zip(*(records[c].tolist() for c in ("code", "name", "level", "indicator")), strict=True)
     ):
         key = (code, name, level_text, ind)
         if key not in cache:
@@ -411,9 +411,10 @@ def _number_problem(value, denominator, indicator, value_text: str, denominator_
 
 
 def _check_numbers(records, values, denominators, indicators, flag) -> None:
-    columns = zip(records["indicator"], records["value_column"], records["value"], records["denominator"], strict=True)
+    texts = [records[c].tolist() for c in ("indicator", "value_column", "value", "denominator")]
+    columns = zip(*texts, strict=True)  # lists: iterating Arrow-backed columns one cell at a time is slow
     for index, (value, denominator, (ind, value_column, value_text, denominator_text)) in enumerate(
-        zip(values, denominators, columns, strict=True)
+        zip(values.tolist(), denominators.tolist(), columns, strict=True)
     ):
         problem = _number_problem(value, denominator, indicators.get(ind), value_text, denominator_text)
         if problem is not None:

@@ -139,7 +139,7 @@ def plan_values(report: Report, dataset: Dataset) -> None:
     report.added += _grouped(added)
     report.replaced += _grouped(replaced)
     report.left_alone += _grouped(kept_months)
-    touched = set(values["indicator"])
+    touched = set(values["indicator"].unique().tolist())
     others = [i.label for i in dataset.catalogue.indicators if i.id not in touched]
     if others:
         report.left_alone.append(f"every month of {len(others)} other indicators: {', '.join(others)}")

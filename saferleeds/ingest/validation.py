@@ -238,7 +238,7 @@ def _missing_indicators(table: Table, known: set[str], default_indicator: str | 
     if find_column(table, "indicator") is None and not default_indicator:
         return
     try:
-        ids = set(long_records(table, default_indicator)["indicator"]) - {""}
+        ids = set(long_records(table, default_indicator)["indicator"].unique().tolist()) - {""}
     except (KeyError, ValueError):
         ids = set()
     report.missing_indicators += sorted(ids - known - set(report.missing_indicators))
