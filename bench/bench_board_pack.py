@@ -110,7 +110,9 @@ def main() -> None:
     for where, label, (seconds, processor) in rows:
         target = TARGETS[where]
         verdict = "ok" if seconds <= target else "OVER"
-        print(f"{where:<14}{label:<32}{seconds:>8.2f}{processor:>8.2f}{seconds / chart:>9.1f}{target:>10.0f}  {verdict}")
+        print(
+            f"{where:<14}{label:<32}{seconds:>8.2f}{processor:>8.2f}{seconds / chart:>9.1f}{target:>10.0f}  {verdict}"
+        )
     print(f"Medians of {REPEATS} runs. Load average now: {', '.join(f'{x:.1f}' for x in os.getloadavg())}.")
 
 

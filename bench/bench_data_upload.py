@@ -24,7 +24,7 @@ import pandas as pd
 from saferleeds.core.dataset import load_dataset
 from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
 from saferleeds.core.values import read_values, replace_rows, write_values
-from saferleeds.ingest import police_uk, store
+from saferleeds.ingest import gate, police_uk, store
 from saferleeds.ingest.validation import validate
 
 POLICE = PROJECT_ROOT.parent / "shared" / "data" / "police_uk_leeds_2025-02_street.csv"
@@ -53,13 +53,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     repeat = parser.parse_args().repeat
 
-    police = store.Upload("leeds-2025-03-street.csv", POLICE.read_bytes().replace(b",2025-02,", b",2025-03,"))
+    police = gate.Upload("leeds-2025-03-street.csv", POLICE.read_bytes().replace(b",2025-02,", b",2025-03,"))
     lsoas = load_dataset(dataset_paths(PROJECT_ROOT)).geography.lsoa.index
     months = pd.date_range("2023-03-01", periods=24, freq="MS").strftime("%Y-%m")
     grid = pd.MultiIndex.from_product([lsoas, months]).to_frame(index=False, name=["area_code", "period"])
     grid.insert(0, "indicator", "hate_incidents")
     grid["value"] = np.random.default_rng(1).poisson(2, len(grid))
-    table = store.Upload("hate.csv", grid.to_csv(index=False).encode())
+    table = gate.Upload("hate.csv", grid.to_csv(index=False).encode())
 
     def baseline(paths, dataset):
         result = police_uk.read_police_uk(

@@ -32,7 +32,7 @@ st.markdown(
     f"{escape(comparison.level_plural)} against the Leeds average ({escape(comparison.leeds_text)}). An area is "
     "only called above or below Leeds when the difference is bigger than chance and the usual variation "
     "between areas would give.",
-    help=indicator.definition,
+    help=escape(indicator.definition),
 )
 st.caption(escape(comparison.method_words()))
 if comparison.hidden:
@@ -67,7 +67,7 @@ with st.container(border=True, key="chosen-area"):
         st.markdown(f"**{escape(name)}**")
         st.markdown(escape(sentence_case(comparison.area_sentence(chosen, name))))
         st.button(
-            f"Open the profile of {name}",
+            f"Open the profile of {escape(name)}",
             key="open-profile",
             icon=":material/location_city:",
             type="primary",

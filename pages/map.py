@@ -4,6 +4,7 @@ import streamlit as st
 
 from saferleeds.present.maps.legend import legend_html
 from saferleeds.ui import mapview
+from saferleeds.ui.data import escape
 from saferleeds.ui.page import start_page
 
 dataset, selection = start_page("Map of Leeds")
@@ -26,11 +27,11 @@ with side_column:
     mapview.draw_area_picker(dataset, chosen_level, selection)
     mapview.draw_area_panel(chosen_level, selection)
 if model.hotspot_note:
-    st.caption(model.hotspot_note)
+    st.caption(escape(model.hotspot_note))
 
 st.header("The numbers on the map", divider="gray")
 st.caption(
-    f"{model.indicator.label}, {model.level_plural}, {model.period.label()}. "
+    f"{escape(model.indicator.label)}, {escape(model.level_plural)}, {model.period.label()}. "
     "Select a column heading to sort; the status column says which figures are modelled."
 )
 mapview.draw_table(dataset, model)

@@ -4,13 +4,14 @@ import streamlit as st
 
 from saferleeds.analysis.overview import plan_on_a_page
 from saferleeds.ui import attention, tiles
+from saferleeds.ui.data import escape
 from saferleeds.ui.page import start_page
 
 dataset, selection = start_page("Safer Leeds: the plan on a page")
 where = dataset.geography.name(selection.area) if selection.area else None
 outcome = f":material/flag: **Our outcome:** {dataset.catalogue.meta['outcome']}."
 if where:
-    st.markdown(f"{outcome}  \nFigures for **{where}** beside the Leeds figure, {selection.period.label()}.")
+    st.markdown(f"{outcome}  \nFigures for **{escape(where)}** beside the Leeds figure, {selection.period.label()}.")
 else:
     st.markdown(
         f"{outcome}  \nFigures for **Leeds**, {selection.period.label()}. "

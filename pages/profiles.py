@@ -26,7 +26,7 @@ profile = build_profile(dataset, selection.area, selection.period, selection.mea
 keep_place_in_url(None if profile.is_city else profile.slug)
 place_picker(dataset, None if profile.is_city else profile.code)
 
-st.header(profile.name, anchor="profile")
+st.header(escape(profile.name), anchor="profile")
 st.caption(
     f"{escape(profile.level_label)} · {profile.population:,.0f} residents (mid-2015) · {escape(profile.period.label())}"
 )
@@ -61,7 +61,7 @@ st.markdown("\n".join(f"1. {escape(line)}" for line in profile.increases) or "No
 st.subheader("Biggest decreases", divider="gray")
 st.markdown("\n".join(f"1. {escape(line)}" for line in profile.decreases) or "No indicator went down.")
 
-st.subheader(f"Trend: {profile.trend_indicator.label}", divider="gray")
+st.subheader(f"Trend: {escape(profile.trend_indicator.label)}", divider="gray")
 if profile.trend_note:
     st.caption(escape(profile.trend_note))
 show_chart(
@@ -75,7 +75,7 @@ show_chart(
 )
 
 if profile.member_links:
-    st.subheader(profile.members_title, divider="gray")
+    st.subheader(escape(profile.members_title), divider="gray")
     st.caption(f"{escape(profile.trend_indicator.label)}, {escape(profile.period.label())}.")
     table_with_download(profile.members, f"profile {profile.slug} areas", key="members", hidden=("code", "slug"))
     area_links(profile.member_links, group_by_kind=False)

@@ -15,7 +15,7 @@ span = choose_span()
 view = trend_view(dataset, selection.indicator, codes, selection.period, selection.measure, span)
 indicator = view.indicator
 
-st.markdown(escape(view.intro()), help=indicator.definition)
+st.markdown(escape(view.intro()), help=escape(indicator.definition))
 if view.missing:
     st.info(
         f"{escape(indicator.label)} is not published for {escape(join_words(view.missing))}.", icon=":material/info:"
@@ -36,7 +36,7 @@ st.header("12-month rolling average", divider="gray")
 st.caption("Each point is the average month over the twelve months up to it, which smooths out the seasons.")
 draw_trend_chart(dataset, view, "rolling", with_notes=False)
 
-st.header(f"Real change or chance? {view.focus_name}", divider="gray")
+st.header(f"Real change or chance? {escape(view.focus_name)}", divider="gray")
 st.caption(
     "A control chart (statistical process control): months outside the control limits, long runs above or "
     "below the average, steady rises or falls, or months close to a limit signal a real shift rather than chance."
@@ -54,14 +54,14 @@ else:
     st.markdown("**What the control chart shows**")
     st.markdown("\n".join(f"- {escape(line)}" for line in view.spc_findings))
 
-st.header(f"Year on year: {view.focus_name}", divider="gray")
+st.header(f"Year on year: {escape(view.focus_name)}", divider="gray")
 if view.year_on_year.empty:
     st.info("There is no data for these years.")
 else:
     draw_trend_chart(dataset, view, "year_on_year", with_notes=False)
     show_notes(view.year_notes)
 
-st.header(f"Seasons: {view.focus_name}", divider="gray")
+st.header(f"Seasons: {escape(view.focus_name)}", divider="gray")
 if view.seasonality.empty:
     st.info("Not shown: there is no data, or some monthly counts are hidden to protect privacy.")
 else:

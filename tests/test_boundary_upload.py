@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from saferleeds.core.errors import DataError
-from saferleeds.ingest.boundary_upload import boundary_changes, read_boundary_upload
-from saferleeds.ingest.store import Upload
+from saferleeds.ingest.boundary_files import read_boundary_upload
+from saferleeds.ingest.boundary_upload import boundary_changes
+from saferleeds.ingest.gate import Upload
 from tests.conftest import FIXTURES
 
 
@@ -123,7 +124,7 @@ def test_points_are_not_areas(dataset, tmp_path):
     )
     frame, _ = read("points.geojson", tmp_path, text.encode())
     result = changes(dataset, frame, "points.geojson")
-    assert result.problems[0].message == "this feature is a Point, not an area"
+    assert result.problems[0].message == "feature 1 (x) is a Point, not an area"
 
 
 def test_a_zip_without_a_shapefile_and_a_shapefile_that_escapes(tmp_path):

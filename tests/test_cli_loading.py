@@ -8,7 +8,7 @@ import pytest
 from saferleeds.cli import main
 from saferleeds.core.dataset import load_dataset
 from saferleeds.core.paths import DatasetPaths
-from saferleeds.ingest.store import Upload
+from saferleeds.ingest.gate import Upload
 from saferleeds.ingest.validation import validate
 from tests.conftest import FIXTURES
 

@@ -16,7 +16,7 @@ from saferleeds.core.dataset import load_dataset
 from saferleeds.core.errors import DataError
 from saferleeds.core.paths import PROJECT_ROOT
 from saferleeds.ingest import police_uk, police_uk_api
-from saferleeds.ingest.store import Upload
+from saferleeds.ingest.gate import Upload
 from tests.fake_police_api import CATEGORIES, FakePoliceApi, fake_crimes, serving
 
 

@@ -1,4 +1,5 @@
-"""Fuzzing the readers of user files: any input loads, or is reported with the library's own messages."""
+"""Fuzzing the gate and the readers of user files: any name, kind and bytes load, or are reported with the
+library's own messages, and none takes longer than 10 s."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saferleeds.core.errors import DataError
+from saferleeds.ingest.gate import Upload
 from saferleeds.ingest.police_uk import Source, read_police_uk
-from saferleeds.ingest.store import Upload
-from saferleeds.ingest.validation import validate
+from saferleeds.ingest.validation import KINDS, validate
+from tests.conftest import FIXTURES
 
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
@@ -178,3 +180,62 @@ def test_any_bytes_under_any_accepted_name_report_problems_never_crash(dataset, 
         assert str(error)
         return
     assert all(problem.message for problem in report.problems)
+
+
+# --------------------------------------------------------------------------- the one gate, whatever comes
+
+SEED_FILES = [
+    "police_uk_2025-03_street.csv",
+    "police_uk_bulk.zip",
+    "indicator_long.csv",
+    "indicator_wide.xlsx",
+    "indicator_long.parquet",
+    "committees_bng.geojson",
+    "wards.gpkg",
+    "constituencies_shp.zip",
+]
+SEEDS = [(FIXTURES / name).read_bytes() for name in SEED_FILES] + [
+    b"PK\x03\x04",
+    b"PK\x05\x06" + bytes(18),
+    b"PAR1",
+    b"SQLite format 3\x00",
+    b'{"type": "FeatureCollection", "features": [',
+]
+SUFFIXES = ["", ".csv", ".CSV", ".zip", ".xlsx", ".parquet", ".geojson", ".json", ".gpkg", ".docx", ".shp", ".zip.csv"]
+
+
+@st.composite
+def damaged(draw) -> bytes:
+    """A real file of each kind, cut short, with bytes changed, or with bytes put in at a random place."""
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    how = draw(st.sampled_from(["cut", "change", "insert", "whole"]))
+    at = draw(st.integers(0, max(len(data) - 1, 0)))
+    if how == "cut":
+        return bytes(data[:at])
+    if how == "change":
+        patch = draw(st.binary(min_size=1, max_size=16))
+        data[at : at + len(patch)] = patch
+    elif how == "insert":
+        data[at:at] = draw(st.binary(min_size=1, max_size=64))
+    return bytes(data)
+
+
+GATE = settings(max_examples=100, deadline=10_000, suppress_health_check=list(HealthCheck))
+
+
+@GATE
+@given(
+    stem=st.text(max_size=20),
+    suffix=st.sampled_from(SUFFIXES),
+    kind=st.sampled_from(list(KINDS)),
+    data=st.one_of(damaged(), st.binary(max_size=2000)),
+)
+def test_the_gate_raises_nothing_but_its_own_errors_for_any_name_kind_and_bytes(dataset, stem, suffix, kind, data):
+    name = (stem + suffix) or "upload"
+    try:
+        report = validate([Upload(name, data)], dataset, kind=kind)
+    except DataError as error:
+        assert error.problems and all(p.message for p in error.problems)
+        return
+    assert all(problem.message for problem in report.problems)
+    assert all(len(problem.message) < 2000 for problem in report.problems)

@@ -9,14 +9,10 @@ import pandas as pd
 import pytest
 
 from saferleeds.ingest.area_matching import AreaMatcher
-from saferleeds.ingest.indicator_tables import (
-    catalogue_additions,
-    catalogue_entries,
-    entry_from_fields,
-    read_tables,
-    table_values,
-)
-from saferleeds.ingest.store import Upload
+from saferleeds.ingest.gate import Upload
+from saferleeds.ingest.indicator_tables import table_values
+from saferleeds.ingest.new_indicators import catalogue_additions, catalogue_entries, entry_from_fields
+from saferleeds.ingest.table_files import read_tables
 from tests.conftest import FIXTURES
 
 

@@ -6,6 +6,7 @@ import io
 import re
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from saferleeds.core.dataset import load_dataset
@@ -28,6 +29,12 @@ def upload(app, name: str, data: bytes | None = None):
 
 def button(app, key: str):
     return app.button(key=key)
+
+
+def problems_shown(app) -> str:
+    """The messages of the report's table of problems."""
+    tables = [t.value for t in app.dataframe if "Problem" in t.value.columns]
+    return "\n".join(tables[0]["Problem"]) if tables else ""
 
 
 def test_the_page_explains_what_is_modelled_and_lists_every_indicator(dataset):
@@ -111,7 +118,7 @@ def test_names_from_files_are_shown_as_text_never_html(home):
     markdown = "\n".join(str(m.value) for m in app.markdown)
     for raw in ("<img", "**Bold**", "[link](javascript"):
         assert not re.search(r"(?<!\\)" + re.escape(raw), markdown), f"{raw} reached the page unescaped"
-    assert r'\<img src=x onerror="alert\(1\)"\> \*\*Bold\*\* \[link\]\(javascript:alert\(1\)\)' in markdown
+    assert r'\<img src=x onerror="alert\(1\)"\> \*\*Bold\*\* \[link\]\(javascript\:alert\(1\)\)' in markdown
 
 
 def test_an_unknown_indicator_gets_a_catalogue_form(home):
@@ -168,3 +175,53 @@ def test_a_damaged_dataset_can_still_be_restored_from_the_page(home):
     assert "Restored" in page_text(app)
     assert "Indicator catalogue" in page_text(app)
     load_dataset(home)
+
+
+def test_a_geopackage_of_several_layers_asks_which_layer_to_load(home, tmp_path):
+    from tests.test_hostile_inputs import _two_layer_geopackage
+
+    package = _two_layer_geopackage(tmp_path / "layers.gpkg").read_bytes()
+    app = run_app(PAGE)
+    upload(app, "layers.gpkg", package)
+    assert "the file holds 2 layers" in problems_shown(app)
+    assert button(app, "apply_upload").disabled
+    chooser = app.selectbox(key="upload_layer_0")
+    assert chooser.options == ["wards_2019", "a_few_wards"] and chooser.value is None
+    chooser.select("wards_2019").run()
+    assert not app.exception
+    assert "ward boundaries: the shapes of all 33 areas" in page_text(app)
+    assert not button(app, "apply_upload").disabled
+
+
+def test_invalid_shapes_are_repaired_only_when_the_box_is_ticked(home, tmp_path):
+    from tests.test_hostile_inputs import _wards_with
+
+    app = run_app(PAGE)
+    upload(app, "wards.geojson", _wards_with(None, (5, 9)))
+    assert "is not a valid shape" in problems_shown(app) and button(app, "apply_upload").disabled
+    repair = app.checkbox(key="upload_repair")
+    assert "(2 of them)" in repair.label
+    repair.check().run()
+    assert not app.exception
+    assert "it was repaired as asked" in problems_shown(app)
+    assert not button(app, "apply_upload").disabled
+
+
+def test_an_apply_after_someone_else_changed_the_data_is_checked_again(home):
+    from saferleeds.core.values import read_values
+    from saferleeds.ingest import store
+    from saferleeds.ingest.store import Changes
+
+    app = run_app(PAGE)
+    upload(app, "police_uk_2025-03_street.csv")
+    assert not button(app, "apply_upload").disabled
+    values = read_values(home.values)
+    store.apply_changes(home, Changes("another person's change", values[values["indicator"] == "burglary"].head(5)))
+    button(app, "apply_upload").click().run()
+    assert not app.exception
+    text = page_text(app)
+    assert "The data changed while these files were being checked" in text
+    assert pd.Timestamp("2025-03-01") not in set(load_dataset(home).months)
+    assert "No problems found: the files can be applied." in text  # checked again against the data now in use
+    button(app, "apply_upload").click().run()
+    assert "Applied: police.uk street-level crime for March 2025" in page_text(app)

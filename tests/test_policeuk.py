@@ -15,8 +15,10 @@ import pytest
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.errors import DataError
 from saferleeds.core.paths import DatasetPaths
+from saferleeds.core.periods import parse_month
 from saferleeds.core.values import read_values
 from saferleeds.ingest import police_uk, store
+from saferleeds.ingest.police_uk_files import normalise_header
 from tests.conftest import FIXTURES, run_cli
 
 POLICE = FIXTURES / "policeuk"
@@ -137,7 +139,7 @@ def test_the_same_file_twice_is_read_once(dataset, tmp_path):
 def test_the_same_month_in_two_different_files_is_refused(dataset, tmp_path):
     other = tmp_path / "other.csv"
     other.write_text(JANUARY.read_text().replace("On or near Example Street", "On or near Another Street"))
-    with pytest.raises(DataError, match="January 2025 from West Yorkshire Police is also in"):
+    with pytest.raises(DataError, match="January 2025 from 'West Yorkshire Police' is also in"):
         ingest(dataset, [JANUARY, other])
 
 
@@ -495,7 +497,7 @@ def test_a_file_that_does_not_exist_is_reported(dataset, tmp_path):
     ],
 )
 def test_parse_month(text: str, month: str | None):
-    assert police_uk.parse_month(text) == (pd.Timestamp(month) if month else None)
+    assert parse_month(text) == (pd.Timestamp(month) if month else None)
 
 
 @pytest.mark.parametrize(
@@ -510,4 +512,4 @@ def test_parse_month(text: str, month: str | None):
     ],
 )
 def test_normalise_header(header: str, expected: str):
-    assert police_uk.normalise_header(header) == expected
+    assert normalise_header(header) == expected

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats as sps
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats import rates
+from statsmodels.stats.multitest import multipletests
 
 from saferleeds.analysis import stats
 

@@ -1,15 +1,15 @@
-"""Applying is atomic and reversible; uploads are bounded; a killed apply leaves the previous version."""
+"""Applying is atomic, reversible and serialised; a failed or killed apply leaves the previous version."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
-import io
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -17,10 +17,10 @@ import pytest
 
 from saferleeds.core.dataset import load_dataset
 from saferleeds.core.errors import DataError
-from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths
+from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths, dataset_version
 from saferleeds.core.values import read_values
 from saferleeds.ingest import store
-from saferleeds.ingest.store import Changes, Upload
+from saferleeds.ingest.store import Changes
 from tests.conftest import FIXTURES, SHARED_DATA, copy_default, require
 
 
@@ -60,32 +60,87 @@ def test_restore_is_itself_reversible(home: DatasetPaths):
     assert fingerprint(home) == applied
 
 
-def test_a_crash_part_way_through_an_apply_is_undone(home: DatasetPaths, monkeypatch: pytest.MonkeyPatch):
+def strays(paths: DatasetPaths) -> list[Path]:
+    """Anything an apply leaves behind that is not the dataset: half-kept versions, half-written files, a journal."""
+    found = list(store.versions_folder(paths).glob(".incoming-*"))
+    found += [*paths.data.glob(".*.tmp"), *paths.geo.glob(".*.tmp")]
+    return found + [p for p in (paths.data / store.JOURNAL_FILE,) if os.path.lexists(p)]
+
+
+def test_a_failure_part_way_through_an_apply_is_undone_at_once(home: DatasetPaths, monkeypatch: pytest.MonkeyPatch):
     before = fingerprint(home)
     text = home.catalogue.read_text(encoding="utf-8") + "\n# changed\n"
 
-    def crash(*args, **kwargs):
-        raise OSError("disk full")
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store, "write_values", crash)
-    with pytest.raises(OSError):
-        store.apply_changes(home, Changes("crashing", march_rows(home), catalogue_text=text))
-    assert home.catalogue.read_text(encoding="utf-8") == text  # half applied: the catalogue was written
-    assert store.recover(home) is True
+    monkeypatch.setattr(store, "write_values", full)  # the catalogue is written first, then this fails
+    with pytest.raises(
+        DataError, match=r"the disk is full: the new data did not fit in the space free \(.* MB\); nothing was changed"
+    ):
+        store.apply_changes(home, Changes("failing", march_rows(home), catalogue_text=text))
     assert fingerprint(home) == before
+    assert not strays(home) and not store.list_versions(home)
     assert store.recover(home) is False
     load_dataset(home)
+
+
+CRASH = """
+import os, sys
+from saferleeds.core.paths import dataset_paths
+from saferleeds.core.values import read_values
+from saferleeds.ingest import store
+paths = dataset_paths(sys.argv[1])
+values = read_values(paths.values).head(5)
+store.write_values = lambda *args, **kwargs: os._exit(9)  # the process dies as it writes the values
+text = paths.catalogue.read_text(encoding="utf-8") + "\\n# changed\\n"
+store.apply_changes(paths, store.Changes("dying", values, catalogue_text=text))
+"""
+
+
+def test_a_process_that_dies_part_way_is_undone_by_the_next_load(home: DatasetPaths):
+    before = fingerprint(home)
+    died = subprocess.run([sys.executable, "-c", CRASH, str(home.root)], cwd=PROJECT_ROOT, check=False)
+    assert died.returncode == 9
+    assert os.path.islink(home.data / store.JOURNAL_FILE)  # the journal is a link naming the kept version
+    assert "# changed" in home.catalogue.read_text(encoding="utf-8")  # caught half way
+    assert store.recover(home) is True
+    assert fingerprint(home) == before
+    assert not strays(home) and store.recover(home) is False
+    load_dataset(home)
+
+
+def test_a_journal_written_by_an_earlier_release_is_still_recovered(home: DatasetPaths):
+    before = fingerprint(home)
+    version = store._save_version(home, "an interrupted apply of an earlier release")
+    (home.data / store.OLD_JOURNAL_FILE).write_text(json.dumps({"version": version.id}), encoding="utf-8")
+    home.catalogue.write_text("half written", encoding="utf-8")
+    assert store.recover(home) is True
+    assert fingerprint(home) == before
+    assert not (home.data / store.OLD_JOURNAL_FILE).exists() and not store.list_versions(home)
 
 
 def test_recover_leaves_a_live_apply_alone(home: DatasetPaths):
     import fcntl
 
-    (home.data / store.JOURNAL_FILE).write_text('{"version": "x"}', encoding="utf-8")
+    os.symlink("x", home.data / store.JOURNAL_FILE)
     with open(home.data / store.LOCK_FILE, "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         assert store.recover(home) is False  # someone holds the lock: an apply is running
         fcntl.flock(handle, fcntl.LOCK_UN)
     assert store.recover(home) is True
+    assert not os.path.lexists(home.data / store.JOURNAL_FILE)
+
+
+def test_changes_checked_against_another_version_are_refused_unwritten(home: DatasetPaths):
+    checked_against = dataset_version(home)
+    store.apply_changes(home, Changes("someone else's change", march_rows(home)))
+    before = fingerprint(home)
+    stale = Changes("mine", march_rows(home), based_on=checked_against)
+    with pytest.raises(store.StaleChanges, match="must be checked again"):
+        store.apply_changes(home, stale)
+    assert fingerprint(home) == before and len(store.list_versions(home)) == 1
+    store.apply_changes(home, Changes("mine", march_rows(home), based_on=dataset_version(home)))
 
 
 @pytest.mark.slow  # several applies in a row
@@ -105,62 +160,6 @@ def test_nothing_to_apply_is_refused(home: DatasetPaths):
 def test_restore_without_versions_says_so(home: DatasetPaths):
     with pytest.raises(DataError, match="no earlier version"):
         store.restore(home)
-
-
-# ---------------------------------------------------------------- bounded uploads
-
-
-def zipped(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(store, "MAX_UPLOAD_BYTES", 1000)
-    big = tmp_path / "big.csv"
-    big.write_bytes(b"x" * 1001)
-    with pytest.raises(DataError, match="up to 0 MB"):
-        store.read_upload(big)
-
-
-def test_a_zip_bomb_is_refused():
-    bomb = Upload("bomb.zip", zipped({"2025-03/2025-03-west-yorkshire-street.csv": b"0" * 30_000_000}))
-    assert len(bomb.data) < 100_000
-    with pytest.raises(DataError, match="zip bomb"):
-        store.open_zip(bomb)
-
-
-def test_a_zip_that_expands_beyond_the_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(store, "MAX_EXPANDED_BYTES", 10_000)
-    upload = Upload("large.zip", zipped({"a.shp": os.urandom(6000), "b.dbf": os.urandom(6000)}))
-    with pytest.raises(DataError, match="expand to"):
-        store.open_zip(upload)
-
-
-@pytest.mark.parametrize("name", ["../escape.shp", "/etc/escape.shp", "a/../../escape.shp", "C:/escape.shp"])
-def test_zip_paths_never_escape_the_working_folder(tmp_path: Path, name: str):
-    upload = Upload("evil.zip", zipped({name: b"shape"}))
-    work = tmp_path / "work"
-    with pytest.raises(DataError, match="outside the archive"):
-        store.extract_members(upload, work, (".shp",))
-    assert not (tmp_path / "escape.shp").exists()
-
-
-def test_only_expected_file_types_are_read_from_a_zip(tmp_path: Path):
-    upload = Upload(
-        "shapes.zip", zipped({"x/a.shp": b"1", "x/a.dbf": b"2", "x/run.sh": b"rm -rf /", "x/notes.txt": b"3"})
-    )
-    written = store.extract_members(upload, tmp_path, (".shp", ".dbf"))
-    assert sorted(p.name for p in written) == ["a.dbf", "a.shp"]
-    assert all(tmp_path in p.parents for p in written)
-
-
-def test_a_damaged_zip_is_explained():
-    with pytest.raises(DataError, match="damaged or incomplete"):
-        store.open_zip(Upload("cut.zip", zipped({"a.csv": b"x" * 1000})[:60]))
 
 
 # ---------------------------------------------------------------- killing the process

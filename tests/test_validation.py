@@ -9,7 +9,7 @@ from saferleeds.core.dataset import load_dataset
 from saferleeds.core.errors import DataError
 from saferleeds.core.periods import month_ranges
 from saferleeds.ingest import store
-from saferleeds.ingest.store import Upload
+from saferleeds.ingest.gate import Upload
 from saferleeds.ingest.validation import apply_report, detect_kind, validate
 from tests.conftest import FIXTURES
 
@@ -115,7 +115,10 @@ def test_unknown_indicators_are_listed_for_the_form(dataset):
 
 def test_a_file_type_that_cannot_be_loaded(dataset):
     report = validate([Upload("notes.docx", b"hello")], dataset)
-    assert not report.ok and "cannot be loaded" in report.errors[0].message
+    assert not report.ok and "cannot tell how this table is laid out" in report.errors[0].message
+    assert "the name ends '.docx', not a file type that can be loaded" in report.warnings[0].message
+    pdf = validate([Upload("notes.docx", b"%PDF-1.4 ...")], dataset)
+    assert [str(p) for p in pdf.errors] == ["notes.docx: this is a PDF document, not data"]
 
 
 SLOW = pytest.mark.slow  # the same round trip for each further kind of file

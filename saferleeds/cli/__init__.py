@@ -9,6 +9,9 @@ from collections.abc import Callable, Sequence
 from saferleeds.cli import commands as cli
 from saferleeds.cli import table
 from saferleeds.core.errors import DataError
+from saferleeds.core.text import shortened
+
+MESSAGE_LENGTH = 400
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "build-default": (
@@ -63,15 +66,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fail(message: str) -> int:
+    print(f"error: {shortened(message, MESSAGE_LENGTH)}", file=sys.stderr)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure becomes one line per problem on standard error and exit status 2
+    (1 means the files were checked and have problems), never a traceback."""
     arguments = build_parser().parse_args(argv)
     try:
         return COMMANDS[arguments.command][2](arguments)
     except DataError as exc:
         for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            _fail(str(problem))
         return 2
     except OSError as exc:  # a folder that cannot be written, a full disk: say so without a traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
-        return 3
+        return _fail(f"{where}{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        return _fail("stopped before it finished; nothing half-written was kept")
+    except Exception as exc:  # a fault in the tool: still one line, never a traceback
+        return _fail(f"an unexpected failure ({type(exc).__name__}: {exc}); nothing half-written was kept")

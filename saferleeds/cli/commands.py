@@ -9,8 +9,11 @@ from pathlib import Path
 
 from saferleeds.cli.progress import ProgressBar, StderrProgress
 from saferleeds.core import dataset
+from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
-from saferleeds.ingest import police_uk_api, store, validation
+from saferleeds.core.text import quoted
+from saferleeds.ingest import gate, police_uk_api, store, validation
+from saferleeds.ingest.boundary_upload import BoundaryOptions
 
 
 def _add_home(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +50,7 @@ def _add_upload_arguments(parser: argparse.ArgumentParser) -> None:
         "files",
         nargs="+",
         help="police.uk street CSVs or bulk zips, indicator tables (CSV, .xlsx, Parquet), boundary files "
-        f"(GeoJSON, GeoPackage, zipped Shapefile); each up to {store.MAX_UPLOAD_BYTES // 1024**2} MB",
+        f"(GeoJSON, GeoPackage, zipped Shapefile); each up to {gate.MAX_UPLOAD_BYTES // 1024**2} MB",
     )
     parser.add_argument(
         "--kind",
@@ -57,6 +60,14 @@ def _add_upload_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--indicator", help="indicator id for tables without an 'indicator' column (for example feel_safe)"
+    )
+    parser.add_argument(
+        "--layer", help="the layer to read from a GeoPackage (or a zip of several Shapefiles) that holds several"
+    )
+    parser.add_argument(
+        "--repair-shapes",
+        action="store_true",
+        help="repair boundary shapes that are not valid (a bowtie, a spike) instead of refusing them",
     )
     _add_home(parser)
 
@@ -81,37 +92,50 @@ def _print_report(report: validation.Report) -> None:
         print(line, file=sys.stderr if problem else sys.stdout)
 
 
-def _check(arguments: argparse.Namespace) -> tuple[object, validation.Report]:
-    paths = dataset_paths(arguments.home)
-    store.recover(paths)
-    loaded = dataset.load_dataset(paths)
-    uploads = [store.read_upload(name) for name in arguments.files]
-    report = validation.validate(
-        uploads, loaded, kind=arguments.kind, default_indicator=arguments.indicator, progress=StderrProgress()
+def _checker(arguments: argparse.Namespace, uploads: list[gate.Upload]):
+    """The check of the named files against a dataset, as the command line asked for it."""
+    options = BoundaryOptions(
+        layers={u.name: arguments.layer for u in uploads} if arguments.layer else {}, repair=arguments.repair_shapes
     )
-    return paths, report
+
+    def check(loaded: dataset.Dataset) -> validation.Report:
+        return validation.validate(
+            uploads,
+            loaded,
+            kind=arguments.kind,
+            default_indicator=arguments.indicator,
+            progress=StderrProgress(),
+            boundary_options=options,
+        )
+
+    return check
 
 
 def validate_command(arguments: argparse.Namespace) -> int:
-    _, report = _check(arguments)
+    paths = dataset_paths(arguments.home)
+    store.recover(paths)
+    loaded = dataset.load_dataset(paths)
+    uploads = [gate.read_upload(name) for name in arguments.files]
+    report = _checker(arguments, uploads)(loaded)
     _print_report(report)
     return 0 if report.ok else 1
 
 
-def _apply(paths, report: validation.Report) -> int:
+def _applied(report: validation.Report, version: store.Version | None) -> int:
     _print_report(report)
-    if not report.ok:
+    if version is None or report.changes is None:
         print("Nothing was applied.", file=sys.stderr)
         return 1
-    version = validation.apply_report(paths, report)
     print(f"Applied: {report.changes.description}.")
     print(f"The previous version is kept ({version.id}); 'python -m saferleeds restore' puts it back.")
     return 0
 
 
 def ingest_command(arguments: argparse.Namespace) -> int:
-    paths, report = _check(arguments)
-    return _apply(paths, report)
+    paths = dataset_paths(arguments.home)
+    uploads = [gate.read_upload(name) for name in arguments.files]
+    report, version = validation.check_and_apply(paths, _checker(arguments, uploads))
+    return _applied(report, version)
 
 
 def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
@@ -143,11 +167,14 @@ def fetch_command(arguments: argparse.Namespace) -> int:
     if not uploads:
         print("Nothing was fetched, so nothing was applied.")
         return 1
-    report = validation.validate(uploads, loaded, kind="police_uk", progress=progress)
     if arguments.check_only:
+        report = validation.validate(uploads, loaded, kind="police_uk", progress=progress)
         _print_report(report)
         return 0 if report.ok else 1
-    return _apply(paths, report)
+    report, version = validation.check_and_apply(
+        paths, lambda current: validation.validate(uploads, current, kind="police_uk", progress=progress)
+    )
+    return _applied(report, version)
 
 
 def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
@@ -203,8 +230,6 @@ def add_board_pack_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _pack_format(arguments: argparse.Namespace) -> str:
-    from saferleeds.core.errors import DataError, Problem
-
     if arguments.format:
         return arguments.format
     suffix = Path(arguments.out).suffix.lower().lstrip(".")
@@ -220,6 +245,11 @@ def board_pack_command(arguments: argparse.Namespace) -> int:
 
     fmt = _pack_format(arguments)
     loaded = dataset.load_dataset(dataset_paths(arguments.home))
+    levels = [lv for lv in loaded.catalogue.level_ids if lv != "city"]
+    if arguments.level not in levels:
+        raise DataError(
+            Problem("--level", f"{quoted(arguments.level)} is not a level of areas; use one of {', '.join(levels)}")
+        )
     indicators = (
         [i.strip() for i in arguments.indicators.split(",") if i.strip()]
         if arguments.indicators

@@ -7,6 +7,7 @@ indicators here, and the levels, statuses, disclosure rule, rate base, threshold
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ class Indicator:
     rates: RateBase = field(compare=False, repr=False)  # the catalogue's rate base, shared by every indicator
     target: Target | None = None
     police_uk_crime_type: str | None = None
+    plausible_range: tuple[float, float] | None = None  # lowest and highest figure of one area in one month
 
     @property
     def is_count(self) -> bool:
@@ -191,7 +193,12 @@ def _indicator_from(raw: dict[str, Any], rates: RateBase) -> Indicator:
         target=Target(float(target["value"]), target["direction"], target["label"]) if target else None,
         police_uk_crime_type=raw.get("police_uk_crime_type"),
         rates=rates,
+        plausible_range=_plausible_range(raw.get("plausible_range")),
     )
+
+
+def _plausible_range(value: Any) -> tuple[float, float] | None:
+    return (float(value[0]), float(value[1])) if value is not None else None
 
 
 def indicator_problems(
@@ -232,7 +239,18 @@ def indicator_problems(
         or not target.get("label")
     ):
         problems.append(f"{where}: target needs a numeric value, a direction (at_least/at_most) and a label")
+    plausible = raw.get("plausible_range")
+    if plausible is not None and not _is_range(plausible):
+        problems.append(f"{where}: plausible_range must be two numbers, the lowest then the highest")
     return problems
+
+
+def _is_range(value: Any) -> bool:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        return False
+    low, high = value
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value)
+    return numbers and low <= high
 
 
 SECTIONS = (

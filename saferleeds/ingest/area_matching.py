@@ -10,6 +10,9 @@ import difflib
 from dataclasses import dataclass, field
 
 from saferleeds.core.geography import Geography, normalise_name
+from saferleeds.core.text import quoted
+
+LONGEST_SUGGESTED = 80  # longer text is not a mistyped code or name: nothing close is looked for
 
 
 @dataclass
@@ -46,6 +49,8 @@ class AreaMatcher:
         """The closest known areas to an unrecognised code or name, described in words."""
         text = str(text).strip()
         suggestions: list[str] = []
+        if len(text) > LONGEST_SUGGESTED:
+            return suggestions
         for code in difflib.get_close_matches(text.upper(), self._codes, n=limit, cutoff=0.6):
             level, canonical = self.geography.aliases[code]
             suggestions.append(
@@ -60,4 +65,4 @@ class AreaMatcher:
         shown = text if str(text).strip() else "(empty)"
         closest = self.closest(text)
         hint = f"; closest known: {'; '.join(closest)}" if closest else ""
-        return f"'{shown}' is not a known Leeds {what}{hint}"
+        return f"{quoted(shown)} is not a known Leeds {what}{hint}"

@@ -1,20 +1,16 @@
-"""Boundary files people load: GeoJSON, GeoPackage or a zipped Shapefile, in any coordinate system.
+"""What loading boundary files would change: the boundaries of a level, or new priority neighbourhoods.
 
 A file whose features carry recognised area codes replaces the boundaries of that level (every
 area of the level must be there). A file of polygons without recognised codes, or one loaded as
 priority neighbourhoods, redefines the priority neighbourhoods: each LSOA whose representative
-point lies in a polygon belongs to it.
-
-A file that states no coordinate system is placed by its numbers: longitude/latitude, or
-British National Grid (EPSG:27700) eastings and northings; either way it is reprojected to
-longitude/latitude and must then lie over Leeds.
+point lies in a polygon belongs to it. Every shape must be a valid polygon: an invalid one (a
+bowtie, a spike) is reported with its feature's number, code and name, and repaired only when the
+person asks. Reading the files is ``saferleeds.ingest.boundary_files``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -24,22 +20,28 @@ from saferleeds.core.boundaries import BRITISH_NATIONAL_GRID, LON_LAT, geojson_t
 from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.geography import Geography
 from saferleeds.core.paths import NEIGHBOURHOODS_FILE
+from saferleeds.core.text import quoted, shortened
 from saferleeds.ingest.area_matching import AreaMatcher
 from saferleeds.ingest.neighbourhood_upload import (
+    LONGEST_NAME,
     Membership,
     describe_definition,
     neighbourhood_code,
     neighbourhood_csv,
 )
-from saferleeds.ingest.store import Upload, extract_members
 
-BOUNDARY_SUFFIXES = (".geojson", ".json", ".gpkg")
-SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
-LEEDS_BOX = (-2.1, 53.5, -1.0, 54.1)  # lon/lat box around Leeds, with a margin
-BNG_BOX = (0, 0, 700_000, 1_300_000)
 TOLERANCE_M = {"lsoa": 20.0, "ward": 35.0, "committee": 35.0, "constituency": 50.0, "city": 50.0}
 KINDS = ("auto", "areas", "neighbourhoods")
 NAME_HINTS = ("name", "nm", "label", "title")
+PROBLEMS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class BoundaryOptions:
+    """What a person chose for their boundary files: the layer of each file, and whether to repair shapes."""
+
+    layers: dict[str, str] = field(default_factory=dict)  # file name -> layer to read
+    repair: bool = False
 
 
 @dataclass
@@ -50,83 +52,7 @@ class BoundaryResult:
     replaced: list[str] = field(default_factory=list)
     preview: pd.DataFrame | None = None
     description: str = ""
-
-
-def _safe_name(name: str) -> str:
-    base = Path(name.replace("\\", "/")).name
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", base) or "upload"
-
-
-def read_boundary_upload(upload: Upload, workdir: Path) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """Read the upload into longitude/latitude polygons, with warnings about its coordinate system."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    if upload.suffix == ".zip":
-        parts = extract_members(upload, workdir / "unzipped", SHAPEFILE_PARTS)
-        shapefiles = [p for p in parts if p.suffix.lower() == ".shp"]
-        if not shapefiles:
-            raise DataError(Problem(upload.name, "the zip archive holds no Shapefile (.shp with its .dbf and .shx)"))
-        if len(shapefiles) > 1:
-            raise DataError(
-                Problem(upload.name, f"the zip archive holds {len(shapefiles)} Shapefiles; zip one at a time")
-            )
-        path = shapefiles[0]
-        label = f"{upload.name}!{path.name}"
-    elif upload.suffix in BOUNDARY_SUFFIXES:
-        path = workdir / _safe_name(upload.name)
-        path.write_bytes(upload.data)
-        label = upload.name
-    else:
-        raise DataError(
-            Problem(upload.name, "boundary files must be GeoJSON (.geojson), GeoPackage (.gpkg) or a zipped Shapefile")
-        )
-    try:
-        frame = gpd.read_file(path)
-    except Exception as exc:  # GDAL raises several unrelated types for unreadable files
-        raise DataError(
-            Problem(label, "this boundary file cannot be read (is it complete, and of the type its name says?)")
-        ) from exc
-    if frame.empty:
-        raise DataError(Problem(label, "the boundary file holds no features"))
-    return to_lon_lat(frame, label)
-
-
-def to_lon_lat(frame: gpd.GeoDataFrame, label: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """Reproject to longitude/latitude, working out the coordinate system if the file does not say."""
-    warnings: list[Problem] = []
-    x0, y0, x1, y1 = frame.total_bounds
-    looks_lon_lat = x0 >= -180 and x1 <= 180 and y0 >= -90 and y1 <= 90
-    if frame.crs is not None and frame.crs.is_geographic and not looks_lon_lat:
-        # GeoJSON without a "crs" member is read as longitude/latitude whatever its numbers are
-        frame = frame.set_crs(None, allow_override=True)
-    if frame.crs is None:
-        x0, y0, x1, y1 = frame.total_bounds
-        if x0 >= -180 and x1 <= 180 and y0 >= -90 and y1 <= 90:
-            frame = frame.set_crs(LON_LAT)
-            guess = "longitude and latitude"
-        elif BNG_BOX[0] <= x0 and x1 <= BNG_BOX[2] and BNG_BOX[1] <= y0 and y1 <= BNG_BOX[3]:
-            frame = frame.set_crs(BRITISH_NATIONAL_GRID)
-            guess = "British National Grid (EPSG:27700) eastings and northings"
-        else:
-            raise DataError(
-                Problem(label, "the file does not say its coordinate system and its numbers match none this tool knows")
-            )
-        warnings.append(
-            Problem(
-                label,
-                f"the file does not say its coordinate system; its numbers are read as {guess}",
-                severity="warning",
-            )
-        )
-    elif frame.crs.to_epsg() not in (4326, None) or not frame.crs.is_geographic:
-        warnings.append(
-            Problem(label, f"reprojected from {frame.crs.name} to longitude and latitude", severity="warning")
-        )
-    frame = frame.to_crs(LON_LAT)
-    x0, y0, x1, y1 = frame.total_bounds
-    box = LEEDS_BOX
-    if x1 < box[0] or x0 > box[2] or y1 < box[1] or y0 > box[3]:
-        raise DataError(Problem(label, "the shapes do not lie over Leeds; is the coordinate system in the file right?"))
-    return frame, warnings
+    invalid_shapes: int = 0  # features whose shapes are not valid (repaired, or refused)
 
 
 def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
@@ -158,34 +84,80 @@ def _name_column(frame: gpd.GeoDataFrame, code_column: str | None) -> str | None
     return candidates[0] if candidates else None
 
 
-def _polygon_problems(frame: gpd.GeoDataFrame, label: str) -> list[Problem]:
-    problems = []
-    for number, geometry in enumerate(frame.geometry, start=1):
+def _feature_words(frame: gpd.GeoDataFrame, index: int, code_column: str | None, name_column: str | None) -> str:
+    """'feature 12 (E05011385, Armley)': a feature as a person finds it in their GIS."""
+    named = [shortened(frame[c].iat[index], 40) for c in (code_column, name_column) if c is not None]
+    named = [n for n in named if n.strip() and n.lower() not in ("nan", "none")]
+    return f"feature {index + 1}" + (f" ({', '.join(named)})" if named else "")
+
+
+def _polygonal(geometry):
+    """The polygons of a repaired shape (a repaired spike leaves a line behind: it is dropped)."""
+    repaired = shapely.make_valid(geometry, method="structure", keep_collapsed=False)
+    if repaired.geom_type in ("Polygon", "MultiPolygon"):
+        return repaired
+    parts = [g for g in getattr(repaired, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else None
+
+
+def check_shapes(
+    frame: gpd.GeoDataFrame, label: str, columns: tuple[str | None, str | None], repair: bool
+) -> tuple[gpd.GeoDataFrame, list[Problem], int]:
+    """Every feature must be a valid polygon; invalid ones are refused, or repaired (with a warning) if asked.
+
+    Returns the shapes (repaired where asked), the problems and the number of invalid shapes.
+    """
+    problems: list[Problem] = []
+    invalid = 0
+    geometries = list(frame.geometry)
+    for index, geometry in enumerate(geometries):
+        where = _feature_words(frame, index, *columns)
         if geometry is None or geometry.is_empty:
-            problems.append(Problem(label, "this feature has no shape", number, "geometry"))
+            problems.append(Problem(label, f"{where} has no shape", index + 1, "geometry"))
         elif geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(Problem(label, f"this feature is a {geometry.geom_type}, not an area", number, "geometry"))
-    return problems
+            problems.append(Problem(label, f"{where} is a {geometry.geom_type}, not an area", index + 1, "geometry"))
+        elif not geometry.is_valid:
+            invalid += 1
+            reason = shortened(shapely.is_valid_reason(geometry))
+            repaired = _polygonal(geometry) if repair else None
+            if repaired is not None and not repaired.is_empty:
+                geometries[index] = repaired
+                words = f"{where} was not a valid shape ({reason}); it was repaired as asked"
+                problems.append(Problem(label, words, index + 1, "geometry", "warning"))
+            else:
+                words = f"{where} is not a valid shape ({reason}); correct it, or ask for invalid shapes to be repaired"
+                problems.append(Problem(label, words, index + 1, "geometry"))
+    errors = [p for p in problems if p.severity == "error"]
+    if len(errors) > PROBLEMS_SHOWN:
+        extra = Problem(label, f"and {len(errors) - PROBLEMS_SHOWN:,} more features with problems of their shapes")
+        problems = [*errors[:PROBLEMS_SHOWN], extra]
+    return frame.set_geometry(gpd.GeoSeries(geometries, index=frame.index, crs=frame.crs)), problems, invalid
 
 
 def boundary_changes(
-    frame: gpd.GeoDataFrame, label: str, geography: Geography, lsoa_boundaries: gpd.GeoDataFrame, kind: str = "auto"
+    frame: gpd.GeoDataFrame,
+    label: str,
+    geography: Geography,
+    lsoa_boundaries: gpd.GeoDataFrame,
+    kind: str = "auto",
+    repair: bool = False,
 ) -> BoundaryResult:
     """What loading these boundaries would change, and every problem that stops it."""
-    result = BoundaryResult(problems=_polygon_problems(frame, label))
-    if result.problems:
-        return result
-    frame = frame.assign(geometry=shapely.make_valid(frame.geometry.values))
     matcher = AreaMatcher(geography)
     code_column, level, share = _code_column(frame, matcher)
+    frame, problems, invalid = check_shapes(frame, label, (code_column, _name_column(frame, code_column)), repair)
+    if any(p.severity == "error" for p in problems):
+        return BoundaryResult(problems=problems, invalid_shapes=invalid)
     if kind == "neighbourhoods" or (kind == "auto" and share < 0.5):
-        return _neighbourhood_polygons(frame, label, geography, lsoa_boundaries, code_column if share == 0 else None)
-    if code_column is None or share == 0:
-        result.problems.append(
-            Problem(label, "no column of the file holds Leeds area codes (LSOA, ward, committee or constituency codes)")
-        )
-        return result
-    return _area_boundaries(frame, label, matcher, code_column, level)
+        found = _neighbourhood_polygons(frame, label, geography, lsoa_boundaries, code_column if share == 0 else None)
+    elif code_column is None or level is None or share == 0:
+        words = "no column of the file holds Leeds area codes (LSOA, ward, committee or constituency codes)"
+        found = BoundaryResult(problems=[Problem(label, words)])
+    else:
+        found = _area_boundaries(frame, label, matcher, code_column, level)
+    found.problems = problems + found.problems
+    found.invalid_shapes = invalid
+    return found
 
 
 def _area_boundaries(frame, label, matcher: AreaMatcher, code_column: str, level: str) -> BoundaryResult:
@@ -195,7 +167,7 @@ def _area_boundaries(frame, label, matcher: AreaMatcher, code_column: str, level
             Problem(label, "priority neighbourhoods are drawn from their LSOAs; load them as neighbourhood polygons")
         )
         return result
-    codes = []
+    codes: list[str | None] = []
     seen: dict[str, int] = {}
     for number, text in enumerate(frame[code_column].astype(str), start=1):
         found = matcher.by_code(text)
@@ -207,7 +179,10 @@ def _area_boundaries(frame, label, matcher: AreaMatcher, code_column: str, level
         if level == "lsoa" and text.strip().upper() != canonical:
             result.problems.append(
                 Problem(
-                    label, f"'{text}' is a 2011 LSOA code; LSOA boundaries must be the 2021 LSOAs", number, code_column
+                    label,
+                    f"{quoted(text)} is a 2011 LSOA code; LSOA boundaries must be the 2021 LSOAs",
+                    number,
+                    code_column,
                 )
             )
         if canonical in seen:
@@ -240,7 +215,11 @@ def _area_boundaries(frame, label, matcher: AreaMatcher, code_column: str, level
         projected["geometry"] = projected.geometry.simplify(TOLERANCE_M.get(level, 35.0), preserve_topology=True)
         shapes = projected.to_crs(LON_LAT)
     name = f"geo/{level}.geojson"
-    result.files[name] = geojson_text(shapes, ["code", "name"]).encode("utf-8")
+    try:
+        result.files[name] = geojson_text(shapes, ["code", "name"]).encode("utf-8")
+    except DataError as exc:  # the shapes do not tile: overlaps, gaps, or borders that do not match
+        result.problems.extend(Problem(label, problem.message) for problem in exc.problems)
+        return result
     words = matcher.geography.levels.get(level).noun
     result.replaced.append(f"{words} boundaries: the shapes of all {len(expected)} areas (from {label})")
     result.description = f"{words} boundaries from {label}"
@@ -267,9 +246,12 @@ def _neighbourhood_polygons(frame, label, geography: Geography, lsoa_boundaries,
         members = sorted(joined.loc[joined["feature"] == number - 1, "lsoa"])
         if not name or name.lower() in ("nan", "none"):
             result.problems.append(Problem(label, "this polygon has no name", number, name_column))
+        elif len(name) > LONGEST_NAME:
+            words = f"the name {quoted(name)} is longer than {LONGEST_NAME} characters"
+            result.problems.append(Problem(label, words, number, name_column))
         elif not members:
             result.problems.append(
-                Problem(label, f"the polygon '{name}' holds the centre of no Leeds LSOA", number, name_column)
+                Problem(label, f"the polygon {quoted(name)} holds the centre of no Leeds LSOA", number, name_column)
             )
         rows.extend((neighbourhood_code(name), name, lsoa) for lsoa in members)
     doubled = joined[joined.duplicated("lsoa", keep=False)]

@@ -1,88 +1,39 @@
-"""The partnership's own indicator tables: CSV, Excel (.xlsx) or Parquet, long or wide.
+"""Checking the partnership's own indicator tables, long or wide, and turning them into values.
 
 Long format is the data contract: ``indicator, area_code, period, value, denominator, status,
 source`` (denominator, status and source may be left out). Wide format has one row per area
 (and indicator) and one column per month. Areas are named by any recognised code (LSOA 2011 or
 2021, ward codes of any vintage, committee, constituency, priority neighbourhood, the city) or
-by exact name. A workbook may carry a ``catalogue`` sheet with the catalogue entries of new
-indicators; the Data page offers a form for the same fields.
+by exact name. Only plausible values pass: finite numbers within the indicator's plausible range
+(``plausible_range`` in the catalogue; counts without one up to MAX_COUNT), months from 2010 to
+the current month.
 
 Every problem is reported with its file (and sheet), row and column; rows are numbered as a
-spreadsheet shows them (the header is row 1).
+spreadsheet shows them (the header is row 1). Reading the files is
+``saferleeds.ingest.table_files``; new catalogue entries are ``saferleeds.ingest.new_indicators``.
 """
 
 from __future__ import annotations
 
 import difflib
-import io
-import json
-import re
-import tomllib
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from saferleeds.core.catalogue import (
-    REQUIRED_INDICATOR_FIELDS,
-    Catalogue,
-    Indicator,
-    indicator_problems,
-    parse_catalogue,
-)
-from saferleeds.core.errors import DataError, Problem
+from saferleeds.core.catalogue import Catalogue, Indicator
+from saferleeds.core.errors import Problem
+from saferleeds.core.periods import implausible_month, parse_month
+from saferleeds.core.text import quoted
 from saferleeds.core.values import COLUMNS, STATUSES
-from saferleeds.core.vocabulary import Levels
 from saferleeds.ingest.area_matching import AreaMatcher
-from saferleeds.ingest.police_uk import parse_month
-from saferleeds.ingest.store import Upload, open_zip
+from saferleeds.ingest.table_files import SYNONYMS, Table, column_key, find_column
 
-TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
-CATALOGUE_SHEETS = ("catalogue", "catalog", "indicators", "indicator catalogue")
 PROBLEMS_PER_KIND = 50
-SYNONYMS = {
-    "indicator": ("indicator", "indicator_id", "indicator_code"),
-    "area_code": (
-        "area_code",
-        "code",
-        "geography_code",
-        "lsoa_code",
-        "lsoa21cd",
-        "lsoa11cd",
-        "ward_code",
-        "wd19cd",
-        "wd18cd",
-        "wd25cd",
-        "committee_code",
-        "constituency_code",
-        "pcon13cd",
-        "neighbourhood_code",
-    ),
-    "area_name": ("area_name", "area", "name", "ward_name", "ward", "lsoa_name", "committee_name", "constituency_name"),
-    "level": ("level", "area_type", "geography_level", "geography"),
-    "period": ("period", "month", "date"),
-    "value": ("value", "count", "numerator"),
-    "denominator": ("denominator", "base"),
-    "status": ("status",),
-    "source": ("source",),
-}
-LIST_FIELDS = ("priorities", "themes", "geographies")
-BOOL_FIELDS = ("key", "sensitive")
-
-
-@dataclass
-class Table:
-    """One table read from a file (or one sheet of a workbook), every cell as text."""
-
-    label: str
-    frame: pd.DataFrame
-    header_row: int = 1  # data row i is spreadsheet row header_row + 1 + i
-    month_headers: dict[str, pd.Timestamp] = field(default_factory=dict)  # original header -> month
-
-    def row_number(self, index: int) -> int:
-        return self.header_row + 1 + int(index)
+MAX_COUNT = 1_000_000  # a count of one area in one month, for indicators without a plausible range
+MAX_DENOMINATOR = 100_000_000  # ten times the population of England: no base is larger
+LONGEST_SUGGESTED = 80  # text longer than this is not a mistyped id, so nothing close is looked for
 
 
 @dataclass
@@ -115,124 +66,31 @@ class ProblemList:
         return self.kept + extra
 
 
-def column_key(name: Any) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
-
-
-def _cell_text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
-        return ""
-    if isinstance(value, datetime | date | pd.Timestamp):
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _header_month(name: Any) -> pd.Timestamp | None:
-    if isinstance(name, datetime | date | pd.Timestamp):
-        stamp = pd.Timestamp(name)
-        return pd.Timestamp(stamp.year, stamp.month, 1)
-    text = str(name).strip()
-    if not re.search(r"\d", text):
-        return None
-    return parse_month(text)
-
-
-def _as_table(label: str, frame: pd.DataFrame, header_row: int) -> Table:
-    months = {}
-    renamed = {}
-    for column in frame.columns:
-        month = _header_month(column)
-        name = month.strftime("%Y-%m") if month is not None and not isinstance(column, str) else str(column)
-        renamed[column] = name
-        if month is not None and column_key(column) not in _all_synonyms():
-            months[name] = month
-    frame = frame.rename(columns=renamed)
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    text = frame.map(_cell_text) if len(frame) else frame.astype(str)
-    return Table(label, text.reset_index(drop=True), header_row, months)
-
-
-def _all_synonyms() -> set[str]:
-    return {name for names in SYNONYMS.values() for name in names}
-
-
-def _decode(upload: Upload) -> tuple[str, list[Problem]]:
-    try:
-        return upload.data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        row = upload.data[: exc.start].count(b"\n") + 1
-        warning = Problem(
-            upload.name,
-            "the file is not UTF-8; it was read as Windows-1252 text (the encoding Excel uses on Windows)",
-            row=row,
-            severity="warning",
-        )
-        return upload.data.decode("cp1252", errors="replace"), [warning]
-
-
-def read_tables(upload: Upload) -> tuple[list[Table], list[Table], list[Problem]]:
-    """Data tables, catalogue tables and warnings from a CSV, .xlsx or Parquet upload."""
-    suffix = upload.suffix
-    if not upload.data.strip():
-        raise DataError(Problem(upload.name, "the file is empty"))
-    if suffix == ".csv":
-        text, warnings = _decode(upload)
-        try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise DataError(Problem(upload.name, f"the file is not a well-formed CSV ({exc})")) from exc
-        return [_as_table(upload.name, frame, 1)], [], warnings
-    if suffix == ".xlsx":
-        try:
-            open_zip(upload)  # refuses a workbook that would expand beyond the limit
-        except DataError as exc:
-            if "damaged" not in exc.problems[0].message:
-                raise
-            raise DataError(
-                Problem(upload.name, "this is not a readable Excel workbook (.xlsx); save it again from Excel")
-            ) from exc
-        try:
-            sheets = pd.read_excel(io.BytesIO(upload.data), sheet_name=None, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many unrelated types for files it cannot read
-            raise DataError(
-                Problem(upload.name, "this is not a readable Excel workbook (.xlsx); save it again from Excel")
-            ) from exc
-        data, catalogue = [], []
-        for name, frame in sheets.items():
-            frame = frame.dropna(how="all")
-            if frame.empty and not len(frame.columns):
-                continue
-            table = _as_table(f"{upload.name}!{name}", frame, 1)
-            (catalogue if str(name).strip().lower() in CATALOGUE_SHEETS else data).append(table)
-        return data, catalogue, []
-    if suffix == ".parquet":
-        try:
-            frame = pd.read_parquet(io.BytesIO(upload.data))
-        except Exception as exc:  # pyarrow raises several types for a foreign or damaged file
-            raise DataError(Problem(upload.name, "this is not a readable Parquet file")) from exc
-        return [_as_table(upload.name, frame, 0)], [], []
-    raise DataError(
-        Problem(upload.name, f"'{suffix or upload.name}' files cannot be read as tables; use CSV, .xlsx or Parquet")
-    )
-
-
-def find_column(table: Table, role: str) -> str | None:
-    """The table's column playing ``role`` (indicator, area_code, period, ...), if any."""
-    keys = {column_key(c): c for c in table.frame.columns}
-    for synonym in SYNONYMS[role]:
-        if synonym in keys:
-            return keys[synonym]
-    return None
-
-
 def is_long(table: Table) -> bool:
     return find_column(table, "period") is not None and find_column(table, "value") is not None
 
 
+def _doubled_role(table: Table) -> Problem | None:
+    """Two columns for one role ('value' and 'count'): each heading must be read once, so say which."""
+    keys = {column_key(c): c for c in table.frame.columns}
+    for role, synonyms in SYNONYMS.items():
+        found = [keys[s] for s in synonyms if s in keys]
+        if len(found) > 1:
+            return Problem(
+                table.label,
+                f"columns {quoted(found[0])} and {quoted(found[1])} both give the {role.replace('_', ' ')}; "
+                "keep one of them (or rename the other)",
+                row=table.header_row or None,
+                column=found[1],
+            )
+    return None
+
+
 def layout_problem(table: Table) -> Problem | None:
-    """Why the table is neither long nor wide, or None."""
+    """Why the table is neither long nor wide (or names a role twice), or None."""
+    doubled = _doubled_role(table)
+    if doubled is not None:
+        return doubled
     if is_long(table):
         return None
     if not table.month_headers:
@@ -299,7 +157,7 @@ def long_records(table: Table, default_indicator: str | None) -> pd.DataFrame:
 
 def _number(text: str) -> float | None:
     cleaned = str(text).strip().replace(",", "").rstrip("%").strip()
-    if not cleaned:
+    if not cleaned or len(cleaned) > 40:
         return None
     try:
         return float(cleaned)
@@ -308,9 +166,74 @@ def _number(text: str) -> float | None:
 
 
 def _closest_indicators(text: str, catalogue: Catalogue, extra: dict[str, Indicator]) -> str:
+    if len(text) > LONGEST_SUGGESTED:
+        return ""
     ids = [i.id for i in catalogue.indicators] + list(extra)
     close = difflib.get_close_matches(text, ids, n=3, cutoff=0.6)
     return f"; closest known: {', '.join(close)}" if close else ""
+
+
+@dataclass
+class _Checker:
+    """The records of one table, which of them are good so far, and the problems found."""
+
+    table: Table
+    records: pd.DataFrame
+    indicators: dict[str, Indicator]
+    found: ProblemList
+
+    def __post_init__(self) -> None:
+        self.good = np.ones(len(self.records), dtype=bool)
+
+    def flag(self, index: int, message: str, column: str, kind: str) -> None:
+        self.good[index] = False
+        self.found.add(Problem(self.table.label, message, int(self.records.at[index, "row"]), column), kind)
+
+
+def _check_indicators(check: _Checker, catalogue: Catalogue, new_indicators: dict[str, Indicator]) -> None:
+    records = check.records
+    for index, ind in enumerate(records["indicator"].tolist()):
+        if not ind:
+            check.flag(
+                index, "no indicator: add an 'indicator' column", records.at[index, "indicator_column"], "indicator"
+            )
+        elif ind not in check.indicators:
+            check.flag(
+                index,
+                f"indicator {quoted(ind)} is not in the catalogue; give its catalogue entry (a 'catalogue' sheet in "
+                f"the workbook, or the new-indicator form){_closest_indicators(ind, catalogue, new_indicators)}",
+                records.at[index, "indicator_column"],
+                "unknown indicator",
+            )
+
+
+def _check_periods(check: _Checker) -> pd.Series:
+    records = check.records
+    periods = records["period"].map(_parse_period_cached())
+    for index in map(int, np.flatnonzero(periods.isna().to_numpy())):
+        shown = records.at[index, "period"] or "(empty)"
+        check.flag(
+            index,
+            f"{quoted(shown)} is not a month (expected e.g. 2025-03)",
+            records.at[index, "period_column"],
+            "period",
+        )
+    reasons = {month: implausible_month(month) for month in periods.dropna().unique()}
+    for late in map(int, np.flatnonzero(periods.map(reasons).notna().to_numpy())):
+        check.flag(late, str(reasons[periods.iat[late]]), records.at[late, "period_column"], "month out of range")
+    return periods
+
+
+def _check_statuses(check: _Checker) -> pd.Series:
+    statuses = check.records["status"].replace("", "recorded")
+    for index in np.flatnonzero(~statuses.isin(STATUSES).to_numpy()):
+        check.flag(
+            int(index),
+            f"status {quoted(check.records.at[index, 'status'])} must be recorded, provisional or modelled",
+            "status",
+            "status",
+        )
+    return statuses
 
 
 def table_values(
@@ -322,51 +245,20 @@ def table_values(
 ) -> TableValues:
     """Check every row of an indicator table and turn it into data-contract rows."""
     new_indicators = new_indicators or {}
-    found = ProblemList()
-    notes: list[str] = []
     problem = layout_problem(table)
     if problem is not None:
         return TableValues(_empty(), _empty_keys(), [problem], [])
     records = long_records(table, default_indicator)
     if records.empty:
         return TableValues(_empty(), _empty_keys(), [Problem(table.label, "the table has no values", row=2)], [])
-    indicators = {i.id: i for i in catalogue.indicators} | new_indicators
-    good = np.ones(len(records), dtype=bool)
-
-    def flag(index: int, message: str, column: str, kind: str) -> None:
-        good[index] = False
-        found.add(Problem(table.label, message, int(records.at[index, "row"]), column), kind)
-
-    for index, ind in enumerate(records["indicator"]):
-        if not ind:
-            flag(index, "no indicator: add an 'indicator' column", records.at[index, "indicator_column"], "indicator")
-        elif ind not in indicators:
-            flag(
-                index,
-                f"indicator '{ind}' is not in the catalogue; give its catalogue entry (a 'catalogue' sheet in the "
-                f"workbook, or the new-indicator form){_closest_indicators(ind, catalogue, new_indicators)}",
-                records.at[index, "indicator_column"],
-                "unknown indicator",
-            )
-
-    levels, codes = _resolve_areas(records, matcher, indicators, flag)
-    periods = records["period"].map(_parse_period_cached())
-    for index in np.flatnonzero(periods.isna().to_numpy()):
-        shown = records.at[index, "period"] or "(empty)"
-        flag(index, f"'{shown}' is not a month (expected e.g. 2025-03)", records.at[index, "period_column"], "period")
-
+    check = _Checker(table, records, {i.id: i for i in catalogue.indicators} | new_indicators, ProblemList())
+    _check_indicators(check, catalogue, new_indicators)
+    levels, codes = _resolve_areas(records, matcher, check.indicators, check.flag)
+    periods = _check_periods(check)
     values = records["value"].map(_number)
     denominators = records["denominator"].map(_number)
-    _check_numbers(records, values, denominators, indicators, flag)
-    statuses = records["status"].replace("", "recorded")
-    for index in np.flatnonzero(~statuses.isin(STATUSES).to_numpy()):
-        flag(
-            index,
-            f"status '{records.at[index, 'status']}' must be recorded, provisional or modelled",
-            "status",
-            "status",
-        )
-
+    _check_numbers(records, values, denominators, check.indicators, check.flag)
+    statuses = _check_statuses(check)
     keys = pd.DataFrame(
         {
             "indicator": records["indicator"],
@@ -377,23 +269,16 @@ def table_values(
             "row": records["row"],
         }
     )
-    _check_duplicates(keys, good, records, flag)
-    _check_mixed_levels(keys, good, flag)
+    _check_duplicates(keys, check.good, records, check.flag)
+    _check_mixed_levels(keys, check.good, check.flag)
+    source = records["source"].where(records["source"] != "", f"Loaded from {table.label}")
     out = pd.DataFrame(
-        {
-            "indicator": records["indicator"],
-            "area_code": codes,
-            "period": periods,
-            "value": values,
-            "denominator": denominators,
-            "status": statuses,
-            "source": records["source"].where(records["source"] != "", f"Loaded from {table.label}"),
-        }
-    )[good]
-    out, scale_notes = _fill_denominators(out, indicators)
-    notes.extend(scale_notes)
-    notes.extend(_coverage_notes(keys[good], matcher, indicators))
-    return TableValues(out.loc[:, list(COLUMNS)].reset_index(drop=True), keys[good], found.result(), notes)
+        {"indicator": records["indicator"], "area_code": codes, "period": periods, "value": values}
+        | {"denominator": denominators, "status": statuses, "source": source}
+    )[check.good]
+    out, notes = _fill_denominators(out, check.indicators)
+    notes.extend(_coverage_notes(keys[check.good], matcher, check.indicators))
+    return TableValues(out.loc[:, list(COLUMNS)].reset_index(drop=True), keys[check.good], check.found.result(), notes)
 
 
 def _parse_period_cached():
@@ -413,7 +298,7 @@ def _resolve_areas(records: pd.DataFrame, matcher: AreaMatcher, indicators: dict
     cache: dict[tuple[str, str, str, str], tuple[str, str] | str] = {}
     area_columns = records["area_column"].tolist()
     for index, (code, name, level_text, ind) in enumerate(
-        zip(records["code"], records["name"], records["level"], records["indicator"], strict=True)
+        zip(*(records[c].tolist() for c in ("code", "name", "level", "indicator")), strict=True)
     ):
         key = (code, name, level_text, ind)
         if key not in cache:
@@ -428,7 +313,7 @@ def _resolve_areas(records: pd.DataFrame, matcher: AreaMatcher, indicators: dict
         if indicator is not None and level not in indicator.geographies:
             flag(
                 index,
-                f"'{indicator.label}' is not published for {matcher.describe(level, canonical)}: its catalogue "
+                f"{quoted(indicator.label)} is not published for {matcher.describe(level, canonical)}: its catalogue "
                 f"entry lists {', '.join(indicator.geographies)}",
                 column,
                 "level",
@@ -442,7 +327,7 @@ def _resolve_one(code: str, name: str, level_text: str, indicator: Indicator | N
     levels = matcher.geography.levels
     level = levels.from_word(level_text) if level_text else None
     if level_text and level is None:
-        return f"level '{level_text[:80]}' is not one of {levels.describe_choices()}"
+        return f"level {quoted(level_text)} is not one of {levels.describe_choices()}"
     if code:
         found = matcher.by_code(code)
         if found is None:
@@ -450,47 +335,77 @@ def _resolve_one(code: str, name: str, level_text: str, indicator: Indicator | N
         return found
     if not name:
         return "no area code or name in this row"
-    found = matcher.by_name(name, level)
-    if isinstance(found, tuple):
-        return found
-    if isinstance(found, list):
-        preferred = [m for m in found if indicator is not None and m[0] == indicator.native_geography]
+    named = matcher.by_name(name, level)
+    if isinstance(named, tuple):
+        return named
+    if isinstance(named, list):
+        preferred = [m for m in named if indicator is not None and m[0] == indicator.native_geography]
         if len(preferred) == 1:
             return preferred[0]
-        where = " and ".join(sorted({m[0] for m in found}))
-        return f"'{name}' is the name of more than one area ({where}); add a 'level' column to say which"
+        where = " and ".join(sorted({m[0] for m in named}))
+        return f"{quoted(name)} is the name of more than one area ({where}); add a 'level' column to say which"
     return matcher.unknown_message(name, "area name")
 
 
-def _check_numbers(records, values, denominators, indicators, flag) -> None:
-    columns = records["value_column"].tolist()
-    value_texts = records["value"].tolist()
-    denominator_texts = records["denominator"].tolist()
-    rows = zip(values, denominators, records["indicator"], columns, value_texts, denominator_texts, strict=True)
-    for index, (value, denominator, ind, value_column, value_text, denominator_text) in enumerate(rows):
-        indicator = indicators.get(ind)
-        if value is None or np.isnan(value):
-            flag(index, f"'{value_text or '(empty)'}' is not a number", value_column, "value")
-            continue
-        if denominator_text and denominator is None:
-            flag(index, f"'{denominator_text}' is not a number", "denominator", "denominator")
-            continue
-        if value < 0:
-            what = "count" if indicator is None or indicator.is_count else "value"
-            flag(
-                index, f"negative {what} ({value:g}); counts and values cannot be below zero", value_column, "negative"
+def _figure(value: float, denominator: float | None, indicator: Indicator | None) -> tuple[float, str]:
+    """The figure as shown (a count, a percentage, or a rate per 1,000) and its words."""
+    if indicator is not None and indicator.unit == "percent":
+        return (100 * value / denominator if denominator else value), "percentage"
+    if indicator is not None and indicator.unit == "rate":
+        return (1000 * value / denominator if denominator else value), "rate per 1,000"
+    return value, "count" if indicator is None or indicator.is_count else "value"
+
+
+def _range_problem(value: float, denominator: float | None, indicator: Indicator | None) -> str | None:
+    figure, words = _figure(value, denominator, indicator)
+    if words == "percentage" and figure > 100:
+        return f"percentage over 100 ({figure:g}%)"
+    if indicator is not None and indicator.plausible_range is not None:
+        low, high = indicator.plausible_range
+        if not low <= figure <= high:
+            return (
+                f"{words} {figure:,.6g} for one area in one month is outside the plausible range "
+                f"{low:,g} to {high:,g} stated in the catalogue for {quoted(indicator.id)}"
             )
-            continue
-        if denominator is not None and denominator == 0:
-            flag(index, "the denominator is zero, so no percentage or rate can be worked out", "denominator", "zero")
-            continue
-        if denominator is not None and denominator < 0:
-            flag(index, f"negative denominator ({denominator:g})", "denominator", "negative")
-            continue
-        if indicator is not None and indicator.unit == "percent":
-            share = 100 * value / denominator if denominator else value
-            if share > 100:
-                flag(index, f"percentage over 100 ({share:g}%)", value_column, "over 100")
+    elif words == "count" and value > MAX_COUNT:
+        return f"count {value:,.6g} for one area in one month is more than {MAX_COUNT:,}, the most any area can have"
+    return None
+
+
+def _number_problem(value, denominator, indicator, value_text: str, denominator_text: str) -> tuple[str, str] | None:
+    """(message, kind) for a value or denominator that cannot be right, or None; kinds name the column."""
+    if denominator is not None and math.isnan(denominator) and not denominator_text:
+        denominator = None  # no denominator given
+    if value is None or math.isnan(value):
+        return f"{quoted(value_text or '(empty)')} is not a number", "value"
+    if denominator_text and (denominator is None or math.isnan(denominator)):
+        return f"{quoted(denominator_text)} is not a number", "denominator"
+    if math.isinf(value):
+        return f"{quoted(value_text)} is too large to be a number of anything", "value too large"
+    if denominator is not None and not abs(denominator) <= MAX_DENOMINATOR:
+        words = f"more than {MAX_DENOMINATOR:,}, larger than any base"
+        return f"denominator {quoted(denominator_text)} is {words}", "denominator too large"
+    if value < 0:
+        what = "count" if indicator is None or indicator.is_count else "value"
+        return f"negative {what} ({value:g}); counts and values cannot be below zero", "value negative"
+    if denominator is not None and denominator == 0:
+        return "the denominator is zero, so no percentage or rate can be worked out", "denominator zero"
+    if denominator is not None and denominator < 0:
+        return f"negative denominator ({denominator:g})", "denominator negative"
+    message = _range_problem(value, denominator, indicator)
+    return (message, "value implausible") if message else None
+
+
+def _check_numbers(records, values, denominators, indicators, flag) -> None:
+    texts = [records[c].tolist() for c in ("indicator", "value_column", "value", "denominator")]
+    columns = zip(*texts, strict=True)  # lists: iterating Arrow-backed columns one cell at a time is slow
+    for index, (value, denominator, (ind, value_column, value_text, denominator_text)) in enumerate(
+        zip(values.tolist(), denominators.tolist(), columns, strict=True)
+    ):
+        problem = _number_problem(value, denominator, indicators.get(ind), value_text, denominator_text)
+        if problem is not None:
+            message, kind = problem
+            flag(index, message, "denominator" if kind.startswith("denominator") else value_column, kind)
 
 
 def _check_duplicates(keys: pd.DataFrame, good: np.ndarray, records: pd.DataFrame, flag) -> None:
@@ -518,7 +433,7 @@ def _check_mixed_levels(keys: pd.DataFrame, good: np.ndarray, flag) -> None:
         levels = sorted(rows["level"].unique())
         flag(
             int(rows.index[0]),
-            f"'{ind}' for {pd.Timestamp(period):%B %Y} mixes areas of {number} levels ({', '.join(levels)}); "
+            f"{quoted(ind)} for {pd.Timestamp(period):%B %Y} mixes areas of {number} levels ({', '.join(levels)}); "
             "give one level per indicator and month (coarser levels are summed from finer ones)",
             "level",
             "mixed levels",
@@ -565,122 +480,3 @@ def _empty() -> pd.DataFrame:
 
 def _empty_keys() -> pd.DataFrame:
     return pd.DataFrame({c: [] for c in ("indicator", "area_code", "period", "level", "file", "row")})
-
-
-# ---------------------------------------------------------------- catalogue entries of new indicators
-
-
-def _split_list(text: Any) -> list[str]:
-    if isinstance(text, list | tuple):
-        return [str(t).strip() for t in text if str(t).strip()]
-    return [part.strip() for part in re.split(r"[;,]", str(text)) if part.strip()]
-
-
-def _boolean(text: Any) -> bool | str:
-    if isinstance(text, bool):
-        return text
-    cleaned = str(text).strip().lower()
-    if cleaned in ("", "false", "no", "n", "0"):
-        return False
-    if cleaned in ("true", "yes", "y", "1"):
-        return True
-    return str(text)
-
-
-def entry_from_fields(fields: dict[str, Any], levels: Levels) -> dict[str, Any]:
-    """A raw catalogue entry from a form or a catalogue-sheet row, with sensible defaults."""
-    entry: dict[str, Any] = {}
-    for name, value in fields.items():
-        key = column_key(name)
-        if key in LIST_FIELDS:
-            entry[key] = _split_list(value)
-        elif key in BOOL_FIELDS:
-            entry[key] = _boolean(value)
-        elif key in REQUIRED_INDICATOR_FIELDS:
-            entry[key] = str(value).strip()
-    entry["id"] = entry.get("id", "").lower()
-    entry.setdefault("short_label", entry.get("label", ""))
-    entry["short_label"] = entry["short_label"] or entry.get("label", "")
-    entry.setdefault("themes", [])
-    entry.setdefault("key", False)
-    entry.setdefault("sensitive", False)
-    if not entry.get("source_url"):
-        entry["source_url"] = "not given"
-    priorities = entry.get("priorities") or []
-    if not entry.get("primary_priority") and priorities:
-        entry["primary_priority"] = priorities[0]
-    native = entry.get("native_geography", "")
-    native = levels.from_word(native) or native.lower()
-    entry["native_geography"] = native
-    if not entry.get("geographies") and native in levels:
-        entry["geographies"] = [native, *levels.nests_in(native)]
-    entry["geographies"] = [levels.from_word(g) or g.lower() for g in entry.get("geographies", [])]
-    return entry
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(json.dumps(str(v), ensure_ascii=False) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def entry_toml(entry: dict[str, Any]) -> str:
-    lines = ["", "[[indicators]]"]
-    lines += [f"{name} = {_toml_value(entry[name])}" for name in REQUIRED_INDICATOR_FIELDS if name in entry]
-    return "\n".join(lines) + "\n"
-
-
-def catalogue_additions(
-    entries: list[tuple[dict[str, Any], str, int | None]], catalogue: Catalogue, catalogue_text: str
-) -> tuple[str | None, dict[str, Indicator], list[Problem]]:
-    """New catalogue text and the new indicators, from raw entries (entry, file label, row).
-
-    Entries for indicators already in the catalogue are left out (the catalogue keeps its entry).
-    """
-    problems: list[Problem] = []
-    priorities = {p.id for p in catalogue.priorities}
-    themes = {t.id for t in catalogue.themes}
-    levels = set(catalogue.level_ids)
-    accepted: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for entry, label, row in entries:
-        where = f"indicator '{entry.get('id') or '?'}'"
-        if catalogue.has_indicator(entry.get("id", "")):
-            problems.append(
-                Problem(
-                    label,
-                    f"{where} is already in the catalogue; its existing entry is kept",
-                    row,
-                    "id",
-                    severity="warning",
-                )
-            )
-            continue
-        found = indicator_problems(entry, priorities, themes, levels, where)
-        if entry.get("id") in seen:
-            found.append(f"{where} is given twice")
-        seen.add(entry.get("id"))
-        problems.extend(Problem(label, message, row) for message in found)
-        if not found:
-            accepted.append(entry)
-    if not accepted or any(p.severity == "error" for p in problems):
-        return None, {}, problems
-    text = catalogue_text.rstrip("\n") + "\n" + "".join(entry_toml(e) for e in accepted)
-    parsed = parse_catalogue(tomllib.loads(text))
-    new = {e["id"]: parsed.indicator(e["id"]) for e in accepted}
-    return text, new, problems
-
-
-def catalogue_entries(tables: list[Table], levels: Levels) -> list[tuple[dict[str, Any], str, int | None]]:
-    """Raw entries from catalogue sheets: one row per new indicator, one column per field."""
-    entries = []
-    for table in tables:
-        for index, record in enumerate(table.frame.to_dict("records")):
-            if not any(str(v).strip() for v in record.values()):
-                continue
-            entries.append((entry_from_fields(record, levels), table.label, table.row_number(index)))
-    return entries

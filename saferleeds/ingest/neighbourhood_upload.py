@@ -11,12 +11,15 @@ import pandas as pd
 
 from saferleeds.core.errors import Problem
 from saferleeds.core.geography import Geography, slugify
+from saferleeds.core.text import quoted
 from saferleeds.ingest.area_matching import AreaMatcher
-from saferleeds.ingest.indicator_tables import Table, column_key, is_long
+from saferleeds.ingest.indicator_tables import is_long
+from saferleeds.ingest.table_files import Table, column_key
 
 NAME_COLUMNS = ("neighbourhood_name", "neighbourhood", "priority_neighbourhood", "name")
 CODE_COLUMNS = ("neighbourhood_code", "code")
 LSOA_COLUMNS = ("lsoa_code", "lsoa", "lsoa21cd", "lsoa11cd", "lsoa_2021", "lsoa_2011")
+LONGEST_NAME = 100  # characters in a neighbourhood's name: it is shown on every page
 FILE_COLUMNS = ("neighbourhood_code", "neighbourhood_name", "lsoa_code", "lsoa_name", "imd_rank_2019", "name_basis")
 
 Membership = tuple[str, str, str]  # neighbourhood code, neighbourhood name, LSOA 2021 code
@@ -53,6 +56,10 @@ def neighbourhoods_from_table(table: Table, matcher: AreaMatcher) -> tuple[list[
         if not name:
             problems.append(Problem(table.label, "the neighbourhood name is empty", number, name_column))
             continue
+        if len(name) > LONGEST_NAME:
+            words = f"the name {quoted(name)} is longer than {LONGEST_NAME} characters"
+            problems.append(Problem(table.label, words, number, name_column))
+            continue
         found = matcher.by_code(lsoa_text)
         if found is None or found[0] != "lsoa":
             problems.append(Problem(table.label, matcher.unknown_message(lsoa_text, "LSOA code"), number, lsoa_column))
@@ -74,7 +81,9 @@ def neighbourhoods_from_table(table: Table, matcher: AreaMatcher) -> tuple[list[
         rows.append((code or neighbourhood_code(name), name, lsoa))
     names_per_code = pd.DataFrame(rows, columns=["code", "name", "lsoa"]).groupby("code")["name"].nunique()
     for code in names_per_code[names_per_code > 1].index:
-        problems.append(Problem(table.label, f"neighbourhood code '{code}' is given two different names", None, None))
+        problems.append(
+            Problem(table.label, f"neighbourhood code {quoted(code)} is given two different names", None, None)
+        )
     if not rows and not problems:
         problems.append(Problem(table.label, "the table names no LSOAs", 2))
     return rows, problems

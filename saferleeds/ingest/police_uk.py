@@ -1,93 +1,52 @@
-"""Ingest police.uk street-level crime downloads: monthly CSVs or the bulk zip archive.
+"""Ingest police.uk street-level crime: place every row in a Leeds LSOA and count them by month.
 
 Each row is placed by its LSOA code (police.uk assigns it from the true location; the published
 coordinates are snapped to anonymous map points). A row with no LSOA code falls back to
 point-in-polygon on its coordinates. Rows outside Leeds and rows with no location are counted and
 reported, never silently dropped. The result is a complete grid of monthly counts per LSOA and
-indicator (zeros included), ready to replace those months in the values table.
+indicator (zeros included), ready to replace those months in the values table. Reading the files
+is ``saferleeds.ingest.police_uk_files``.
 """
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
-import itertools
-import re
-import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from saferleeds.core.catalogue import Catalogue
-from saferleeds.core.errors import DataError, Problem, file_label
+from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.geography import LSOA_CODE_PATTERN, Geography
-
-REQUIRED_COLUMNS = ("Month", "Longitude", "Latitude", "LSOA code", "Crime type")
-KNOWN_COLUMNS = (
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
+from saferleeds.core.periods import implausible_month, month_span, parse_month
+from saferleeds.core.text import quoted
+from saferleeds.ingest import gate
+from saferleeds.ingest.police_uk_files import (
+    Rows,
+    Source,
+    check_bytes,
+    dictionary,
+    drop_blank_rows,
+    read_table,
+    sources_from_bytes,
+    sources_from_paths,
+    used,
 )
-READ_COLUMNS = ("Month", "Reported by", "Longitude", "Latitude", "LSOA code", "Crime type")
-STREET_MEMBER = re.compile(r"(^|/)(\d{4}-\d{2})/[^/]*-street\.csv$", re.IGNORECASE)
+
+__all__ = ["ALL_EXCEPT_ASB", "IngestResult", "Source", "read_police_uk", "sources_from_bytes", "sources_from_paths"]
+
 ALL_EXCEPT_ASB = "ALL_EXCEPT_ASB"
 ASB_TYPE = "anti-social behaviour"
-MONTH_FORMATS = (
-    "%Y-%m",
-    "%Y-%m-%d",
-    "%Y/%m",
-    "%b-%y",
-    "%b-%Y",
-    "%B-%y",
-    "%B-%Y",
-    "%b %Y",
-    "%B %Y",
-    "%b %y",
-    "%m/%Y",
-    "%d/%m/%Y",
-    "%d/%m/%y",
-    "%Y-%m-%dT%H:%M:%S",
-    "%d-%b-%y",
-    "%d-%b-%Y",
-)
 SOURCE = "police.uk street-level crime"
-UTF8_BOM = b"\xef\xbb\xbf"
-DICTIONARY = pa.dictionary(pa.int32(), pa.string())
-DICTIONARY_COLUMNS = ("Month", "Reported by", "LSOA code", "Crime type")
 # Placement codes besides an LSOA's position (>= 0), and the code of a crime type not in the catalogue.
 OUTSIDE = -1
 NO_CODE = -2
 UNKNOWN = -1
-
-# Bounds on what a single ingest will read, so a hostile or mistaken upload cannot exhaust memory.
-MAX_MEMBER_BYTES = 512 * 1024 * 1024
-MAX_ARCHIVE_EXPANDED_BYTES = 4 * 1024 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Source:
-    """One CSV to read: a label people recognise (file, or archive!member) and its bytes."""
-
-    label: str
-    data: bytes
 
 
 @dataclass
@@ -130,295 +89,23 @@ def _plural(number: int, one: str, many: str) -> str:
     return f"{number:,} {one if number == 1 else many}"
 
 
-@functools.lru_cache(maxsize=1024)
-def normalise_header(name: str) -> str:
-    """Map a header as spreadsheets rewrite it ('lsoa_code', ' LSOA Code') to police.uk's own."""
-    cleaned = re.sub(r"[\s_]+", " ", name.replace("\ufeff", "")).strip().lower()
-    for known in KNOWN_COLUMNS:
-        if known.lower() == cleaned:
-            return known
-    return name.strip()
-
-
-def parse_month(text: str) -> pd.Timestamp | None:
-    """The month start for a police.uk month in any common spelling ('2025-02', 'Feb-25'), or None."""
-    value = str(text).strip()
-    for fmt in MONTH_FORMATS:
-        try:
-            parsed = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        return pd.Timestamp(parsed.year, parsed.month, 1)
-    return None
-
-
-def month_span(months: list[pd.Timestamp]) -> str:
-    """Months in words: 'February 2025', or 'April 2016 to February 2025 (107 months)' for a run."""
-    if not months:
-        return "no months"
-    ordered = sorted(months)
-    consecutive = all((b.year - a.year) * 12 + b.month - a.month == 1 for a, b in itertools.pairwise(ordered))
-    if len(ordered) > 2 and consecutive:
-        return f"{ordered[0]:%B %Y} to {ordered[-1]:%B %Y} ({len(ordered)} months)"
-    if len(ordered) > 6:
-        return f"{len(ordered)} months from {ordered[0]:%B %Y} to {ordered[-1]:%B %Y}"
-    return ", ".join(m.strftime("%B %Y") for m in ordered)
-
-
-def _check_bytes(source: Source) -> bytes:
-    """The file's bytes without a byte-order mark; empty and binary files are refused."""
-    data = source.data
-    if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM) :]
-    if not data or data.isspace():
-        raise DataError(Problem(source.label, "the file is empty"))
-    if b"\x00" in data[:4096]:
-        raise DataError(
-            Problem(
-                source.label,
-                "this is not a CSV text file (it holds binary data); save it as CSV from your spreadsheet software",
-            )
-        )
-    return data
-
-
-def _as_utf8(data: bytes, label: str) -> tuple[bytes, Problem]:
-    """Re-encode a file that is not UTF-8, reading it as Windows-1252 (what Excel writes on Windows)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-    else:  # pragma: no cover - only called after a UTF-8 failure
-        row = None
-    text = data.decode("cp1252", errors="replace")
-    warning = Problem(
-        label,
-        "the file is not UTF-8; it was read as Windows-1252 text (the encoding Excel uses on Windows)",
-        row=row,
-        severity="warning",
-    )
-    return text.encode("utf-8"), warning
-
-
-def _header(data: bytes, label: str) -> list[str]:
-    end = data.find(b"\n")
-    first_line = data if end < 0 else data[:end]
-    try:
-        text = first_line.decode("utf-8")
-    except UnicodeDecodeError:
-        text = first_line.decode("cp1252", errors="replace")
-    try:
-        header = next(csv.reader([text.rstrip("\r")]), [])
-    except csv.Error as exc:
-        raise DataError(Problem(label, f"the header row cannot be read as CSV ({exc})", row=1)) from exc
-    if not any(h.strip() for h in header):
-        raise DataError(Problem(label, "the file has no header row", row=1))
-    columns = [normalise_header(h) for h in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        present = ", ".join(f"'{h}'" for h in header)
-        raise DataError(
-            Problem(
-                label,
-                f"missing police.uk column(s) {', '.join(repr(m) for m in missing)}; the header has {present}",
-                row=1,
-                column=missing[0],
-            )
-        )
-    return columns
-
-
-def _arrow_read(data: bytes, names: list[str]) -> pa.Table:
-    return pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=16 << 20),
-        parse_options=pacsv.ParseOptions(newlines_in_values=False),
-        convert_options=pacsv.ConvertOptions(
-            include_columns=[c for c in READ_COLUMNS if c in names],
-            column_types={c: (DICTIONARY if c in DICTIONARY_COLUMNS else pa.string()) for c in READ_COLUMNS},
-            strings_can_be_null=False,
-        ),
-    )
-
-
-def _read_table(data: bytes, label: str, warnings: list[Problem]) -> tuple[pa.Table, bytes]:
-    """The columns the ingest needs (text that repeats dictionary-encoded), and the file's UTF-8 bytes."""
-    columns = _header(data, label)
-    names = [c if c in READ_COLUMNS and c not in columns[:i] else f"_ignored_{i}" for i, c in enumerate(columns)]
-    try:
-        table = _arrow_read(data, names)
-    except pa.ArrowInvalid as exc:
-        if "UTF8" not in str(exc):
-            raise _malformed(data, label, len(columns), exc) from exc
-        data, warning = _as_utf8(data, label)
-        warnings.append(warning)
-        try:
-            table = _arrow_read(data, names)
-        except pa.ArrowInvalid as again:
-            raise _malformed(data, label, len(columns), again) from again
-    table = table.unify_dictionaries()
-    if "Reported by" not in table.column_names:
-        table = table.append_column("Reported by", pa.array([""] * len(table), DICTIONARY))
-    return table, data
-
-
-def _malformed(data: bytes, label: str, width: int, exc: Exception) -> DataError:
-    """Locate a row the CSV parser refused (the slow path, taken only for a broken file)."""
-    text = data.decode("utf-8", errors="replace")
-    rows = csv.reader(io.StringIO(text, newline=""))
-    number = 0
-    try:
-        for number, row in enumerate(rows, start=1):
-            if row and len(row) != width:
-                return DataError(
-                    Problem(
-                        label,
-                        f"the row has {len(row)} fields but the header has {width}; is the file cut short or edited?",
-                        row=number,
-                    )
-                )
-    except csv.Error as error:
-        return DataError(Problem(label, f"the file is not a well-formed CSV ({error})", row=number + 1))
-    first_line = str(exc).splitlines()[0]
-    return DataError(Problem(label, f"the file is not a well-formed CSV ({first_line})"))
-
-
-def _dictionary(table: pa.Table, column: str) -> tuple[np.ndarray, list[str]]:
-    """Row codes (int32) and the distinct values of a dictionary-encoded column."""
-    chunked = table.column(column)
-    if chunked.num_chunks == 0:
-        return np.zeros(0, dtype=np.int32), []
-    dictionary = chunked.chunk(0).dictionary.to_pylist()
-    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunked.chunks])
-    return codes, dictionary
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """File row numbers (the header is row 1) of table rows, worked out only when a problem needs one.
-
-    The CSV reader skips empty lines and the ingest drops rows with nothing in them, so a table
-    row's position is not simply its line number minus two.
-    """
-
-    data: bytes
-    kept: np.ndarray | None = None  # table row -> row among the file's non-empty data lines
-
-    def number(self, index: int) -> int:
-        if self.kept is not None:
-            index = int(self.kept[index])
-        seen = -1
-        for line_number, line in enumerate(self.data.split(b"\n")[1:], start=2):
-            if line.rstrip(b"\r"):
-                seen += 1
-                if seen == index:
-                    return line_number
-        return index + 2
-
-    def first(self, codes: np.ndarray, value: int) -> int:
-        """The file row of the first table row whose code is ``value``."""
-        return self.number(int(np.flatnonzero(codes == value)[0]))
-
-
-def _used(codes: np.ndarray) -> list[int]:
-    """The dictionary entries that rows use (a dictionary can hold values of dropped rows)."""
-    return [int(c) for c in np.unique(codes)]
-
-
-def _drop_blank_rows(table: pa.Table) -> tuple[pa.Table, np.ndarray | None]:
-    """Drop rows with nothing in any column the ingest reads (spreadsheets leave them at the end)."""
-    blank = np.ones(table.num_rows, dtype=bool)
-    for column in READ_COLUMNS:
-        if column == "Reported by" or column not in table.column_names:
-            continue
-        if column in DICTIONARY_COLUMNS:
-            codes, values = _dictionary(table, column)
-            empty = np.array([not v.strip() for v in values] or [True])
-            blank &= empty[codes] if len(values) else True
-        else:
-            text = pc.utf8_trim_whitespace(table.column(column))
-            blank &= pc.equal(text, "").to_numpy(zero_copy_only=False)
-        if not blank.any():
-            return table, None
-    kept = np.flatnonzero(~blank)
-    return table.take(pa.array(kept)), kept
-
-
-def sources_from_paths(paths: Iterable[str | Path]) -> Iterator[Source]:
-    """Every street CSV in the given files: plain CSVs, and ``YYYY-MM/*-street.csv`` inside zips."""
-    for path in paths:
-        path = Path(path)
-        label = file_label(path)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise DataError(Problem(label, "file not found")) from exc
-        except IsADirectoryError as exc:
-            raise DataError(Problem(label, "this is a folder, not a police.uk file")) from exc
-        yield from sources_from_bytes(label, data)
-
-
-def sources_from_bytes(label: str, data: bytes) -> Iterator[Source]:
-    if data[:4] == b"PK\x03\x04" or label.lower().endswith(".zip"):
-        yield from _zip_sources(label, data)
-    else:
-        yield Source(label, data)
-
-
-def _zip_sources(label: str, data: bytes) -> Iterator[Source]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [m for m in archive.infolist() if not m.is_dir() and STREET_MEMBER.search(m.filename)]
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-        raise DataError(
-            Problem(label, "the zip archive is damaged or incomplete (was the download cut short?)")
-        ) from exc
-    if not members:
-        raise DataError(
-            Problem(
-                label,
-                "the zip archive holds no police.uk street files (expected folders named YYYY-MM holding *-street.csv)",
-            )
-        )
-    expanded = sum(m.file_size for m in members)
-    if expanded > MAX_ARCHIVE_EXPANDED_BYTES or any(m.file_size > MAX_MEMBER_BYTES for m in members):
-        raise DataError(
-            Problem(
-                label,
-                f"the zip archive would expand to {expanded / 1e9:.1f} GB, more "
-                "than this tool reads at once; split the download into smaller ranges",
-            )
-        )
-    for member in sorted(members, key=lambda m: m.filename):
-        try:
-            content = archive.read(member)
-        except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-            raise DataError(
-                Problem(
-                    f"{label}!{member.filename}",
-                    "this file in the zip archive is damaged or incomplete (was the download cut short?)",
-                )
-            ) from exc
-        yield Source(f"{label}!{member.filename}", content)
-
-
 class _Placer:
     """Maps LSOA codes (2021 or 2011) and, failing that, coordinates to Leeds LSOA 2021 positions."""
 
-    def __init__(self, geography: Geography, boundaries_loader: Callable[[], object]):
+    def __init__(self, geography: Geography, boundaries_loader: Callable[[], Any]):
         self.codes = pd.Index(geography.lsoa.index)
         self.position = {code: i for i, code in enumerate(self.codes)}
         for code11, code21 in geography.lsoa11_best_fit.items():
             self.position.setdefault(code11, self.position[code21])
         self.known = dict(self.position)  # text as written -> position, for text already checked
         self.boundaries_loader = boundaries_loader
-        self._tree = None
-        self._polygon_position: np.ndarray | None = None
+        self._tree: Any = None
+        self._polygon_position = np.zeros(0, dtype=np.int64)
 
-    def by_code(self, codes: np.ndarray, values: list[str], rows: _Rows, label: str) -> np.ndarray:
+    def by_code(self, codes: np.ndarray, values: list[str], rows: Rows, label: str) -> np.ndarray:
         """LSOA position per row: >= 0 in Leeds, OUTSIDE for another area, NO_CODE when blank."""
         lookup = np.full(len(values), NO_CODE, dtype=np.int64)
-        for i in _used(codes):
+        for i in used(codes):
             raw = values[i]
             known = self.known.get(raw)
             if known is not None:
@@ -431,7 +118,7 @@ class _Placer:
                 raise DataError(
                     Problem(
                         label,
-                        f"'{raw}' is not an LSOA code (expected E01 and six digits)",
+                        f"{quoted(raw)} is not an LSOA code (expected E01 and six digits)",
                         rows.first(codes, i),
                         "LSOA code",
                     )
@@ -477,16 +164,19 @@ class _Tally:
                 grid += counted[i]
 
 
-def _months(table: pa.Table, rows: _Rows, label: str) -> tuple[np.ndarray, list[pd.Timestamp]]:
-    codes, values = _dictionary(table, "Month")
+def _months(table: pa.Table, rows: Rows, label: str) -> tuple[np.ndarray, list[pd.Timestamp]]:
+    codes, values = dictionary(table, "Month")
     parsed: dict[int, pd.Timestamp] = {}
-    for i in _used(codes):
+    for i in used(codes):
         month = parse_month(values[i])
         if month is None:
             shown = values[i].strip() or "(empty)"
             raise DataError(
-                Problem(label, f"'{shown}' is not a month (expected e.g. 2025-02)", rows.first(codes, i), "Month")
+                Problem(label, f"{quoted(shown)} is not a month (expected e.g. 2025-02)", rows.first(codes, i), "Month")
             )
+        implausible = implausible_month(month)
+        if implausible is not None:
+            raise DataError(Problem(label, implausible, rows.first(codes, i), "Month"))
         parsed[i] = month
     # Spellings of one month ('2025-02', 'Feb-25') share one code.
     distinct = sorted(set(parsed.values()))
@@ -501,7 +191,7 @@ def _repeated_file(
 ) -> str | None:
     """The earlier file this one repeats byte for byte, or None; a month and force given twice by
     two different files is an error (each month is loaded once)."""
-    force_codes, forces = _dictionary(table, "Reported by")
+    force_codes, forces = dictionary(table, "Reported by")
     forces = [f.strip() for f in forces] or [""]
     pairs = np.unique(month_codes * len(forces) + (force_codes if len(force_codes) else 0))
     keys = [(months[p // len(forces)], forces[p % len(forces)]) for p in pairs]
@@ -514,7 +204,7 @@ def _repeated_file(
             raise DataError(
                 Problem(
                     label,
-                    f"{month.strftime('%B %Y')} from {force or 'the same force'} is "
+                    f"{month.strftime('%B %Y')} from {quoted(force) if force else 'the same force'} is "
                     f"also in {earlier}; load each month once",
                     column="Month",
                 )
@@ -524,7 +214,7 @@ def _repeated_file(
     return None
 
 
-def _coordinates(table: pa.Table, positions: np.ndarray, rows: _Rows, label: str) -> tuple[np.ndarray, np.ndarray]:
+def _coordinates(table: pa.Table, positions: np.ndarray, rows: Rows, label: str) -> tuple[np.ndarray, np.ndarray]:
     """Longitude and latitude of the rows at ``positions``; NaN where blank, DataError where not a number."""
     found = []
     for name, low, high in (("Longitude", -180, 180), ("Latitude", -90, 90)):
@@ -542,7 +232,7 @@ def _coordinates(table: pa.Table, positions: np.ndarray, rows: _Rows, label: str
             raise DataError(
                 Problem(
                     label,
-                    f"'{text[first]}' is not a {name.lower()} and the row has no LSOA code to place it by",
+                    f"{quoted(text[first])} is not a {name.lower()} and the row has no LSOA code to place it by",
                     rows.number(int(positions[first])),
                     name,
                 )
@@ -552,9 +242,9 @@ def _coordinates(table: pa.Table, positions: np.ndarray, rows: _Rows, label: str
 
 
 def _indicator_codes(
-    table: pa.Table, type_position: dict[str, int], placed: np.ndarray, rows: _Rows, label: str, result: IngestResult
+    table: pa.Table, type_position: dict[str, int], placed: np.ndarray, rows: Rows, label: str, result: IngestResult
 ) -> np.ndarray:
-    codes, values = _dictionary(table, "Crime type")
+    codes, values = dictionary(table, "Crime type")
     names = [v.strip() for v in values]
     lookup = np.array([type_position.get(n.lower(), UNKNOWN) for n in names], dtype=np.int64)
     indicator = lookup[codes] if len(names) else np.zeros(0, dtype=np.int64)
@@ -565,13 +255,42 @@ def _indicator_codes(
             result.warnings.append(
                 Problem(
                     label,
-                    f"crime type '{names[code]}' is not in the catalogue; its rows were not counted",
+                    f"crime type {quoted(names[code])} is not in the catalogue; its rows were not counted",
                     rows.first(np.where(unknown, codes, -1), int(code)),
                     "Crime type",
                     "warning",
                 )
             )
     return indicator
+
+
+@dataclass
+class _Placed:
+    """Where one file's rows lie: an LSOA position per row, and how each was found."""
+
+    lsoa: np.ndarray
+    by_code: int = 0
+    by_coordinates: int = 0
+    outside: int = 0
+    without_location: int = 0
+
+
+def _locate(table: pa.Table, placer: _Placer, rows: Rows, label: str) -> _Placed:
+    """Place rows by LSOA code, and rows without one by their coordinates."""
+    lsoa_codes, lsoa_values = dictionary(table, "LSOA code")
+    lsoa = placer.by_code(lsoa_codes, lsoa_values, rows, label)
+    placed = _Placed(lsoa, by_code=int((lsoa >= 0).sum()), outside=int((lsoa == OUTSIDE).sum()))
+    no_code = np.flatnonzero(lsoa == NO_CODE)
+    if len(no_code):
+        lon, lat = _coordinates(table, no_code, rows, label)
+        located = ~np.isnan(lon) & ~np.isnan(lat)
+        placed.without_location = int((~located).sum())
+        if located.any():
+            found = placer.by_point(lon[located], lat[located])
+            lsoa[no_code[located]] = found
+            placed.by_coordinates = int((found >= 0).sum())
+            placed.outside += int((found < 0).sum())
+    return placed
 
 
 def _place(
@@ -583,42 +302,29 @@ def _place(
 ) -> None:
     """Read one CSV and add its rows to the tally; raises DataError before adding anything."""
     label = source.label
-    table, data = _read_table(_check_bytes(source), label, result.warnings)
-    table, kept = _drop_blank_rows(table)
+    data = check_bytes(source)
+    gate.check_text(label, data, gate.POLICE_UK_BOUNDS, rows_before=result.rows_read)
+    table, data = read_table(data, label, result.warnings)
+    table, kept = drop_blank_rows(table)
     if table.num_rows == 0:
         raise DataError(Problem(label, "the file has a header but no rows", row=2))
-    rows = _Rows(data, kept)
+    rows = Rows(data, kept)
     month_codes, months = _months(table, rows, label)
     # The length and a checksum tell a repeated download (the same month in two zips) from a different file.
     earlier = _repeated_file(tally, table, month_codes, months, (len(source.data), zlib.crc32(source.data)), label)
     if earlier is not None:
         result.warnings.append(Problem(label, f"identical to {earlier}; read once", severity="warning"))
         return
-    lsoa_codes, lsoa_values = _dictionary(table, "LSOA code")
-    lsoa = placer.by_code(lsoa_codes, lsoa_values, rows, label)
-    placed_by_code = int((lsoa >= 0).sum())
-    outside = int((lsoa == OUTSIDE).sum())
-    no_code = np.flatnonzero(lsoa == NO_CODE)
-    placed_by_coordinates = without_location = 0
-    if len(no_code):
-        lon, lat = _coordinates(table, no_code, rows, label)
-        located = ~np.isnan(lon) & ~np.isnan(lat)
-        without_location = int((~located).sum())
-        if located.any():
-            found = placer.by_point(lon[located], lat[located])
-            lsoa[no_code[located]] = found
-            placed_by_coordinates = int((found >= 0).sum())
-            outside += int((found < 0).sum())
-    placed = lsoa >= 0
-    indicator = _indicator_codes(table, type_position, placed, rows, label, result)
-    keep = placed & (indicator >= 0)
-    tally.add(months, month_codes[keep], indicator[keep], lsoa[keep])
+    placed = _locate(table, placer, rows, label)
+    indicator = _indicator_codes(table, type_position, placed.lsoa >= 0, rows, label, result)
+    keep = (placed.lsoa >= 0) & (indicator >= 0)
+    tally.add(months, month_codes[keep], indicator[keep], placed.lsoa[keep])
     tally.mentioned.update(months)
     result.rows_read += table.num_rows
-    result.rows_placed_by_code += placed_by_code
-    result.rows_placed_by_coordinates += placed_by_coordinates
-    result.rows_outside_leeds += outside
-    result.rows_without_location += without_location
+    result.rows_placed_by_code += placed.by_code
+    result.rows_placed_by_coordinates += placed.by_coordinates
+    result.rows_outside_leeds += placed.outside
+    result.rows_without_location += placed.without_location
     result.files.append(label)
 
 
@@ -626,7 +332,7 @@ def read_police_uk(
     sources: Iterable[Source],
     geography: Geography,
     catalogue: Catalogue,
-    boundaries_loader: Callable[[], object],
+    boundaries_loader: Callable[[], Any],
     progress: Callable[[str], None] | None = None,
 ) -> IngestResult:
     """Read police.uk street CSVs into a complete monthly grid of counts per Leeds LSOA.
@@ -634,7 +340,7 @@ def read_police_uk(
     Raises DataError with the file, row and column for anything it cannot read unambiguously.
     """
     type_indicators = {
-        i.police_uk_crime_type.lower(): i.id
+        str(i.police_uk_crime_type).lower(): i.id
         for i in catalogue.police_uk_indicators()
         if i.police_uk_crime_type != ALL_EXCEPT_ASB
     }
@@ -663,7 +369,28 @@ def read_police_uk(
         raise DataError(Problem(", ".join(result.files), "no rows lie in Leeds, so nothing can be loaded"))
     asb = [i for i, ind in enumerate(indicators) if ind == type_indicators.get(ASB_TYPE)]
     result.counts = _grid(tally, result.months, placer.codes, indicators, total_ids, asb)
+    _check_plausible(result, catalogue)
     return result
+
+
+def _check_plausible(result: IngestResult, catalogue: Catalogue) -> None:
+    """Leeds's monthly count of each indicator must lie within its plausible range (a file repeated many
+    times over, or rows of another force's whole history, would not)."""
+    totals = result.counts.groupby(["indicator", "period"])["value"].sum()
+    problems = []
+    for (indicator_id, month), total in totals.items():
+        plausible = catalogue.indicator(str(indicator_id)).plausible_range
+        if plausible is not None and total > plausible[1]:
+            problems.append(
+                Problem(
+                    ", ".join(result.files),
+                    f"{total:,.0f} {catalogue.indicator(str(indicator_id)).label.lower()} in Leeds in {month:%B %Y} is "
+                    f"more than the {plausible[1]:,.0f} a month the catalogue states as plausible; is a file repeated?",
+                    column="Crime type",
+                )
+            )
+    if problems:
+        raise DataError(problems)
 
 
 def _grid(

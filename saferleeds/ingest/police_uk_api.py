@@ -37,9 +37,11 @@ from shapely.geometry import Polygon, box
 from saferleeds.core.boundaries import BRITISH_NATIONAL_GRID, LON_LAT
 from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.paths import DatasetPaths
+from saferleeds.core.periods import implausible_month
+from saferleeds.core.text import quoted
 from saferleeds.core.values import write_atomic
-from saferleeds.ingest.police_uk import KNOWN_COLUMNS
-from saferleeds.ingest.store import Upload
+from saferleeds.ingest.gate import Upload
+from saferleeds.ingest.police_uk_files import KNOWN_COLUMNS
 
 API_URL = "https://data.police.uk/api"
 CACHE_FOLDER = "fetch-cache"
@@ -196,7 +198,10 @@ def months_between(start: str, end: str) -> list[str]:
     for name, text in (("--from", start), ("--to", end)):
         found = MONTH_PATTERN.match(str(text).strip())
         if not found or not 1 <= int(found.group(2)) <= 12:
-            raise DataError(Problem(name, f"'{text}' is not a month; write it as YYYY-MM, e.g. 2025-03"))
+            raise DataError(Problem(name, f"{quoted(text)} is not a month; write it as YYYY-MM, e.g. 2025-03"))
+        implausible = implausible_month(pd.Timestamp(f"{found.group(1)}-{found.group(2)}-01"))
+        if implausible is not None:
+            raise DataError(Problem(name, implausible))
     first, last = pd.Period(start, "M"), pd.Period(end, "M")
     if last < first:
         raise DataError(Problem("--to", f"{end} is before {start}"))

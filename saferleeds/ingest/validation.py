@@ -1,50 +1,46 @@
-"""Checking uploaded files before anything is applied: the validation report.
+"""Checking uploaded files before anything is applied, and applying a clean report.
 
-``validate`` reads every file (police.uk street CSVs or bulk zips, indicator tables, boundary
-files, priority-neighbourhood definitions), lists every problem with its file, row and column,
-and says what applying would add, replace and leave alone. The report carries the changes;
-``saferleeds.ingest.store.apply_changes`` writes them, and only a report without errors may be applied.
-The Data page and the command line show the same report, in the same words.
+``validate`` passes every file through the one gate (``saferleeds.ingest.gate``: what it is, from
+its bytes, and whether it is within the bounds of its kind), then reads it with the reader of its
+kind (police.uk street CSVs or bulk zips, indicator tables, boundary files, priority-neighbourhood
+definitions), lists every problem with its file, row and column, and says what applying would
+add, replace and leave alone (``saferleeds.ingest.report``). Nothing is written. The report's
+changes remember the dataset version they were checked against; ``check_and_apply`` applies them
+only to that version, and checks the files again when another change got in first.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import tempfile
-import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from saferleeds.core.dataset import Dataset
+from saferleeds.core.dataset import Dataset, load_dataset
 from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.paths import NEIGHBOURHOODS_FILE, DatasetPaths
 from saferleeds.core.periods import month_ranges
-from saferleeds.ingest import police_uk
+from saferleeds.ingest import gate, police_uk, store
 from saferleeds.ingest.area_matching import AreaMatcher
-from saferleeds.ingest.boundary_upload import BOUNDARY_SUFFIXES, boundary_changes, read_boundary_upload
-from saferleeds.ingest.indicator_tables import (
-    TABLE_SUFFIXES,
-    Table,
-    catalogue_additions,
-    catalogue_entries,
-    entry_from_fields,
-    find_column,
-    long_records,
-    read_tables,
-    table_values,
-)
+from saferleeds.ingest.boundary_files import ChooseLayer, read_boundary_upload
+from saferleeds.ingest.boundary_upload import BoundaryOptions, boundary_changes
+from saferleeds.ingest.gate import Upload
+from saferleeds.ingest.indicator_tables import long_records, table_values
 from saferleeds.ingest.neighbourhood_upload import (
     describe_definition,
     is_neighbourhood_table,
     neighbourhood_csv,
     neighbourhoods_from_table,
 )
-from saferleeds.ingest.store import Changes, Upload, Version, apply_changes, check_upload_size, open_zip
+from saferleeds.ingest.new_indicators import catalogue_additions, catalogue_entries, entry_from_fields
+from saferleeds.ingest.report import Report, plan_values
+from saferleeds.ingest.store import Changes, Version
+from saferleeds.ingest.table_files import Table, find_column, read_tables
+
+__all__ = ["ACCEPTED_SUFFIXES", "KINDS", "Report", "apply_report", "check_and_apply", "validate"]
 
 KINDS = {
     "auto": "Work it out from the file",
@@ -54,86 +50,42 @@ KINDS = {
     "neighbourhoods": "Priority neighbourhoods (list of LSOAs, or polygons)",
 }
 ACCEPTED_SUFFIXES = ("csv", "zip", "xlsx", "parquet", "geojson", "json", "gpkg")
+# What each kind of file can be, by its bytes; the first route listed for a format is taken for "auto".
+ROUTES = {
+    "police_uk": ("text", "zip"),
+    "table": ("text", "xlsx", "parquet"),
+    "boundaries": ("shapefile", "gpkg", "json", "zip"),
+}
 POLICE_UK_HEADER = re.compile(r"crime[\s_]*type", re.IGNORECASE)
 PREVIEW_ROWS = 20
+APPLY_ATTEMPTS = 20
 Progress = Callable[[float, str], None]
 
 
-@dataclass
-class Report:
-    """Everything found in a set of uploaded files, and what applying them would do."""
-
-    files: list[str]
-    problems: list[Problem] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)
-    left_alone: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    previews: dict[str, pd.DataFrame] = field(default_factory=dict)
-    missing_indicators: list[str] = field(default_factory=list)
-    new_labels: dict[str, str] = field(default_factory=dict)
-    changes: Changes | None = None
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity != "error"]
-
-    @property
-    def ok(self) -> bool:
-        """True when the files can be applied: no errors and something to change."""
-        return not self.errors and self.changes is not None and not self.changes.empty
-
-    def headline(self) -> str:
-        if self.errors:
-            count = len(self.errors)
-            return f"{count:,} problem{'s' if count != 1 else ''} must be fixed before anything can be applied."
-        if not self.ok:
-            return "There is nothing to apply."
-        return "No problems found: the files can be applied."
-
-    def problem_table(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "Severity": [p.severity for p in self.problems],
-                "File": [p.file for p in self.problems],
-                "Row": [p.row for p in self.problems],
-                "Column": [p.column or "" for p in self.problems],
-                "Problem": [p.message for p in self.problems],
-            }
-        ).astype({"Row": "Int64"})
-
-    def lines(self) -> list[str]:
-        """The report as plain text lines (the command line prints these; the page shows the same)."""
-        lines = [self.headline()]
-        lines += [f"error: {p}" for p in self.errors]
-        lines += [f"warning: {p}" for p in self.warnings]
-        for heading, items in self.outcome():
-            lines.append(f"{heading}:")
-            lines += [f"  - {item}" for item in items]
-        return lines
-
-    def outcome(self) -> list[tuple[str, list[str]]]:
-        """What applying would do, under headings; headings with nothing under them are left out."""
-        sections = (
-            ("Will be added", self.added),
-            ("Will be replaced", self.replaced),
-            ("Left alone", self.left_alone),
-            ("Notes", self.notes),
-        )
-        return [(heading, list(items)) for heading, items in sections if items]
-
-
 def apply_report(paths: DatasetPaths, report: Report) -> Version:
-    """Apply a checked report; one with errors (or nothing to apply) is refused and nothing is written."""
+    """Apply a checked report; one with errors (or nothing to apply) is refused and nothing is written.
+
+    Raises ``store.StaleChanges`` when the data changed after the files were checked.
+    """
     if report.errors:
         raise DataError(report.errors)
-    if not report.ok:
+    if not report.ok or report.changes is None:
         raise DataError(Problem(", ".join(report.files) or "upload", "there is nothing to apply"))
-    return apply_changes(paths, report.changes)
+    return store.apply_changes(paths, report.changes)
+
+
+def check_and_apply(paths: DatasetPaths, check: Callable[[Dataset], Report]) -> tuple[Report, Version | None]:
+    """Check against the data in use and apply if clean; when another apply got in first, check again."""
+    for _ in range(APPLY_ATTEMPTS):
+        store.recover(paths)
+        report = check(load_dataset(paths))
+        if not report.ok:
+            return report, None
+        try:
+            return report, apply_report(paths, report)
+        except store.StaleChanges:
+            continue
+    raise DataError(Problem(str(paths.data), "the data kept changing while the files were being checked; try again"))
 
 
 def _is_police_uk_csv(upload: Upload) -> bool:
@@ -141,24 +93,34 @@ def _is_police_uk_csv(upload: Upload) -> bool:
     return bool(POLICE_UK_HEADER.search(first_line)) and "month" in first_line.lower()
 
 
-def detect_kind(upload: Upload) -> str:
-    """What a file is, from its name and first bytes."""
-    suffix = upload.suffix
-    if suffix == ".zip":
-        try:
-            names = zipfile.ZipFile(io.BytesIO(upload.data)).namelist()
-        except (zipfile.BadZipFile, EOFError, ValueError):
-            return "police_uk"  # the police.uk reader explains a damaged zip
-        if any(n.lower().endswith(".shp") for n in names):
-            return "boundaries"
-        return "police_uk"
-    if suffix == ".csv":
+def detect_kind(upload: Upload, found: str | None = None) -> str:
+    """What a file is (police_uk, table or boundaries), from its bytes."""
+    found = found or gate.identify(upload)
+    if found == "text":
         return "police_uk" if _is_police_uk_csv(upload) else "table"
-    if suffix in (".xlsx", ".parquet"):
-        return "table"
-    if suffix in BOUNDARY_SUFFIXES:
-        return "boundaries"
-    return "unknown"
+    return next(kind for kind, formats in ROUTES.items() if found in formats)
+
+
+def _route(upload: Upload, kind: str, report: Report) -> tuple[str, str] | None:
+    """(reader, format) for one file, after the gate; None (with the problem reported) if refused."""
+    try:
+        gate.check_upload_size(upload.name, len(upload.data))
+        found = gate.identify(upload)
+    except DataError as exc:
+        report.problems.extend(exc.problems)
+        return None
+    warning = gate.name_warning(upload, found)
+    if warning is not None:
+        report.problems.append(warning)
+    if kind == "auto":
+        return detect_kind(upload, found), found
+    wanted = ("table", "boundaries") if kind == "neighbourhoods" else (kind,)
+    for reader in wanted:
+        if found in ROUTES[reader]:
+            return reader, found
+    words = " or ".join(KINDS[k].lower() for k in wanted)
+    report.problems.append(Problem(upload.name, f"this is {gate.FORMAT_WORDS[found]}, not {words}"))
+    return None
 
 
 def validate(
@@ -168,48 +130,43 @@ def validate(
     new_entries: list[dict[str, Any]] | None = None,
     default_indicator: str | None = None,
     progress: Progress | None = None,
+    boundary_options: BoundaryOptions | None = None,
 ) -> Report:
     """Check the uploaded files against the dataset; nothing is written."""
     report = Report(files=[u.name for u in uploads])
-    groups: dict[str, list[Upload]] = {"police_uk": [], "table": [], "boundaries": []}
+    groups: dict[str, list[tuple[Upload, str]]] = {"police_uk": [], "table": [], "boundaries": []}
     for upload in uploads:
-        try:
-            check_upload_size(upload.name, len(upload.data))
-            if upload.suffix == ".zip":
-                open_zip(upload)
-        except DataError as exc:
-            report.problems.extend(exc.problems)
-            continue
-        chosen = detect_kind(upload) if kind == "auto" else kind
-        if chosen == "neighbourhoods":
-            # a list of LSOAs is read as a table and recognised by its columns; polygons as boundaries
-            chosen = "table" if upload.suffix in TABLE_SUFFIXES else "boundaries"
-        if chosen not in groups:
-            report.problems.append(
-                Problem(upload.name, f"files of this type cannot be loaded; use {', '.join(ACCEPTED_SUFFIXES)}")
-            )
-            continue
-        groups[chosen].append(upload)
+        routed = _route(upload, kind, report)
+        if routed is not None:
+            groups[routed[0]].append((upload, routed[1]))
     changes = Changes(description="")
     step = _stepper(progress, len(uploads))
     if groups["police_uk"]:
-        changes = changes.merge(_police_uk(groups["police_uk"], dataset, report, step))
+        changes = changes.merge(_police_uk([u for u, _ in groups["police_uk"]], dataset, report, step))
     if groups["table"]:
         changes = changes.merge(_tables(groups["table"], dataset, report, new_entries or [], default_indicator, step))
-    for upload in groups["boundaries"]:
-        changes = changes.merge(_boundaries(upload, dataset, report, kind, step))
+    options = boundary_options or BoundaryOptions()
+    for upload, found in groups["boundaries"]:
+        changes = changes.merge(_boundaries(upload, found, dataset, report, kind, options, step))
     _check_cross_file_duplicates(changes, report)
-    report.problems.sort(key=lambda p: (p.severity != "error", p.file, p.row or 0))
-    report.changes = None if changes.empty else changes
-    if report.changes is not None and report.changes.values is not None:
-        _plan_values(report, dataset)
-    elif report.changes is not None:
-        report.left_alone.append("every indicator's values")
-    if report.changes is not None and not report.errors:
-        report.changes.description = report.changes.description or "loading " + ", ".join(report.files)
+    _finish(report, changes, dataset)
     if progress:
         progress(1.0, "checked")
     return report
+
+
+def _finish(report: Report, changes: Changes, dataset: Dataset) -> None:
+    report.problems.sort(key=lambda p: (p.severity != "error", p.file, p.row or 0))
+    report.changes = None if changes.empty else changes
+    if report.changes is None:
+        return
+    report.changes.based_on = dataset.version
+    if report.changes.values is not None:
+        plan_values(report, dataset)
+    else:
+        report.left_alone.append("every indicator's values")
+    if not report.errors:
+        report.changes.description = report.changes.description or "loading " + ", ".join(report.files)
 
 
 def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:
@@ -247,26 +204,25 @@ def _police_uk(uploads: list[Upload], dataset: Dataset, report: Report, step) ->
     )
 
 
-def _tables(
-    uploads: list[Upload],
-    dataset: Dataset,
-    report: Report,
-    new_entries: list[dict[str, Any]],
-    default_indicator: str | None,
-    step,
-) -> Changes:
+def _read_all(uploads: list[tuple[Upload, str]], report: Report, step) -> tuple[list[Table], list[Table]]:
     data_tables: list[Table] = []
     catalogue_tables: list[Table] = []
-    for upload in uploads:
+    for upload, found in uploads:
         step(upload.name)
         try:
-            data, sheets, warnings = read_tables(upload)
+            data, sheets, warnings = read_tables(upload, found)
         except DataError as exc:
             report.problems.extend(exc.problems)
             continue
         report.problems.extend(warnings)
         data_tables += data
         catalogue_tables += sheets
+    return data_tables, catalogue_tables
+
+
+def _new_catalogue(
+    catalogue_tables: list[Table], new_entries: list[dict[str, Any]], dataset: Dataset, report: Report
+) -> tuple[str | None, dict]:
     levels = dataset.catalogue.levels
     entries = catalogue_entries(catalogue_tables, levels) + [
         (entry_from_fields(e, levels), "new-indicator form", None) for e in new_entries
@@ -274,24 +230,42 @@ def _tables(
     catalogue_text = dataset.paths.catalogue.read_text(encoding="utf-8")
     new_text, new_indicators, problems = catalogue_additions(entries, dataset.catalogue, catalogue_text)
     report.problems.extend(problems)
-    matcher = AreaMatcher(dataset.geography)
-    changes = Changes(description="", catalogue_text=new_text)
     for indicator in new_indicators.values():
         report.new_labels[indicator.id] = indicator.label
         report.added.append(f"a new indicator in the catalogue: {indicator.label} ({indicator.id})")
+    return new_text, new_indicators
+
+
+def _missing_indicators(table: Table, known: set[str], default_indicator: str | None, report: Report) -> None:
+    if find_column(table, "indicator") is None and not default_indicator:
+        return
+    try:
+        ids = set(long_records(table, default_indicator)["indicator"].unique().tolist()) - {""}
+    except (KeyError, ValueError):
+        ids = set()
+    report.missing_indicators += sorted(ids - known - set(report.missing_indicators))
+
+
+def _tables(
+    uploads: list[tuple[Upload, str]],
+    dataset: Dataset,
+    report: Report,
+    new_entries: list[dict[str, Any]],
+    default_indicator: str | None,
+    step,
+) -> Changes:
+    data_tables, catalogue_tables = _read_all(uploads, report, step)
+    new_text, new_indicators = _new_catalogue(catalogue_tables, new_entries, dataset, report)
+    matcher = AreaMatcher(dataset.geography)
+    changes = Changes(description="", catalogue_text=new_text)
+    known = {i.id for i in dataset.catalogue.indicators} | set(new_indicators)
     frames, described = [], []
     for table in data_tables:
         report.previews[table.label] = table.frame.head(PREVIEW_ROWS)
         if is_neighbourhood_table(table):
             changes = changes.merge(_neighbourhood_table(table, matcher, dataset, report))
             continue
-        known = {i.id for i in dataset.catalogue.indicators} | set(new_indicators)
-        if find_column(table, "indicator") is not None or default_indicator:
-            try:
-                ids = set(long_records(table, default_indicator)["indicator"]) - {""}
-            except (KeyError, ValueError):
-                ids = set()
-            report.missing_indicators += sorted(ids - known - set(report.missing_indicators))
+        _missing_indicators(table, known, default_indicator, report)
         result = table_values(table, dataset.catalogue, matcher, new_indicators, default_indicator)
         report.problems.extend(result.problems)
         report.notes.extend(result.notes)
@@ -300,13 +274,8 @@ def _tables(
             described.append(table.label)
     if frames:
         values = pd.concat(frames, ignore_index=True)
-        changes = changes.merge(
-            Changes(
-                description=f"indicator tables ({', '.join(described)})",
-                values=values,
-                updated=sorted(values["indicator"].unique()),
-            )
-        )
+        description = f"indicator tables ({', '.join(described)})"
+        changes = changes.merge(Changes(description, values=values, updated=sorted(values["indicator"].unique())))
     elif new_text is not None and not changes.description:
         changes.description = "new catalogue entries"
     return changes
@@ -328,20 +297,30 @@ def _neighbourhood_table(table: Table, matcher: AreaMatcher, dataset: Dataset, r
     )
 
 
-def _boundaries(upload: Upload, dataset: Dataset, report: Report, kind: str, step) -> Changes:
+def _boundaries(
+    upload: Upload, found: str, dataset: Dataset, report: Report, kind: str, options: BoundaryOptions, step
+) -> Changes:
     step(upload.name)
     boundary_kind = {"neighbourhoods": "neighbourhoods", "boundaries": "areas"}.get(kind, "auto")
     with tempfile.TemporaryDirectory(prefix="saferleeds-upload-") as folder:
         try:
-            frame, warnings = read_boundary_upload(upload, Path(folder))
+            frame, warnings = read_boundary_upload(upload, Path(folder), found, options.layers.get(upload.name))
+        except ChooseLayer as exc:
+            report.problems.extend(exc.problems)
+            report.layers[upload.name] = exc.layers
+            return Changes(description="")
         except DataError as exc:
             report.problems.extend(exc.problems)
             return Changes(description="")
         report.problems.extend(warnings)
-        result = boundary_changes(frame, upload.name, dataset.geography, dataset.lsoa_boundaries(), boundary_kind)
+        result = boundary_changes(
+            frame, upload.name, dataset.geography, dataset.lsoa_boundaries(), boundary_kind, options.repair
+        )
     report.problems.extend(result.problems)
     report.notes.extend(result.notes)
     report.replaced.extend(result.replaced)
+    if result.invalid_shapes:
+        report.invalid_shapes[upload.name] = result.invalid_shapes
     if result.preview is not None:
         report.previews[upload.name] = result.preview.head(PREVIEW_ROWS)
     return Changes(description=result.description, files=result.files)
@@ -361,46 +340,3 @@ def _check_cross_file_duplicates(changes: Changes, report: Report) -> None:
                 f"duplicate: {indicator} for {area} in {pd.Timestamp(period):%B %Y} is given more than once",
             )
         )
-
-
-def _grouped(items: dict[str, list[str]]) -> list[str]:
-    """'March 2025: Burglary, Robbery' lines, one per distinct description."""
-    return [
-        f"{what}: {', '.join(labels)}"
-        if len(labels) <= 3
-        else f"{what}: {len(labels)} indicators ({', '.join(labels)})"
-        for what, labels in items.items()
-    ]
-
-
-def _plan_values(report: Report, dataset: Dataset) -> None:
-    values = report.changes.values
-    labels = {i.id: i.label for i in dataset.catalogue.indicators} | report.new_labels
-    added: dict[str, list[str]] = {}
-    replaced: dict[str, list[str]] = {}
-    kept_months: dict[str, list[str]] = {}
-    for indicator, group in values.groupby("indicator"):
-        months = sorted(pd.Timestamp(m) for m in group["period"].unique())
-        existing = dataset.rows(str(indicator))
-        held = {pd.Timestamp(m) for m in existing["period"].unique()} if not existing.empty else set()
-        label = labels.get(indicator, indicator)
-        new = [m for m in months if m not in held]
-        old = [m for m in months if m in held]
-        if new:
-            added.setdefault(f"new months {month_ranges(new)}", []).append(label)
-        if old:
-            was = existing[existing["period"].isin(old)]["status"].value_counts()
-            was_words = " and ".join(f"{status}" for status in was.index)
-            replaced.setdefault(f"{month_ranges(old)} (now {was_words})", []).append(label)
-        kept = sorted(held - set(months))
-        if kept:
-            kept_months.setdefault(f"the other months ({month_ranges(kept)})", []).append(label)
-    report.added += _grouped(added)
-    report.replaced += _grouped(replaced)
-    report.left_alone += _grouped(kept_months)
-    touched = set(values["indicator"])
-    others = [i.label for i in dataset.catalogue.indicators if i.id not in touched]
-    if others:
-        report.left_alone.append(f"every month of {len(others)} other indicators: {', '.join(others)}")
-    if not any("boundaries" in item or "neighbourhoods" in item for item in report.replaced):
-        report.left_alone.append("all boundaries and the priority-neighbourhood definition")

@@ -10,8 +10,9 @@ import pandas as pd
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import month_ranges
+from saferleeds.ingest.gate import MAX_EXPANDED_BYTES, MAX_UPLOAD_BYTES, POLICE_UK_BOUNDS, TABLE_BOUNDS
 from saferleeds.ingest.modelled import RECORDED_CRIME_2017, SEED
-from saferleeds.ingest.store import MAX_EXPANDED_BYTES, MAX_UPLOAD_BYTES, last_updates
+from saferleeds.ingest.store import last_updates
 
 
 def unit_words(indicator: Indicator) -> str:
@@ -159,7 +160,8 @@ def modelled_explanation(dataset: Dataset) -> list[str]:
 def upload_limits() -> str:
     return (
         f"Each file may be up to {MAX_UPLOAD_BYTES // 1024**2} MB; a zip archive may expand to at most "
-        f"{MAX_EXPANDED_BYTES // 1024**2:,} MB, and only the file types listed are read from it."
+        f"{MAX_EXPANDED_BYTES // 1024**2:,} MB, and only the file types listed are read from it; a table may have "
+        f"up to {TABLE_BOUNDS.rows:,} rows, a police.uk download up to {POLICE_UK_BOUNDS.rows:,}."
     )
 
 

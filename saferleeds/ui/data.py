@@ -7,6 +7,7 @@ so new data applied through any one of them is loaded once by each, without a re
 from __future__ import annotations
 
 import gc
+import re
 import time
 
 import streamlit as st
@@ -74,10 +75,32 @@ def show_data_problem(error: DataError, headline: str) -> None:
     st.caption("Nothing has been changed or overwritten. Restore the file, or load a replacement on the Data page.")
 
 
+# What Markdown, HTML or Streamlit's own syntax (colours, icons, LaTeX) reads anywhere in a line ...
+INLINE_SPECIALS = re.compile(r"[\\`*_\[\]()!<>~$:@]")
+# ... what starts a heading, quote, list or setext line only at its start, and what makes a link of a
+# bare address (www.) or a character of an entity (&lt;).
+LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
+WWW_DOT = re.compile(r"(?i)(?<=www)\.")
+ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
 def escape(text: str) -> str:
-    """Markdown-safe text for names and messages that come from files."""
-    specials = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join(f"\\{c}" if c in specials else c for c in text)
+    """Text from files as text wherever Streamlit reads Markdown: bodies, headings, captions, alerts, help
+    tooltips, and the labels of widgets, metrics and links.
+
+    Links, images, tags, entities, emphasis, headings and lists all show literally, each special character
+    backslash-escaped; ordinary punctuation ('&', '-', '.') is left as it is, so names read as written. Line
+    ends become spaces, so a name cannot start a heading or a list of its own.
+    """
+    flat = " ".join(str(text).splitlines())
+    escaped = INLINE_SPECIALS.sub(lambda found: "\\" + found.group(0), flat)
+    escaped = WWW_DOT.sub(r"\\.", ENTITY.sub(r"\\&", escaped))
+    return LINE_START.sub(_escape_line_start, escaped)
+
+
+def _escape_line_start(found: re.Match) -> str:
+    space, mark = found.groups()
+    return f"{space}{mark}\\" if mark[0].isdigit() else f"{space}\\{mark}"  # '1\. x' but '\# x'
 
 
 def dataset_or_problem() -> tuple[Dataset | None, DataError | None]:

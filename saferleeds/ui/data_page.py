@@ -17,7 +17,8 @@ from saferleeds.core.catalogue import POLARITIES, UNITS
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.errors import DataError
 from saferleeds.core.paths import DatasetPaths, dataset_paths
-from saferleeds.ingest import police_uk_api, store
+from saferleeds.ingest import gate, police_uk_api, store
+from saferleeds.ingest.boundary_upload import BoundaryOptions
 from saferleeds.ingest.validation import ACCEPTED_SUFFIXES, KINDS, Report, apply_report, validate
 from saferleeds.present.provenance import (
     catalogue_table,
@@ -37,7 +38,14 @@ ROUND_KEY = "_data_upload_round"
 NEW_ENTRIES_KEY = "_data_new_entries"
 ERROR_KEY = "_data_error"
 ACTION_KEY = "_data_action"
+LAYERS_KEY = "_data_upload_layers"
+REPAIR_KEY = "upload_repair"
 DETAIL_CARDS = 3  # a search narrowed to this many indicators shows each one in full
+STALE = (
+    "The data changed while these files were being checked (another change was applied), so nothing was "
+    "applied. The files have been checked again against the data now in use: apply them again if the report "
+    "is still clean."
+)
 
 
 def _ask(action: str) -> None:
@@ -126,7 +134,7 @@ def draw_report(report: Report, name: str = "upload") -> None:
             st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def _fingerprint(uploads: list[store.Upload], *extra: object) -> str:
+def _fingerprint(uploads: list[gate.Upload], *extra: object) -> str:
     digest = hashlib.sha1()
     for upload in uploads:
         digest.update(upload.name.encode())
@@ -137,7 +145,7 @@ def _fingerprint(uploads: list[store.Upload], *extra: object) -> str:
 
 def _forget_reports() -> None:
     """Reports describe changes against the data they were checked with; after a change they are out of date."""
-    for key in (REPORT_KEY, REPORT_FINGERPRINT, FETCH_REPORT_KEY):
+    for key in (REPORT_KEY, REPORT_FINGERPRINT, FETCH_REPORT_KEY, LAYERS_KEY):
         st.session_state.pop(key, None)
 
 
@@ -161,6 +169,10 @@ def _apply(paths: DatasetPaths, report_key: str) -> None:
         return
     try:
         apply_report(paths, report)
+    except store.StaleChanges:
+        st.session_state[ERROR_KEY] = STALE
+        _forget_reports()
+        return
     except DataError as exc:
         st.session_state[ERROR_KEY] = "Nothing was applied: " + "; ".join(str(p) for p in exc.problems)
         return
@@ -201,7 +213,7 @@ def draw_upload(dataset: Dataset) -> None:
         type=list(ACCEPTED_SUFFIXES),
         accept_multiple_files=True,
         key=f"upload_files_{st.session_state.get(ROUND_KEY, 0)}",
-        max_upload_size=store.MAX_UPLOAD_BYTES // 1024**2,
+        max_upload_size=gate.MAX_UPLOAD_BYTES // 1024**2,
     )
     default_indicator = st.text_input(
         "Indicator for tables without an 'indicator' column (optional)",
@@ -212,9 +224,10 @@ def draw_upload(dataset: Dataset) -> None:
         st.session_state.pop(REPORT_KEY, None)
         st.session_state.pop(REPORT_FINGERPRINT, None)
         return
-    uploads = [store.Upload(f.name, f.getvalue()) for f in files]
+    uploads = [gate.Upload(f.name, f.getvalue()) for f in files]
     entries = st.session_state.get(NEW_ENTRIES_KEY, {})
-    fingerprint = _fingerprint(uploads, kind, default_indicator, entries, dataset.version)
+    options = BoundaryOptions(dict(st.session_state.get(LAYERS_KEY, {})), bool(st.session_state.get(REPAIR_KEY)))
+    fingerprint = _fingerprint(uploads, kind, default_indicator, entries, dataset.version, options)
     if st.session_state.get(REPORT_FINGERPRINT) != fingerprint or REPORT_KEY not in st.session_state:
         bar = st.progress(0.0, text="Checking the files…")
         report = validate(
@@ -224,12 +237,14 @@ def draw_upload(dataset: Dataset) -> None:
             new_entries=list(entries.values()),
             default_indicator=default_indicator or None,
             progress=lambda fraction, text: bar.progress(fraction, text=escape(text)),
+            boundary_options=options,
         )
         bar.empty()
         st.session_state[REPORT_KEY] = report
         st.session_state[REPORT_FINGERPRINT] = fingerprint
     report: Report = st.session_state[REPORT_KEY]
     st.subheader("Validation report")
+    _draw_boundary_choices(report)
     draw_report(report)
     for indicator_id in report.missing_indicators[:5]:
         _draw_new_indicator_form(dataset, indicator_id)
@@ -242,6 +257,37 @@ def draw_upload(dataset: Dataset) -> None:
         on_click=_apply,
         args=(dataset.paths, REPORT_KEY),
     )
+
+
+def _choose_layer(name: str, key: str) -> None:
+    """Selectbox callback: remember the layer chosen for one file (the files are then checked again)."""
+    layers = dict(st.session_state.get(LAYERS_KEY, {}))
+    layers[name] = st.session_state[key]
+    st.session_state[LAYERS_KEY] = layers
+
+
+def _draw_boundary_choices(report: Report) -> None:
+    """Ask which layer to load from a file of several, and offer to repair invalid shapes."""
+    chosen = st.session_state.get(LAYERS_KEY, {})
+    for number, (name, layers) in enumerate(sorted(report.layers.items())):
+        key = f"upload_layer_{number}"
+        st.selectbox(
+            f"{escape(name)} holds {len(layers)} layers: which one should be loaded?",
+            layers,
+            index=layers.index(chosen[name]) if chosen.get(name) in layers else None,
+            key=key,
+            placeholder="Choose a layer",
+            on_change=_choose_layer,
+            args=(name, key),
+        )
+    if report.invalid_shapes or st.session_state.get(REPAIR_KEY):
+        count = sum(report.invalid_shapes.values())
+        st.checkbox(
+            "Repair the shapes that are not valid" + (f" ({count:,} of them)" if count else ""),
+            key=REPAIR_KEY,
+            help="A bowtie or a spike is redrawn as the valid polygons it encloses; each repair is listed in the "
+            "report. Leave this off to correct the shapes yourself.",
+        )
 
 
 def _draw_new_indicator_form(dataset: Dataset, indicator_id: str) -> None:

@@ -20,7 +20,7 @@ from saferleeds.core.geography import slugify
 from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
 from saferleeds.core.vocabulary import DisclosureRule
 from saferleeds.present.export import render, tables
-from saferleeds.ui.data import get_dataset_or_none
+from saferleeds.ui.data import escape, get_dataset_or_none
 
 Chart: TypeAlias = alt.TopLevelMixin | dict
 Table: TypeAlias = pd.DataFrame | Callable[[], pd.DataFrame]
@@ -69,7 +69,7 @@ def chart_downloads(
     def document() -> dict:
         return render.for_download(chart() if callable(chart) else chart, title=name, source=source)
 
-    menu = st.popover("Download", icon=":material/download:", key=f"{key}-menu", help=f"Download {name}")
+    menu = st.popover("Download", icon=":material/download:", key=f"{key}-menu", help=f"Download {escape(name)}")
     for label, render_to, suffix, mime, icon in CHART_FORMATS:
         menu.download_button(
             label,

@@ -19,7 +19,7 @@ from saferleeds.present.export.print_map import print_map
 from saferleeds.present.maps.classes import CLASSIFICATIONS
 from saferleeds.present.maps.deck import MAP_HEIGHT, build_deck, locality_level, map_style, selected_code
 from saferleeds.present.maps.model import SHOW_OPTIONS, MapModel, MapOptions, map_model
-from saferleeds.present.maps.table import area_panel, can_print, map_description, table_for_download, table_frame
+from saferleeds.present.maps.table import area_panel, can_print, map_description, table_frame
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 from saferleeds.ui.filters import ALL, area_picker
@@ -210,7 +210,7 @@ def draw_area_panel(model: MapModel, selection: Selection) -> None:
             on_click=request_page,
             args=("profiles",),
             kwargs={"area": panel.code},
-            help=f"Everything about {panel.name} on the Area profiles page",
+            help=f"Everything about {escape(panel.name)} on the Area profiles page",
         )
 
 
@@ -251,14 +251,14 @@ def draw_unavailable(dataset: Dataset, model: MapModel) -> None:
     levels = [lv for lv in indicator.geographies if lv not in (dataset.catalogue.levels.city, model.level)]
     if not levels:
         st.info(
-            f"{indicator.label} is only published for Leeds as a whole, so it cannot be mapped.",
+            f"{escape(indicator.label)} is only published for Leeds as a whole, so it cannot be mapped.",
             icon=":material/info:",
         )
         return
     names = [dataset.catalogue.level(lv).plural for lv in levels]
     st.info(
-        f"There is no data for {indicator.label.lower()} for {model.level_plural} in this period. "
-        f"It is available for {', '.join(names)}.",
+        f"There is no data for {escape(indicator.label.lower())} for {escape(model.level_plural)} in this period. "
+        f"It is available for {escape(', '.join(names))}.",
         icon=":material/info:",
     )
     for level in levels:

@@ -13,6 +13,7 @@ from saferleeds.core.periods import Period
 from saferleeds.present.export.board_pack import default_indicators, prepare, preview_table
 from saferleeds.present.export.contents import FORMATS, BoardPack, PackRequest
 from saferleeds.present.export.render import start_engine
+from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 
 LOG = logging.getLogger(__name__)
@@ -168,7 +169,9 @@ def draw_pack_builder(dataset: Dataset, request: PackRequest) -> None:
         st.caption("You have changed the choices since the pack was prepared: prepare it again to download it.")
         return
     ready = ", ".join(FORMATS[f][0] for f in FORMATS if f in files)
-    st.success(f"{pack.title}, {request.period.label()}: ready to download ({ready}).", icon=":material/check_circle:")
+    st.success(
+        f"{escape(pack.title)}, {request.period.label()}: ready to download ({ready}).", icon=":material/check_circle:"
+    )
     shown = [f for f in FORMATS if f in files]
     for column, shown_format in zip(st.columns(len(FORMATS)), shown, strict=False):
         label, mime = FORMATS[shown_format]
@@ -202,8 +205,8 @@ def _draw_chart_preview(pack: BoardPack) -> None:
         if picture is None:
             continue
         title = f"{section.indicator.short_label} {name} {pack.area_name}"
-        st.image(picture.png, caption=picture.description, alt=picture.description, width="stretch")
+        st.image(picture.png, caption=escape(picture.description), alt=picture.description, width="stretch")
         chart_downloads(picture.chart, title, key=f"pack-{name}", numbers=numbers[name])
         numbers_table(numbers[name], f"pack-{name}-numbers", title, label=f"Numbers behind this {name}")
     if section.map is None and section.map_note:
-        st.caption(section.map_note)
+        st.caption(escape(section.map_note))

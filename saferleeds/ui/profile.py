@@ -90,7 +90,10 @@ def area_links(links: list[AreaLink], group_by_kind: bool = True) -> None:
             kind = link.level_label
             st.markdown(f"**{escape(kind)}**")
         st.page_link(
-            page_file("profiles"), label=link.name, query_params={PLACE: link.slug}, icon=":material/location_on:"
+            page_file("profiles"),
+            label=escape(link.name),
+            query_params={PLACE: link.slug},
+            icon=":material/location_on:",
         )
         if link.relation:
             st.caption(escape(sentence_case(link.relation)))

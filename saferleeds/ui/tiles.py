@@ -17,6 +17,7 @@ from saferleeds.core.periods import Period
 from saferleeds.core.text import sentence_case
 from saferleeds.present.charts.time_series import sparkline_spec
 from saferleeds.present.export.print_trend import print_trend_chart
+from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import chart_downloads, numbers_table, table_download
 from saferleeds.ui.navigation import request_page
 
@@ -91,7 +92,7 @@ def tile_html(tile: Tile, colours: dict[str, str]) -> str:
 def draw_tile(dataset: Dataset, tile: Tile) -> None:
     indicator = tile.indicator
     with st.container(border=True, key=f"tile-{indicator.id}"):
-        st.markdown(f"### {indicator.short_label}", help=f"{indicator.label}: {indicator.definition}")
+        st.markdown(f"### {escape(indicator.short_label)}", help=escape(f"{indicator.label}: {indicator.definition}"))
         st.html(tile_html(tile, dataset.catalogue.palettes.judgement))
         if not tile.series.empty:
             description = tile.sparkline_description()
@@ -106,7 +107,7 @@ def draw_tile(dataset: Dataset, tile: Tile) -> None:
             on_click=request_page,
             args=("trends",),
             kwargs={"indicator": indicator.id},
-            help=f"Open the Trends page for {indicator.label}",
+            help=f"Open the Trends page for {escape(indicator.label)}",
         )
 
 

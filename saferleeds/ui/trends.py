@@ -17,6 +17,7 @@ from saferleeds.analysis.trends import (
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE
 from saferleeds.present.charts.views import trend_view_chart
+from saferleeds.ui.data import escape
 from saferleeds.ui.figures import show_chart
 
 
@@ -35,7 +36,7 @@ def choose_areas(dataset: Dataset, selection: Selection) -> list[str]:
     labels = _labels(dataset)
     chosen = labels.get(selection.area, "Leeds") if selection.area else "Leeds"
     others = st.multiselect(
-        f"Show beside {chosen}",
+        f"Show beside {escape(chosen)}",
         area_options(dataset.geography, selection.level),
         default=[CITY_CODE],
         key="areas",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -147,6 +148,11 @@ def feature_order(codes: list[str], selected: str | None, clicked_index: int | N
     return order
 
 
+def tooltip_text(text: object) -> str:
+    """Text for the tooltip's HTML template: names from uploaded files can open no tag ('<5' stays as it is)."""
+    return re.sub(r"<(?=[A-Za-z/!?])", "&lt;", str(text).replace("&", "&amp;"))
+
+
 def area_features(dataset: Dataset, model: MapModel, order: list[str]) -> list[dict]:
     """One GeoJSON feature per area, in ``order``: only the code, the fill colour and the tooltip lines."""
     shapes = level_shapes(dataset, model.level, model.options.hex_view)
@@ -158,7 +164,7 @@ def area_features(dataset: Dataset, model: MapModel, order: list[str]) -> list[d
             continue
         row = rows[code]
         properties = {"code": code, "fill": hex_to_rgba(row[1])}
-        properties.update({name: str(text) for name, text in zip(TOOLTIP_FIELDS, row[2:], strict=True)})
+        properties.update({name: tooltip_text(text) for name, text in zip(TOOLTIP_FIELDS, row[2:], strict=True)})
         features.append({"type": "Feature", "properties": properties, "geometry": shapes[code]})
     return features
 
