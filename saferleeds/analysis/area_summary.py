@@ -9,7 +9,7 @@ import pandas as pd
 
 from saferleeds.analysis import stats
 from saferleeds.analysis.aggregate import monthly, period_totals
-from saferleeds.analysis.measures import display_value, format_value
+from saferleeds.analysis.measures import display_value, format_value, rate_population
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
@@ -17,7 +17,7 @@ from saferleeds.core.vocabulary import DisclosureRule
 
 
 def status_words(months: int, weakest: str, weakest_months: int) -> str:
-    """How a period's figure was made: 'recorded', 'modelled', 'partly modelled (3 of 12 months)', 'no data'.
+    """How a period's figure was made: 'recorded', 'estimated', 'partly modelled (3 of 12 months)', 'no data'.
 
     The figure is as weak as its weakest month; when only some months are that weak, it says how many.
     """
@@ -43,6 +43,7 @@ def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, 
     indicator = dataset.catalogue.indicator(indicator_id)
     catalogue = dataset.catalogue
     areas = dataset.geography.level_areas(level)[["code", "name", "population"]].set_index("code")
+    areas["population"] = rate_population(dataset.geography, level, measure, catalogue.rates).reindex(areas.index)
     series = monthly(dataset, indicator_id, level)
     current = period_totals(series, period, catalogue.statuses).reindex(areas.index)
     previous = period_totals(series, period.comparison(), catalogue.statuses).reindex(areas.index)
@@ -51,6 +52,7 @@ def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, 
     frame["denominator"] = current["denominator"]
     frame["months"] = current["months"].fillna(0).astype(int)
     frame["modelled_months"] = current["modelled_months"].fillna(0).astype(int)
+    frame["estimated_months"] = current["estimated_months"].fillna(0).astype(int)
     frame["status"] = [
         status_words(m, weakest, int(k) if pd.notna(k) else 0)
         for m, weakest, k in zip(frame["months"], current["weakest"], current["weakest_months"], strict=True)
@@ -113,7 +115,8 @@ def _add_funnel(
         target = city["value"].iloc[0] / city["denominator"].iloc[0]
     else:
         base_column, kind = "population", "rate"
-        target = city["value"].iloc[0] / dataset.geography.population(city_level).iloc[0]
+        people = rate_population(dataset.geography, city_level, measure, dataset.catalogue.rates)
+        target = city["value"].iloc[0] / people.iloc[0]
     usable = frame["count"].notna() & (frame[base_column] > 0)
     if not usable.any():
         return

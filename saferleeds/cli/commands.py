@@ -11,6 +11,7 @@ from saferleeds.cli.progress import ProgressBar, StderrProgress
 from saferleeds.core import dataset
 from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
 from saferleeds.ingest import police_uk_api, store, validation
+from saferleeds.present.coverage import ledger_lines
 
 
 def _add_home(parser: argparse.ArgumentParser) -> None:
@@ -181,6 +182,7 @@ def info_command(arguments: argparse.Namespace) -> int:
     store.recover(paths)
     loaded = dataset.load_dataset(paths)
     print(dataset.describe(loaded))
+    print("\n".join(ledger_lines(loaded)))
     return 0
 
 

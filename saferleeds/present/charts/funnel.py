@@ -15,7 +15,7 @@ VERDICT_SHAPES = {
     "Significantly below": "triangle-down",
 }
 FUNNEL_LIMIT_COLOURS = {"95% limits": "#d55e00", "99.8% limits": "#6f777b"}  # 3:1 or more on white (lines)
-MODELLED_POINTS = "Includes modelled months (hollow)"
+MODELLED_POINTS = "Includes estimated or modelled months (hollow)"
 
 
 def _verdict_short(label: str) -> str:
@@ -100,7 +100,7 @@ def funnel_chart(
                 scale=alt.Scale(domain=verdict_scale["domain"], range=verdict_scale["shapes"]),
                 legend=alt.Legend(**LEGEND),
             ),
-            # Filled points are recorded data; hollow ones include modelled months.
+            # Filled points are recorded data; hollow ones include estimated or modelled months.
             fill=alt.Fill(
                 "Data:N",
                 title="Data",

@@ -22,6 +22,7 @@ from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.geography import CITY_CODE, CITY_NAME, slugify
 from saferleeds.core.periods import Period
 from saferleeds.core.text import join_words, sentence_case
+from saferleeds.core.vocabulary import MODELLED, RECORDED
 from saferleeds.present.export import figures, render, tables
 from saferleeds.present.export.sentences import comparison_words, summary_sentences
 
@@ -41,8 +42,10 @@ ATTRIBUTION = (
     "Licence v3.0."
 )
 MODELLED_MEANING = (
-    "Modelled figures are estimates made where open data does not exist or does not go back far enough; "
-    "they are not recorded data. Recorded figures are published police.uk data."
+    "Recorded figures are published police.uk data. Estimated figures share a recorded total of a larger area "
+    "(a local area, MSOA) among the small areas inside it; they add up to the recorded total, but how it splits "
+    "is not recorded. Modelled figures are made where open data does not exist or does not go back far enough; "
+    "they are not recorded data."
 )
 
 
@@ -80,7 +83,7 @@ class Section:
     area: Figure | None  # None when the pack is for all of Leeds
     leeds: Figure
     sentences: tuple[str, ...]
-    status: str  # of the pack's area (or Leeds), in words: 'recorded', 'partly modelled (…)', 'modelled'
+    status: str  # of the pack's area (or Leeds), in words: 'recorded', 'partly estimated (…)', 'modelled'
     trend: Picture | None
     map: Picture | None
     map_note: str  # why there is no map, when there is none
@@ -93,15 +96,22 @@ class Section:
             units = f"Figures: {self.unit_words}"
         elif self.unit_words == "number":
             drawn = "charts and maps show" if self.area is not None and self.area.available else "maps show"
-            units = f"Figures are numbers in the period; {drawn} rates per 1,000 residents (mid-2015)"
+            units = f"Figures are numbers in the period; {drawn} rates {self.indicator.rates.with_population}"
         else:
             units = f"Figures, charts and maps are rates {self.unit_words}"
         return f"{self.priority.short}: {self.priority.label}. {units}."
 
     @property
     def status_line(self) -> str:
-        modelled = " Modelled figures are estimates, not recorded data." if self.status != "recorded" else ""
-        return f"Status: {self.status}.{modelled}"
+        notes = [
+            note
+            for word, note in (
+                ("estimated", " Estimated figures are shared out from recorded totals."),
+                ("modelled", " Modelled figures are not recorded data."),
+            )
+            if word in self.status
+        ]
+        return f"Status: {self.status}.{''.join(notes)}"
 
 
 @dataclass(frozen=True)
@@ -213,21 +223,22 @@ def _month_spans(months: pd.DatetimeIndex) -> list[str]:
 
 
 def modelled_words(dataset: Dataset, indicator_id: str, window: Period) -> str:
-    """Which months of an indicator are modelled and which recorded, in words."""
+    """Which months of an indicator are recorded, estimated or modelled (at one level or another), in words."""
     rows = dataset.rows(indicator_id)
     rows = rows[window.contains(rows["period"]).to_numpy()]
     if rows.empty:
         return "No figures in this period."
-    modelled = rows.groupby("period")["status"].agg(lambda s: bool((s == "modelled").any()))
-    if modelled.all():
-        return "Every month is a modelled estimate, not recorded data."
-    if not modelled.any():
+    statuses = dataset.catalogue.statuses
+    present = [s for s in statuses.ids if s in set(rows["status"])]
+    if present == [MODELLED]:
+        return "Every month is modelled, not recorded data."
+    if present == [RECORDED]:
         return "Every month is recorded data."
-    modelled_months = pd.DatetimeIndex(modelled.index[modelled.to_numpy()])
-    recorded_months = pd.DatetimeIndex(modelled.index[~modelled.to_numpy()])
-    return (
-        f"Modelled: {join_words(_month_spans(modelled_months))}. Recorded: {join_words(_month_spans(recorded_months))}."
-    )
+    parts = []
+    for status in present:
+        months = pd.DatetimeIndex(sorted(rows.loc[rows["status"] == status, "period"].unique()))
+        parts.append(f"{statuses.label(status)}: {join_words(_month_spans(months))}.")
+    return " ".join(parts)
 
 
 def _picture(chart: alt.TopLevelMixin | dict | None, description: str) -> Picture | None:
@@ -249,7 +260,8 @@ def _pictures(
     window = Period(period.comparison().start, period.end)
     trend = _picture(
         figures.trend_chart(dataset, indicator.id, code, period, request.measure),
-        f"Line chart of {indicator.label.lower()} each month, {where}, {window.label()}; dashed where modelled.",
+        f"Line chart of {indicator.label.lower()} each month, {where}, {window.label()}; "
+        "dashed where estimated or modelled.",
     )
     step(f"{indicator.short_label}: trend chart")
     chart_map, note = None, ""
@@ -397,7 +409,7 @@ def definitions_table(dataset: Dataset, sections: Sequence[Section], window: Per
     for section in sections:
         indicator = section.indicator
         unit = {
-            "count": "Number of events; rates are per 1,000 residents (mid-2015)",
+            "count": f"Number of events; rates are {indicator.rates.with_population}",
             "percent": "Percentage",
             "rate": "Rate per 1,000",
         }[indicator.unit]
@@ -429,12 +441,12 @@ def _monthly(dataset: Dataset, sections: Sequence[Section], code: str | None, wi
 
 
 def _modelled_note(sections: Sequence[Section]) -> str:
-    modelled = [s for s in sections if s.status != "recorded"]
-    if not modelled:
+    weaker = [s for s in sections if s.status != RECORDED]
+    if not weaker:
         return "Every figure in this pack is recorded data."
     return (
-        f"{len(modelled)} of the {len(sections)} indicators in this pack are wholly or partly modelled: "
-        "estimates, not recorded data. Each page says which."
+        f"{len(weaker)} of the {len(sections)} indicators in this pack are wholly or partly estimated or "
+        "modelled, not wholly recorded data. Each page says which."
     )
 
 
@@ -475,7 +487,7 @@ def assemble(
         "Counts of 1 to 4 of sensitive indicators for small areas and priority neighbourhoods are shown as "
         "'<5', and figures that would reveal them are not given.",
         MODELLED_MEANING,
-        "Rates use the mid-2015 resident population (ONS).",
+        f"Rates are {dataset.catalogue.rates.with_population}: {dataset.catalogue.rates.population_source}.",
         ATTRIBUTION,
     )
     step("tables")

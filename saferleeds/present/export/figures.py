@@ -18,6 +18,8 @@ from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, CITY_NAME
 from saferleeds.core.periods import Period
+from saferleeds.core.text import join_words
+from saferleeds.core.vocabulary import ESTIMATED, RECORDED, Statuses
 from saferleeds.present.export.render import with_source
 from saferleeds.present.maps.classes import classify
 from saferleeds.present.maps.palettes import spread, value_palette
@@ -26,8 +28,6 @@ AREA_COLOUR = "#1d70b8"
 LEEDS_COLOUR = "#505a5f"
 TARGET_COLOUR = "#00703c"
 PERIOD_SHADE = "#f3f2f1"
-STATUS_NAMES = {"recorded": "Recorded", "provisional": "Provisional", "modelled": "Modelled (estimate)"}
-STATUS_DASHES = {"Recorded": [1, 0], "Provisional": [6, 3], "Modelled (estimate)": [4, 4]}
 TREND_SIZE = (620, 250)
 MAP_SIZE = (460, 380)
 MAX_CLASSES = 5
@@ -39,10 +39,13 @@ OS_ATTRIBUTION = "Contains OS data © Crown copyright and database right."
 
 
 def chart_measure(indicator: Indicator, measure: str, compared: bool) -> str:
-    """Counts compared with Leeds (or mapped across areas of different sizes) are shown as rates."""
+    """Counts compared with Leeds (or mapped across areas of different sizes) are shown as rates (of the
+    chosen population when a rate was chosen)."""
     if indicator.unit != "count":
         return indicator.unit
-    return "rate" if compared else measure
+    if not compared:
+        return measure
+    return measure if indicator.rates.is_rate(measure) else "rate"
 
 
 def _source_lines(*sentences: str) -> list[str]:
@@ -75,11 +78,27 @@ def _series(dataset: Dataset, indicator: Indicator, code: str, window: Period, m
         {
             "period": monthly["period"].to_numpy(),
             "value": monthly["shown"].to_numpy(dtype=float),
-            "status": monthly["status"].map(STATUS_NAMES).to_numpy(),
+            "status": monthly["status"].map(dataset.catalogue.statuses.label).to_numpy(),
             "series": name,
         }
     )
     return _runs(frame) if len(frame) else frame
+
+
+def _dotted(statuses: Statuses) -> list[str]:
+    """Statuses drawn with a dot at each month: those more trusted than estimated (recorded, provisional)."""
+    return [statuses.label(s) for s in statuses.ids if statuses.rank(s) < statuses.rank(ESTIMATED)]
+
+
+def _line_key(statuses: Statuses, shown: list[str]) -> str:
+    """'Lines: recorded solid with dots; estimated in long dashes; modelled in short dashes.'"""
+    words = []
+    for status in shown:
+        dash = statuses.get(status).dash
+        style = "solid" if dash[1] == 0 else f"dashed ({dash[0]}-{dash[1]})"
+        dots = " with dots" if statuses.label(status) in _dotted(statuses) else ""
+        words.append(f"{statuses.label(status).lower()} {style}{dots}")
+    return f"Lines: {'; '.join(words)}." if words else ""
 
 
 def _value_format(values: pd.Series) -> str:
@@ -92,7 +111,8 @@ def trend_chart(
 ) -> alt.VConcatChart:
     """Monthly values of an area beside Leeds over the period and the one it is compared with.
 
-    Recorded months are solid lines with dots, modelled months dashed, each with a legend entry;
+    Recorded months are solid lines with dots, estimated and modelled months dashed as the catalogue says,
+    each with a legend entry;
     the selected period is shaded. Counts beside Leeds are shown per 1,000 residents so the two lines
     can be compared. Months of small counts that disclosure control hides are left out.
     """
@@ -106,7 +126,9 @@ def trend_chart(
     leeds = _series(dataset, indicator, CITY_CODE, window, shown)
     data = pd.concat([area, leeds], ignore_index=True) if compared else leeds
     names = [*([dataset.geography.name(code)] if compared else []), CITY_NAME]
-    statuses = [s for s in STATUS_DASHES if s in set(data["status"])]
+    vocabulary = dataset.catalogue.statuses
+    shown_statuses = [s for s in vocabulary.ids if vocabulary.label(s) in set(data["status"])]
+    statuses = [vocabulary.label(s) for s in shown_statuses]
     data = data.assign(month=data["period"].dt.strftime("%Y-%m-%d")).drop(columns="period")
     units = measure_label(indicator, shown)
     x = alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
@@ -132,14 +154,14 @@ def trend_chart(
             detail="run:N",
             strokeDash=alt.StrokeDash(
                 "status:N",
-                scale=alt.Scale(domain=statuses, range=[STATUS_DASHES[s] for s in statuses]),
+                scale=alt.Scale(domain=statuses, range=[vocabulary.dash(s) for s in shown_statuses]),
                 legend=alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeColor=LEEDS_COLOUR),
             ),
         )
     )
     dots = (
         alt.Chart(data)
-        .transform_filter(alt.datum.status != STATUS_NAMES["modelled"])
+        .transform_filter(alt.FieldOneOfPredicate(field="status", oneOf=_dotted(vocabulary)))
         .mark_point(filled=True, size=36, opacity=1)
         .encode(x=x, y=y, color=alt.Color("series:N", scale=series_scale, legend=None))
     )
@@ -168,10 +190,10 @@ def trend_chart(
     hidden = compared and len(area) < window.months
     notes = _source_lines(
         f"Source: {indicator.source}.",
-        "Solid lines with dots are recorded data; dashed lines are modelled estimates.",
+        _line_key(vocabulary, shown_statuses),
         "Shaded: the selected period; the months before it are the comparison period.",
         "Months with fewer than 5 are not shown." if hidden and indicator.sensitive else "",
-        "Rates use mid-2015 resident population." if shown == "rate" else "",
+        f"Rates are {indicator.rates.with_population_of(shown)}." if indicator.rates.is_rate(shown) else "",
     )
     return with_source(chart, notes)
 
@@ -288,8 +310,8 @@ def choropleth(
         layers.append(_outline(dataset, level, highlight, areas))
     leeds = city_figures(dataset, indicator_id, period, shown)
     leeds_text = format_value(leeds["value"], indicator, shown)
-    if shown == "rate":
-        leeds_text += " residents"
+    if indicator.rates.is_rate(shown):
+        leeds_text += f" {indicator.rates.population(shown).label}"
     plural = dataset.catalogue.level(level).plural
     chart = (
         alt.layer(*layers)
@@ -303,14 +325,23 @@ def choropleth(
             ),
         )
     )
-    status = str(leeds["status"])
     notes = _source_lines(
         f"Source: {indicator.source}. {OS_ATTRIBUTION}",
-        f"Classes: natural breaks (Jenks). Figures are {status}." if status != "recorded" else "",
+        "Classes: natural breaks (Jenks).",
+        _map_status(summarise(dataset, indicator.id, level, period, shown), plural),
     )
     spec = with_source(chart, notes).to_dict(validate=False)
     spec.setdefault("datasets", {})[AREAS_DATASET] = _features(dataset, level)
     return spec
+
+
+def _map_status(table: pd.DataFrame, plural: str) -> str:
+    """'Figures are estimated for 24 of the 33 wards.' (nothing when every area's figure is recorded)."""
+    weaker = table[~table["status"].isin([RECORDED, "no data"])]
+    if weaker.empty:
+        return ""
+    words = join_words(sorted(set(weaker["status"])))
+    return f"Figures are {words} for {len(weaker)} of the {len(table)} {plural}."
 
 
 def _outline(dataset: Dataset, level: str, code: str, areas: alt.Chart) -> alt.LayerChart:

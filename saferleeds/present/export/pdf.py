@@ -129,7 +129,8 @@ def _front_page(pack: BoardPack, styles) -> list:
     story.append(Spacer(1, 3 * mm))
     story.append(
         _p(
-            "Modelled figures are estimates, not recorded data. Units are given on each indicator's page.",
+            "Estimated figures are shared out from recorded totals; modelled figures are not recorded data. "
+            "Units are given on each indicator's page.",
             styles["muted"],
         )
     )

@@ -139,7 +139,10 @@ def _summary_slide(deck, pack: BoardPack) -> None:
         SLIDE_HEIGHT - Inches(0.6),
         SLIDE_WIDTH - 2 * MARGIN,
         Inches(0.4),
-        [f"{sentence_case(pack.subtitle)}. Modelled figures are estimates, not recorded data."],
+        [
+            f"{sentence_case(pack.subtitle)}. Estimated figures are shared out from recorded totals; "
+            "modelled ones are not recorded data."
+        ],
         size=11,
         colour=MUTED,
     )
