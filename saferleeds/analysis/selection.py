@@ -109,8 +109,12 @@ def _in_words(dataset: Dataset, months: pd.Series) -> str:
     number = int(counts[weakest])
     verb = "is" if number == 1 else "are"
     first = f"{number} of its {len(months)} months {verb} {_phrase(dataset, weakest)}"
-    rest = [f"{int(counts[s])} {statuses.label(s).lower()}" for s in others if s != RECORDED]
-    return ", ".join([first, *rest])
+    rest = [
+        f"{int(counts[s])} {'is' if int(counts[s]) == 1 else 'are'} {_phrase(dataset, s)}"
+        for s in others
+        if s != RECORDED
+    ]
+    return "; ".join([first, *rest])
 
 
 def _all_of_it(dataset: Dataset, status: str) -> str:
@@ -133,7 +137,10 @@ def _level_clause(dataset: Dataset, selection: Selection, city_months: pd.Series
     type's figures are weaker than Leeds's."""
     statuses = dataset.catalogue.statuses
     level_months = _month_statuses(dataset, selection.indicator, selection.level, selection.period, None)
-    weaker = level_months[level_months.map(statuses.rank) > city_months.reindex(level_months.index).map(statuses.rank)]
+    if level_months.empty:
+        return ""
+    city_ranks = statuses.ranks(city_months.reindex(level_months.index).fillna(statuses.strongest))
+    weaker = level_months[(statuses.ranks(level_months) > city_ranks).to_numpy()]
     if weaker.empty:
         return ""
     weakest = max(weaker, key=statuses.rank)

@@ -48,7 +48,7 @@ def _shares(street: pd.DataFrame, geography: Geography, catalogue: Catalogue) ->
     return {column: both[column] for column in both.columns}
 
 
-def _real_history(values: pd.DataFrame, catalogue: Catalogue, codes: pd.Index) -> modelled.RealHistory:
+def real_history(values: pd.DataFrame, catalogue: Catalogue, codes: pd.Index) -> modelled.RealHistory:
     """The real months' city counts and LSOA totals per type, as the default shows them."""
     types = [i.id for i in catalogue.police_uk_indicators() if i.police_uk_crime_type != police_uk.ALL_EXCEPT_ASB]
     rows = values[values["indicator"].isin(types)]
@@ -75,7 +75,7 @@ def build_values(source: Path, out: DatasetPaths, log: Callable[[str], None]) ->
     msoa_of = geography.lsoa[geography.code_column(MSOA)]
     lsoa_estimates = estimated.estimate_lsoa_rows(msoa_rows, shares, msoa_of, totals)
     real = pd.concat([street, lsoa_estimates], ignore_index=True)
-    history = _real_history(real, catalogue, geography.lsoa.index)
+    history = real_history(real, catalogue, geography.lsoa.index)
     frame = modelled.model_default(history, geography.lsoa, open_history.LAST_REAL_MONTH, CITY_CODE)
     values = pd.concat([frame, real, msoa_rows], ignore_index=True)
     write_values(values, out.values)
