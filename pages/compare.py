@@ -6,6 +6,7 @@ from saferleeds.analysis.area_table import area_table
 from saferleeds.analysis.compare import compare_areas
 from saferleeds.core.text import sentence_case
 from saferleeds.present.charts.views import comparison_funnel_chart
+from saferleeds.ui.breakdown import draw_level_breakdown
 from saferleeds.ui.compare import FUNNEL_SELECTION, area_picker, follow_pick, widget_key
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import table_download
@@ -95,3 +96,5 @@ table_download(
     label="Download these numbers (CSV)",
     key="ranked-csv",
 )
+if indicator.breakdown is not None:
+    draw_level_breakdown(dataset, indicator.id, selection.level, selection.period)

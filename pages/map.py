@@ -32,6 +32,6 @@ if model.hotspot_note:
 st.header("The numbers on the map", divider="gray")
 st.caption(
     f"{escape(model.indicator.label)}, {escape(model.level_plural)}, {model.period.label()}. "
-    "Select a column heading to sort; the status column says which figures are modelled."
+    "Select a column heading to sort; the status column says how each figure was made."
 )
 mapview.draw_table(dataset, model)

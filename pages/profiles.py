@@ -5,6 +5,7 @@ import streamlit as st
 from saferleeds.analysis.profiles import build_profile, key_trends_key, trend_numbers
 from saferleeds.present.charts.views import profile_locator_chart, profile_trend_chart
 from saferleeds.present.export.print_map import OS_ATTRIBUTION
+from saferleeds.ui.breakdown import draw_area_breakdowns
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import table_download
 from saferleeds.ui.figures import show_chart, table_with_download
@@ -28,7 +29,8 @@ place_picker(dataset, None if profile.is_city else profile.code)
 
 st.header(escape(profile.name), anchor="profile")
 st.caption(
-    f"{escape(profile.level_label)} · {profile.population:,.0f} residents (mid-2015) · {escape(profile.period.label())}"
+    f"{escape(profile.level_label)} · {profile.population:,.0f} {escape(dataset.catalogue.rates.population_label)} · "
+    f"{escape(profile.period.label())}"
 )
 if profile.note:
     st.info(escape(profile.note), icon=":material/info:")
@@ -55,6 +57,8 @@ with st.expander("Key indicators as a table"):
 table_download(
     profile.key_table, f"profile {profile.slug}", label="Download the key indicators (CSV)", key="key-table-csv"
 )
+
+draw_area_breakdowns(dataset, profile.level, profile.code, profile.period)
 
 st.subheader("Biggest increases", divider="gray")
 st.markdown("\n".join(f"1. {escape(line)}" for line in profile.increases) or "No indicator went up.")

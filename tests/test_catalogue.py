@@ -18,7 +18,7 @@ from saferleeds.core.catalogue import (
 )
 from saferleeds.core.errors import DataError
 from saferleeds.core.paths import PROJECT_ROOT
-from saferleeds.core.vocabulary import DisclosureRule, Level, Palettes, RateBase, Status, Thresholds
+from saferleeds.core.vocabulary import DisclosureRule, Level, Palettes, Population, RateBase, Status, Thresholds
 
 CATALOGUE = PROJECT_ROOT / "data" / "catalogue.toml"
 RAW = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
@@ -89,6 +89,7 @@ SECTIONS = {
     "statuses": (RAW["statuses"], Status),
     "disclosure": ([RAW["disclosure"]], DisclosureRule),
     "rates": ([RAW["rates"]], RateBase),
+    "populations": (RAW["populations"], Population),
     "thresholds": ([RAW["thresholds"]], Thresholds),
     "palettes": ([RAW["palettes"]], Palettes),
     "change_colours": ([RAW["change_colours"]], None),
@@ -127,7 +128,7 @@ def test_the_strategy_priorities_and_themes(catalogue):
         "safeguarding",
         "serious_organised",
     }
-    assert catalogue.level_ids == ("lsoa", "neighbourhood", "ward", "committee", "constituency", "city")
+    assert catalogue.level_ids == ("lsoa", "msoa", "neighbourhood", "ward", "committee", "constituency", "city")
 
 
 @pytest.mark.parametrize(
@@ -150,7 +151,11 @@ def test_exactly_the_nine_key_indicators(catalogue):
 
 
 def test_reporting_confidence_indicators_are_context(catalogue):
-    assert {i.id for i in catalogue.indicators if i.polarity == "context"} == {"hate_incidents", "domestic_abuse"}
+    assert {i.id for i in catalogue.indicators if i.polarity == "context"} == {
+        "hate_incidents",
+        "domestic_abuse",
+        "stop_search",  # more searches are neither simply good nor bad
+    }
 
 
 def test_feel_safe_target_is_85_percent(catalogue):
@@ -201,13 +206,20 @@ def test_thresholds_and_palettes(catalogue):
 
 def test_levels_statuses_and_rates_come_from_the_catalogue(catalogue):
     levels = catalogue.levels
-    assert levels.map_levels == ("ward", "committee", "constituency", "neighbourhood", "lsoa")
+    assert levels.map_levels == ("ward", "committee", "constituency", "neighbourhood", "msoa", "lsoa")
+    assert levels.from_word("MSOA") == "msoa" and not levels.nests("msoa", "ward") and levels.nests("lsoa", "msoa")
     assert levels.nests("ward", "committee") and levels.nests("lsoa", "constituency")
     assert not levels.nests("constituency", "ward") and not levels.nests("ward", "constituency")
     assert levels.from_word("Community committee area") == "committee" and levels.from_word("nowhere") is None
     assert (
         catalogue.statuses.ids[0] == "recorded" and catalogue.statuses.weakest(["recorded", "modelled"]) == "modelled"
     )
+    assert catalogue.statuses.ids == ("recorded", "provisional", "estimated", "modelled")
+    assert catalogue.statuses.weakest(["recorded", "estimated", "provisional"]) == "estimated"
+    assert len({tuple(s.dash) for s in catalogue.statuses}) == len({s.fill for s in catalogue.statuses}) == 4
+    assert catalogue.rates.measures == ("rate", "workday_rate")
+    assert catalogue.rates.with_population == "per 1,000 residents (Census 2021)"
+    assert catalogue.rates.population("workday_rate").level == "msoa"
     assert catalogue.rates.words == "per 1,000" and catalogue.indicator("burglary").rates is catalogue.rates
 
 

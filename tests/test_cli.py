@@ -34,20 +34,24 @@ def test_build_default_names_a_missing_source(tmp_path):
 
 
 @pytest.mark.slow  # a new Python process
-def test_ingest_police_uk_adds_a_new_month(home: DatasetPaths, tmp_path):
+def test_ingest_police_uk_replaces_a_month(home: DatasetPaths, tmp_path):
     before = read_values(home.values)
     march = FIXTURES / "policeuk" / "street-2025-03.csv"
     finished = run_cli("ingest-police-uk", str(march), "--home", str(home.root))
     assert finished.returncode == 0, finished.stderr
     assert "Read 5 rows from 1 file for March 2025" in finished.stdout
     after = read_values(home.values)
-    assert pd.Timestamp("2025-03-01") not in set(before["period"])
+    police = set(after.loc[after["status"] == "recorded", "indicator"]) - {"stop_search"}
+    old = before[(before["period"] == pd.Timestamp("2025-03-01")) & before["indicator"].isin(police)]
+    assert set(old["status"]) == {"recorded", "estimated"}  # per MSOA and shared among LSOAs
     new = after[after["period"] == pd.Timestamp("2025-03-01")]
+    new = new[new["indicator"].isin(police)]
     assert set(new["status"]) == {"recorded"}
     assert new.loc[new["indicator"] == "total_crime", "value"].sum() == 4
     assert new.loc[new["indicator"] == "asb", "value"].sum() == 1
-    unchanged = after[after["period"] != pd.Timestamp("2025-03-01")].reset_index(drop=True)
-    pd.testing.assert_frame_equal(unchanged, before)
+    kept = after[(after["period"] != pd.Timestamp("2025-03-01")) | ~after["indicator"].isin(police)]
+    earlier = before[(before["period"] != pd.Timestamp("2025-03-01")) | ~before["indicator"].isin(police)]
+    pd.testing.assert_frame_equal(kept.reset_index(drop=True), earlier.reset_index(drop=True))
 
 
 @pytest.mark.slow  # a new Python process
@@ -76,9 +80,29 @@ def test_info_describes_the_dataset(home: DatasetPaths):
     finished = run_cli("info", "--home", str(home.root))
     assert finished.returncode == 0, finished.stderr
     assert f"Dataset folder: {home.root}" in finished.stdout
-    assert "values for 20 indicators, April 2016 to February 2025" in finished.stdout
-    assert "modelled" in finished.stdout and "recorded" in finished.stdout
-    assert "488 LSOAs, 6 priority neighbourhoods, 33 wards, 10 community committee areas" in finished.stdout
+    assert "1,012,646 values for 21 indicators, April 2016 to July 2025" in finished.stdout
+    assert "Status: 73,062 recorded, 266,448 estimated, 673,136 modelled" in finished.stdout
+    assert "488 LSOAs, 107 local areas (MSOAs), 6 priority neighbourhoods, 33 wards" in finished.stdout
+    assert "Coverage (months by how they were made, for each area type):" in finished.stdout
+    assert (
+        "    Local area (MSOA): recorded August 2022 to July 2025; modelled April 2016 to July 2022" in finished.stdout
+    )
+    assert "police.uk total recorded crime for Leeds, July 2024 to June 2025: 101,131 (recorded)" in finished.stdout
+    assert "year ending June 2025 (excluding fraud): 100,168" in finished.stdout
+
+
+def test_the_real_march_2024_file_loads_as_a_spreadsheet_saved_it(home: DatasetPaths, shared_data):
+    """A byte-order mark and 'Mar-24' in the Month column: read, with no message but what was read."""
+    source = shared_data / "police_uk_leeds_2024-03_street_as_saved_by_a_spreadsheet.csv"
+    assert source.read_bytes().startswith(b"\xef\xbb\xbf") and b",Mar-24," in source.read_bytes()[:400]
+    finished = run_cli("ingest-police-uk", str(source), "--home", str(home.root))
+    assert finished.returncode == 0, finished.stderr
+    report = finished.stdout.split("Applied:")[0]
+    assert "Read 9,408 rows from 1 file for March 2024. 9,408 rows placed in Leeds" in report
+    assert "warning" not in finished.stdout.lower() and "error" not in finished.stdout.lower()
+    assert "outside Leeds" not in report and "not a month" not in report
+    march = read_values(home.values).query("period == '2024-03-01' and indicator == 'total_crime'")
+    assert march["value"].sum() == 9408 - 626 and set(march["status"]) == {"recorded"}
 
 
 @pytest.mark.slow  # a new Python process

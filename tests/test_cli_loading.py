@@ -43,14 +43,17 @@ def test_ingest_applies_and_restore_puts_it_back(home: DatasetPaths, capsys):
     status, out, _ = run(capsys, "ingest", str(FIXTURES / "police_uk_2025-03_street.csv"))
     assert status == 0
     assert "Applied: police.uk street-level crime for March 2025." in out
-    assert pd.Timestamp("2025-03-01") in set(load_dataset(home).months)
+    march = pd.Timestamp("2025-03-01")
+    rows = load_dataset(home).rows("total_crime")
+    assert set(rows.loc[rows["period"] == march, "status"]) == {"recorded"}  # the estimates are replaced
 
     status, out, _ = run(capsys, "restore", "--list")
     assert status == 0 and "the data before police.uk street-level crime for March 2025" in out
 
     status, out, _ = run(capsys, "restore")
     assert status == 0 and out.startswith("Restored")
-    assert pd.Timestamp("2025-03-01") not in set(load_dataset(home).months)
+    rows = load_dataset(home).rows("total_crime")
+    assert set(rows.loc[rows["period"] == march, "status"]) == {"recorded", "estimated"}
 
 
 def test_ingest_with_errors_applies_nothing(home: DatasetPaths, capsys):
@@ -59,7 +62,7 @@ def test_ingest_with_errors_applies_nothing(home: DatasetPaths, capsys):
     assert status == 1
     assert err.rstrip().endswith("Nothing was applied.")
     assert "error: indicator_problems.csv, row 3" in err
-    assert "Will be added" in out
+    assert "Will be replaced" in out
     assert home.values.read_bytes() == before
 
 

@@ -11,8 +11,18 @@ from saferleeds.core.geography import CITY_CODE, load_geography, normalise_name,
 from saferleeds.core.paths import PROJECT_ROOT, DatasetPaths
 
 WARDS = pd.read_csv(PROJECT_ROOT / "geo" / "wards.csv", dtype=str)
+LEEDS_RESIDENTS_2021 = 812_017  # Census 2021, the sum of the LSOAs
 LEEDS_POPULATION_MID_2015 = 771_857
-LEVEL_COUNTS = [("lsoa", 488), ("ward", 33), ("committee", 10), ("constituency", 8), ("neighbourhood", 6), ("city", 1)]
+LEEDS_WORKDAY_2021 = 833_000
+LEVEL_COUNTS = [
+    ("lsoa", 488),
+    ("msoa", 107),
+    ("ward", 33),
+    ("committee", 10),
+    ("constituency", 8),
+    ("neighbourhood", 6),
+    ("city", 1),
+]
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +91,7 @@ def test_every_lsoa_is_in_exactly_one_ward_committee_and_constituency(geography)
     lsoa = geography.lsoa
     assert lsoa.index.is_unique
     for column, level in (
+        ("msoa_code", "msoa"),
         ("ward_code", "ward"),
         ("committee_code", "committee"),
         ("constituency_code", "constituency"),
@@ -118,12 +129,48 @@ def test_priority_neighbourhoods(geography):
         "Killingbeck & Seacroft priority neighbourhood",
         "New Wortley",
     ]
-    assert (geography.lsoa.loc[members.index, "imd_rank"] <= 328).all()
+    assert (geography.lsoa.loc[members.index, "imd_rank_2019"] <= 328).all()  # IMD 2019 defines them
 
 
-@pytest.mark.parametrize("level", ["lsoa", "ward", "committee", "constituency", "city"])
+@pytest.mark.parametrize("level", ["lsoa", "msoa", "ward", "committee", "constituency", "city"])
 def test_populations_add_up_to_leeds(geography, level):
-    assert geography.population(level).sum() == pytest.approx(LEEDS_POPULATION_MID_2015, abs=0.5)
+    assert geography.population(level).sum() == pytest.approx(LEEDS_RESIDENTS_2021, abs=0.5)
+    assert geography.lsoa["population_2015"].sum() == pytest.approx(LEEDS_POPULATION_MID_2015, abs=0.5)
+
+
+def test_the_workday_population_exists_only_where_areas_are_made_of_whole_msoas(geography, dataset):
+    workday = dataset.catalogue.rates.population("workday_rate")
+    assert geography.population("msoa", workday).sum() == LEEDS_WORKDAY_2021
+    assert geography.population("city", workday).iloc[0] == LEEDS_WORKDAY_2021
+    wards = geography.population("ward", workday)
+    assert wards.notna().sum() == 9 and len(wards) == 33
+    assert geography.population("lsoa", workday).isna().all()
+    centre = geography.recognise_name("Leeds City Centre")
+    assert centre is not None and centre[0] == "msoa"
+    assert geography.population("msoa", workday)[centre[1]] > 4 * geography.population("msoa")[centre[1]]
+
+
+def test_every_lsoa_is_in_the_msoa_its_name_starts_with(geography):
+    lsoa = geography.lsoa
+    msoa_names = lsoa["msoa_code"].map(lambda code: geography.other_names[code][0])
+    assert (lsoa["lsoa_name"].str[:-1] == msoa_names).all()
+    per_msoa = lsoa.groupby("msoa_code").size()
+    assert per_msoa.between(3, 9).all() and len(per_msoa) == 107
+
+
+def test_88_msoas_lie_in_one_ward_and_9_wards_are_made_of_whole_msoas(geography):
+    spread = geography.lsoa.groupby("msoa_code")["ward_code"].nunique()
+    assert (spread == 1).sum() == 88 and (spread > 1).sum() == 19
+    whole = geography.whole_parents("msoa", "ward")
+    assert whole.nunique() == 9 and len(whole) == 29
+    for msoa, ward in whole.items():
+        assert set(geography.lsoa.loc[geography.lsoa["msoa_code"] == msoa, "ward_code"]) == {ward}
+    assert (
+        geography.whole_parents("msoa", "city").nunique() == 1 and len(geography.whole_parents("msoa", "city")) == 107
+    )
+    assert geography.whole_parents("msoa", "lsoa").empty
+    with pytest.raises(ValueError, match="do not nest"):
+        geography.parent_map("msoa", "ward")
 
 
 def test_city(geography):
@@ -157,12 +204,26 @@ def test_slugs_are_unique(geography):
         ("Leeds Central", None, "constituency"),
         ("Leeds", None, "city"),
         ("Leeds 011A", None, "lsoa"),
+        ("Harehills North", None, "msoa"),  # the House of Commons Library name
+        ("Leeds 001", None, "msoa"),  # the ONS name beside it
+        ("woodhouse and little london", None, "msoa"),
+        ("Kirkstall", None, None),  # a ward and an MSOA
+        ("Kirkstall", "msoa", "msoa"),
         ("Nowhere", None, None),
     ],
 )
 def test_name_recognition(geography, name, level, expected_level):
     found = geography.recognise_name(name, level=level)
     assert (found[0] if found else None) == expected_level
+
+
+def test_msoas_are_known_by_code_and_both_names_and_wards_keep_their_plain_links(geography):
+    harehills = geography.recognise("harehills-north")
+    assert harehills is not None and harehills[0] == "msoa"
+    assert geography.recognise(harehills[1]) == harehills == geography.recognise(harehills[1].lower())
+    assert geography.name(harehills[1]) == "Harehills North"
+    assert geography.recognise("kirkstall")[0] == "ward" and geography.recognise("kirkstall-msoa")[0] == "msoa"
+    assert geography.recognise_name("Leeds 001") == geography.recognise_name("Wetherby West")
 
 
 def test_pudsey_ward_and_constituency_are_different_areas(geography):

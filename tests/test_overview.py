@@ -37,11 +37,11 @@ def test_a_ward_sparkline_is_not_suppressed_and_says_what_it_shows(dataset):
     assert not crime.series["suppressed"].any()
     assert crime.series_name == "Armley"
     assert crime.sparkline_description().startswith(
-        "Line chart of total recorded crime (per 1,000 mid-2015 residents) for Armley each month, March 2023 to"
+        "Line chart of total recorded crime (per 1,000 residents (Census 2021)) for Armley each month, August 2023 to"
     )
     table = tile_table(crime, dataset.catalogue)
-    assert table["Value (per 1,000 mid-2015 residents)"].iloc[0].endswith("per 1,000")
-    assert set(table["Data"]) <= {"Recorded", "Provisional", "Modelled (estimate)"}
+    assert table["Value (per 1,000 residents (Census 2021))"].iloc[0].endswith("per 1,000")
+    assert set(table["Data"]) == {"Recorded", "Estimated"}  # Armley cuts through an MSOA; two street months
 
 
 def test_the_tiles_fill_the_fewest_rows_that_fit_the_screen():

@@ -37,30 +37,52 @@ def problems_shown(app) -> str:
     return "\n".join(tables[0]["Problem"]) if tables else ""
 
 
-def test_the_page_explains_what_is_modelled_and_lists_every_indicator(dataset):
+def table_with(app, column: str):
+    """The first table on the page with this column (the ledger, the catalogue and reports each have their own)."""
+    return next(frame.value for frame in app.dataframe if column in frame.value.columns)
+
+
+def test_the_page_explains_how_each_number_is_made_and_lists_every_indicator(dataset):
     app = run_app(PAGE)
     text = page_text(app)
-    assert "What is modelled?" in text
-    assert "one month of real police.uk data, **February 2025**" in text
+    assert "Recorded, estimated or modelled?" in text
+    assert "**Estimated**: Derived by a stated method from recorded totals at a coarser level" in text
+    assert "per small area (LSOA) for the whole street-level months (March 2024 and February 2025)" in text
     assert "Entirely modelled: People who feel safe in their local area" in text
     assert "Each file may be up to 200 MB" in text
-    catalogue = app.dataframe[0].value
+    catalogue = table_with(app, "Definition")
     assert len(catalogue) == len(dataset.catalogue.indicators)
     assert {"Definition", "Unit", "Polarity", "Priorities", "Focus themes", "Source", "Geographies"} <= set(
         catalogue.columns
     )
     burglary = catalogue[catalogue["Indicator"] == "Burglary"].iloc[0]
-    assert burglary["Status"] == "recorded: February 2025; modelled: April 2016 to January 2025"
+    assert burglary["Status"] == (
+        "recorded: August 2022 to July 2025; estimated: August 2022 to February 2024, April 2024 to January 2025, "
+        "March 2025 to July 2025; modelled: April 2016 to July 2022"
+    )
     assert burglary["Last updated"] == "with the embedded default dataset"
     assert "No earlier versions yet" in text
-    assert "catalogue-csv" in download_keys(app)  # every table downloads
+    assert {"catalogue-csv", "coverage-csv"} <= download_keys(app)  # every table downloads
+
+
+def test_the_coverage_ledger_and_the_official_total_are_on_the_page():
+    app = run_app(PAGE)
+    ledger = table_with(app, "Area type")
+    crime = ledger[ledger["Indicator"] == "Total recorded crime"].set_index("Area type")
+    assert crime.loc["Small area (LSOA)", "Recorded"] == "March 2024, February 2025"
+    assert crime.loc["Local area (MSOA)", "Recorded"] == "August 2022 to July 2025"
+    assert crime.loc["Ward", "Estimated"].endswith("for 24 of 33 wards")
+    assert set(ledger.columns) == {"Indicator", "Area type", "Recorded", "Estimated", "Modelled"}
+    text = page_text(app)
+    assert "police.uk total recorded crime for Leeds, July 2024 to June 2025: 101,131 (recorded)" in text
+    assert "100,168" in text and "They are different counts" in text
 
 
 def test_the_catalogue_search_is_kept_in_the_url():
     app = run_app(PAGE, query={"catalogue_search": "survey"})
-    shown = app.dataframe[0].value
+    shown = table_with(app, "Definition")
     assert set(shown["Indicator"]) == {"People who feel safe in their local area", "Public satisfaction and confidence"}
-    assert "2 of 20 indicators match 'survey'" in page_text(app)
+    assert "2 of 21 indicators match 'survey'" in page_text(app)
     assert [e.label for e in app.expander][:2] == list(shown["Indicator"])  # each shown in full
     assert "Definition: Percentage of survey respondents" in page_text(app).replace("**", "")
 
@@ -70,23 +92,23 @@ def test_upload_report_apply_and_restore(home):
     upload(app, "police_uk_2025-03_street.csv")
     text = page_text(app)
     assert "No problems found: the files can be applied." in text
-    assert "new months March 2025: 15 indicators" in text
+    assert "March 2025 (now estimated and recorded): 15 indicators" in text
     apply = button(app, "apply_upload")
     assert not apply.disabled
     apply.click().run()
     assert not app.exception
     text = page_text(app)
     assert "Applied: police.uk street-level crime for March 2025" in text
-    assert "to March 2025" in text  # the status line names the new month: the dataset was reloaded
-    catalogue = app.dataframe[0].value
+    catalogue = table_with(app, "Definition")
     burglary = catalogue[catalogue["Indicator"] == "Burglary"].iloc[0]
-    assert "recorded: February 2025 to March 2025" in burglary["Status"]
+    assert "estimated: August 2022 to February 2024, April 2024 to January 2025, April 2025" in burglary["Status"]
     assert "police.uk street-level crime for March 2025" in burglary["Last updated"]
 
     button(app, "restore_button").click().run()
     assert not app.exception
     assert "Restored" in page_text(app)
-    assert "March 2025" not in str(load_dataset(home).months.max())
+    rows = load_dataset(home).rows("burglary")
+    assert set(rows.loc[rows["period"] == "2025-03-01", "status"]) == {"recorded", "estimated"}
 
 
 def test_errors_are_listed_and_block_the_apply(home):
@@ -94,7 +116,7 @@ def test_errors_are_listed_and_block_the_apply(home):
     app = run_app(PAGE)
     upload(app, "indicator_problems.csv")
     assert "7 problems must be fixed before anything can be applied." in page_text(app)
-    problems = app.dataframe[1].value
+    problems = table_with(app, "Severity")
     assert list(problems.columns) == ["Severity", "File", "Row", "Column", "Problem"]
     assert problems["Row"].tolist()[:7] == [3, 4, 5, 6, 7, 8, 9]
     assert "upload-problems-csv" in download_keys(app)
@@ -138,7 +160,7 @@ def test_an_unknown_indicator_gets_a_catalogue_form(home):
 
 @pytest.fixture
 def fake_api(dataset, monkeypatch):
-    state = FakePoliceApi({"2025-03": fake_crimes(dataset, "2025-03", 80)})
+    state = FakePoliceApi({"2025-08": fake_crimes(dataset, "2025-08", 80)})
     with serving(state) as url:
         monkeypatch.setenv(police_uk_api.API_VARIABLE, url)
         yield state
@@ -146,16 +168,17 @@ def fake_api(dataset, monkeypatch):
 
 def test_the_fetch_button_fetches_checks_and_applies(home, fake_api):
     app = run_app(PAGE)
-    assert app.text_input(key="fetch_from").value == "2025-03"
+    assert app.text_input(key="fetch_from").value == "2025-08"  # the month after the last one held
     button(app, "fetch_button").click().run()
     assert not app.exception
     text = page_text(app)
-    assert "2025-03: 80 crimes" in text
+    assert "2025-08: 80 crimes" in text
     assert "No problems found" in text
     assert len(fake_api.requests) >= 3  # 80 crimes > the limit of 60: the area was split
     button(app, "apply_fetch").click().run()
-    assert "Applied: police.uk street-level crime for March 2025" in page_text(app)
-    assert (home.data / "fetch-cache" / "2025-03").is_dir()
+    assert "Applied: police.uk street-level crime for August 2025" in page_text(app)
+    assert "to August 2025" in page_text(app)  # the status line names the new month: the dataset was reloaded
+    assert (home.data / "fetch-cache" / "2025-08").is_dir()
 
 
 def test_a_damaged_dataset_can_still_be_restored_from_the_page(home):

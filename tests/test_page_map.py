@@ -98,7 +98,7 @@ def test_area_in_the_url_opens_its_panel_and_outlines_it():
     text = page_text(app)
     assert "Armley" in text and "Recorded crime: 4" in text
     assert "highest of 33 wards" in text and "Compared with Leeds" in text
-    assert "Modelled figures are estimates" in text
+    assert "Estimated figures are shared out from recorded totals" in text  # Armley cuts through an MSOA
     assert any(b.label == "Open the full profile" for b in app.button)
     ids = [layer["id"] for layer in deck(app)["layers"]]
     assert ids[-3:] == [LAYER_SELECTED_HALO, LAYER_SELECTED, LAYER_SELECTED_NAME]
@@ -146,7 +146,7 @@ def test_an_indicator_with_no_data_at_the_level_says_so():
 
 def test_the_map_has_a_title_a_description_a_printable_picture_and_its_numbers(ward_map):
     text = page_text(ward_map)
-    assert "Recorded crime, number (Mar 2024 to Feb 2025)" in text
+    assert "Recorded crime, number (Aug 2024 to Jul 2025)" in text
     assert "Leeds as a map of the 33 wards, each coloured by total recorded crime (number)" in text
     assert "colour classes that the legend names with their bounds" in text
     keys = download_keys(ward_map)

@@ -18,19 +18,21 @@ LEEDS_CENTRAL = "E14000777"
 NEW_WORTLEY = "PN-NEW-WORTLEY"
 
 
-def test_a_small_area_shows_the_ward_it_is_in_and_no_area_shows_leeds(dataset):
+def test_a_small_area_shows_the_local_area_it_is_in_and_no_area_shows_leeds(dataset):
     geography = dataset.geography
     lsoa = geography.members(ARMLEY, "lsoa")[0]
     level, code, note = profiles.profile_area(geography, lsoa)
-    assert (level, code) == ("ward", ARMLEY) and geography.name(lsoa) in note
+    assert (level, code) == ("msoa", geography.lsoa.at[lsoa, "msoa_code"]) and geography.name(lsoa) in note
+    assert "local areas (MSOAs) and larger areas" in note
     assert profiles.profile_area(geography, None) == ("city", CITY_CODE, "")
     assert profiles.profile_area(geography, "nowhere") is None
     assert profiles.profile_area(geography, "inner-east")[:2] == ("committee", INNER_EAST)
 
 
-def test_every_ward_committee_area_constituency_and_neighbourhood_has_a_profile(dataset):
+def test_every_ward_committee_area_constituency_neighbourhood_and_msoa_has_a_profile(dataset):
     options = profiles.profile_options(dataset.geography)
-    assert len(options) == 33 + 10 + 8 + 6
+    assert len(options) == 33 + 10 + 8 + 6 + 107
+    assert profiles.profile_area(dataset.geography, "harehills-north")[0] == "msoa"
     labels = {lv.id: lv.label for lv in dataset.catalogue.levels}
     assert profiles.option_label(dataset.geography, labels, INNER_EAST) == "Inner East (community committee area)"
 
@@ -69,10 +71,11 @@ def test_members_of_areas_made_of_wards(dataset):
 @pytest.mark.parametrize(
     ("code", "level", "members", "related"),
     [
-        (ARMLEY, "ward", 0, 3),
-        (INNER_EAST, "committee", 3, 5),
-        pytest.param(LEEDS_CENTRAL, "constituency", 9, 8, marks=pytest.mark.slow),  # a sweep beyond two kinds
-        pytest.param(NEW_WORTLEY, "neighbourhood", 0, 3, marks=pytest.mark.slow),
+        (ARMLEY, "ward", 0, 3 + 3),  # its committee, seat and neighbourhood, and the 3 MSOAs it touches
+        (INNER_EAST, "committee", 3, 5 + 12),
+        pytest.param(LEEDS_CENTRAL, "constituency", 8, 7 + 22, marks=pytest.mark.slow),  # a sweep beyond two kinds
+        pytest.param(NEW_WORTLEY, "neighbourhood", 0, 3 + 1, marks=pytest.mark.slow),
+        pytest.param("E02002393", "msoa", 0, 7, marks=pytest.mark.slow),  # Lincoln Green & St James
     ],
 )
 def test_profiles_of_each_kind_of_area(dataset, code, level, members, related):
@@ -96,7 +99,7 @@ def test_a_constituency_says_how_much_of_each_ward_lies_in_it(dataset):
     profile = profiles.build_profile(dataset, LEEDS_CENTRAL, latest_period(dataset), "count", "total_crime")
     column = "Share of the ward's residents in the constituency"
     shares = profile.members.set_index("Area")[column]
-    assert shares["Beeston & Holbeck"] == "100%" and shares["Ardsley & Robin Hood"] != "100%"
+    assert shares["Beeston & Holbeck"] == "100%" and shares["Temple Newsam"] == "16%"
 
 
 def test_key_figures_in_words(dataset):
@@ -111,7 +114,7 @@ def test_key_figures_in_words(dataset):
 
 def test_locator_shapes_mark_a_neighbourhood_too_small_to_see(dataset):
     background, outline, marker = profiles.locator_shapes(dataset, "neighbourhood", NEW_WORTLEY)
-    assert len(background) == 33 and len(outline) == 1
+    assert len(background) == 107 and len(outline) == 1  # shown among the local areas (MSOAs)
     lon, lat = marker
     assert -1.8 < lon < -1.3 and 53.7 < lat < 53.95
     wards, none, no_marker = profiles.locator_shapes(dataset, "ward", ARMLEY)

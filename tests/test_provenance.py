@@ -1,4 +1,4 @@
-"""The indicator catalogue table, its search, and what 'modelled' means."""
+"""The indicator catalogue table, its search, and how each number is made."""
 
 from __future__ import annotations
 
@@ -21,8 +21,13 @@ def test_every_indicator_has_every_fact(dataset):
     assert not (table == "").any().any()
     hate = table[table["Indicator"] == "Hate-related incidents reported"].iloc[0]
     assert hate["Polarity"].startswith("neither")
-    assert hate["Status"] == "modelled: April 2016 to February 2025"
-    assert hate["Periods covered"] == "April 2016 to February 2025"
+    assert hate["Status"] == "modelled: April 2016 to July 2025"
+    assert hate["Periods covered"] == "April 2016 to July 2025"
+    crime = table[table["Indicator"] == "Total recorded crime"].iloc[0]
+    assert crime["Status"] == (
+        "recorded: August 2022 to July 2025; estimated: August 2022 to February 2024, April 2024 to January 2025, "
+        "March 2025 to July 2025; modelled: April 2016 to July 2022"
+    )
     assert "Keeping people safe from harm" in hate["Priorities"]
 
 
@@ -44,12 +49,19 @@ def test_search_matches_every_word_in_any_column(dataset, query, expected):
     )
 
 
-def test_modelled_is_explained_for_this_dataset(dataset):
-    text = " ".join(modelled_explanation(dataset))
-    assert "February 2025" in text and "seed" in text and "95,011" in text
+def test_every_status_is_explained_for_this_dataset(dataset):
+    paragraphs = modelled_explanation(dataset)
+    text = " ".join(paragraphs)
+    for status in dataset.catalogue.statuses:
+        assert f"**{status.label}**: {status.meaning}" in text
+    assert "March 2024 and February 2025" in text and "August 2022 to July 2025" in text
+    assert "seed 2018" in text and "95,011" in text
+    assert "9 of the 33 wards" in text and "1 of the 8 parliamentary constituencies" in text
+    assert "Leeds City Centre has 9,530 residents but 43,740 people there on a working day" in text
     assert "Entirely modelled: People who feel safe in their local area" in text
+    assert "266,448 estimated" in text and "73,062 recorded" in text
 
 
 def test_the_next_month_to_fetch_and_the_stated_limits(dataset):
-    assert next_police_uk_month(dataset) == "2025-03"
+    assert next_police_uk_month(dataset) == "2025-08"
     assert "200 MB" in upload_limits()

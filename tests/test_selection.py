@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds.analysis.selection import Selection, default_indicator, indicator_options, status_line
+from saferleeds.analysis.selection import (
+    Selection,
+    default_indicator,
+    indicator_options,
+    measure_help,
+    measure_options,
+    status_line,
+)
 from saferleeds.core.periods import Period
 
 
@@ -49,7 +56,8 @@ def selection(indicator: str, start: str, end: str, area: str | None = None) -> 
             "2024-03-01",
             "2025-02-01",
             None,
-            "Total recorded crime for Leeds, March 2024 to February 2025: 11 of its 12 months are modelled, not recorded.",
+            "Total recorded crime for Leeds, March 2024 to February 2025: all of it is recorded data; for some wards, "
+            "10 of the 12 months are estimated from recorded totals.",
         ),
         (
             "total_crime",
@@ -62,15 +70,31 @@ def selection(indicator: str, start: str, end: str, area: str | None = None) -> 
             "total_crime",
             "2024-12-01",
             "2025-01-01",
-            None,
-            "Total recorded crime for Leeds, December 2024 to January 2025: all of it is modelled, not recorded.",
+            "E05011385",
+            "Total recorded crime for Armley, December 2024 to January 2025: all of it is estimated from recorded totals.",
         ),
         (
             "total_crime",
-            "2025-01-01",
-            "2025-02-01",
+            "2022-01-01",
+            "2022-12-01",
+            "E05011385",
+            "Total recorded crime for Armley, January 2022 to December 2022: 7 of its 12 months are modelled, not "
+            "recorded; 5 are estimated from recorded totals.",
+        ),
+        (
+            "total_crime",
+            "2021-08-01",
+            "2022-07-01",
             None,
-            "Total recorded crime for Leeds, January 2025 to February 2025: 1 of its 2 months is modelled, not recorded.",
+            "Total recorded crime for Leeds, August 2021 to July 2022: all of it is modelled, not recorded.",
+        ),
+        (
+            "total_crime",
+            "2022-07-01",
+            "2022-08-01",
+            None,
+            "Total recorded crime for Leeds, July 2022 to August 2022: 1 of its 2 months is modelled, not recorded; "
+            "for some wards, 1 of the 2 months is estimated from recorded totals.",
         ),
         (
             "feel_safe",
@@ -81,5 +105,23 @@ def selection(indicator: str, start: str, end: str, area: str | None = None) -> 
         ),
     ],
 )
-def test_status_line_says_what_is_shown_and_what_is_modelled(dataset, indicator, start, end, area, expected):
+def test_status_line_says_what_is_shown_and_how_it_was_made(dataset, indicator, start, end, area, expected):
     assert status_line(dataset, selection(indicator, start, end, area)) == expected
+
+
+def test_the_status_line_says_when_small_areas_are_estimated_though_leeds_is_recorded(dataset):
+    chosen = Selection(
+        None, None, "total_crime", "lsoa", None, Period(pd.Timestamp("2024-08-01"), pd.Timestamp("2025-07-01")), "count"
+    )
+    assert status_line(dataset, chosen).endswith(
+        "all of it is recorded data; for small areas (LSOAs), 11 of the 12 months are estimated from recorded totals."
+    )
+
+
+def test_the_measures_are_a_number_and_a_rate_per_each_population(dataset):
+    assert measure_options(dataset.catalogue) == {
+        "count": "Number",
+        "rate": "Rate per 1,000 residents",
+        "workday_rate": "Rate per 1,000 workday population",
+    }
+    assert "workday population" in measure_help(dataset.catalogue) and "Census 2021" in measure_help(dataset.catalogue)

@@ -14,9 +14,9 @@ PAGES = [*DATA_PAGES, "pages/data.py"]
 def test_every_page_has_a_status_line_that_follows_the_filters(page):
     app = run_app(page)
     text = page_text(app)
-    assert "Total recorded crime for Leeds, March 2024 to February 2025" in text
-    assert "modelled" in text
-    assert any(link.label == "What is modelled?" for link in app.get("page_link"))
+    assert "Total recorded crime for Leeds, August 2024 to July 2025: all of it is recorded data" in text
+    assert "for some wards, 11 of the 12 months are estimated from recorded totals" in text
+    assert any(link.label == "Recorded, estimated or modelled?" for link in app.get("page_link"))
 
     app.sidebar.selectbox(key="indicator").select("asb").run()
     app.sidebar.selectbox(key="area").select("E05011385").run()

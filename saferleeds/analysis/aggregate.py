@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from saferleeds.analysis.measures import display_value
+from saferleeds.analysis.measures import display_value, rate_population
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
-from saferleeds.core.vocabulary import MODELLED, Statuses
+from saferleeds.core.vocabulary import ESTIMATED, MODELLED, Statuses
 
 
 def latest_period(dataset: Dataset, months: int = 12) -> Period:
@@ -36,9 +36,12 @@ def monthly(dataset: Dataset, indicator: str, level: str) -> pd.DataFrame:
     """Monthly values of one indicator for every area of ``level``.
 
     Columns: area_code, period, value, denominator, status (the weakest of the rows summed) and
-    modelled (whether that is the generator's estimate). Where an indicator is
-    stored at several levels, each month uses the finest level that nests in ``level`` (so nothing
-    is counted twice). Levels the data cannot be summed to give an empty frame.
+    modelled (whether that is the generator's). Where an indicator is stored at several levels in a month,
+    each area's figure is summed from one of them, so nothing is counted twice: from the level giving it the
+    most trusted status, the finer level when they tie. A level can give an area its figure when the area is
+    made of whole areas of that level (an MSOA's recorded count gives a ward made of whole MSOAs its recorded
+    figure; a ward cutting through an MSOA is summed from the small areas' estimates). Levels the data cannot
+    be summed to give an empty frame.
     """
     return dataset.memo(("monthly", indicator, level), lambda: _monthly(dataset, indicator, level))
 
@@ -48,41 +51,42 @@ def _monthly(dataset: Dataset, indicator: str, level: str) -> pd.DataFrame:
     if rows.empty:
         return _empty_monthly()
     geography, levels, statuses = dataset.geography, dataset.catalogue.levels, dataset.catalogue.statuses
-    codes = pd.Series(rows["area_code"].unique())
-    recognised = codes.map(lambda c: geography.recognise(c) or (None, None))
-    code_level = dict(zip(codes, [r[0] for r in recognised], strict=True))
-    canonical = dict(zip(codes, [r[1] for r in recognised], strict=True))
-    row_level = rows["area_code"].map(code_level)
-    status_rank = rows["status"].map(statuses.ranks).fillna(len(statuses.ids)).astype(int)
+    area_index, codes = pd.factorize(rows["area_code"])
+    found = [geography.recognise(code) or (None, None) for code in codes]
+    code_level = np.array([f[0] for f in found], dtype=object)
+    canonical = pd.Series([f[1] for f in found], dtype=object)
+    targets = geography.level_areas(level)["code"].to_numpy()
+    position = pd.Series(np.arange(len(targets)), index=targets)
+    columns = {
+        "period": rows["period"].to_numpy(),
+        "value": rows["value"].to_numpy(),
+        "denominator": rows["denominator"].to_numpy(),
+        "status_rank": statuses.ranks(rows["status"]).to_numpy(),
+    }
     pieces = []
     for source_level in levels.ids:
-        if not levels.nests(source_level, level):
+        parents = geography.whole_parents(source_level, level) if (code_level == source_level).any() else None
+        if parents is None or parents.empty:
             continue
-        chosen = (row_level == source_level).to_numpy()
-        subset = rows[chosen]
-        if subset.empty:
-            continue
-        target = subset["area_code"].map(canonical).map(geography.parent_map(source_level, level))
-        frame = pd.DataFrame(
-            {
-                "area_code": target.to_numpy(),
-                "period": subset["period"].to_numpy(),
-                "value": subset["value"].to_numpy(),
-                "denominator": subset["denominator"].to_numpy(),
-                "status_rank": status_rank[chosen].to_numpy(),
-                "rank": levels.rank(source_level),
-            }
-        ).dropna(subset=["area_code"])
-        pieces.append(frame)
+        target_of_code = canonical.where(code_level == source_level).map(parents).map(position)
+        row_target = target_of_code.fillna(-1).to_numpy(dtype=np.int64)[area_index]
+        keep = row_target >= 0
+        frame = pd.DataFrame({"target": row_target[keep], **{k: v[keep] for k, v in columns.items()}})
+        grouped = _sum_groups(frame, ["target", "period"], status_rank=("status_rank", "max")).reset_index()
+        pieces.append(grouped.assign(rank=levels.rank(source_level)))
     if not pieces:
         return _empty_monthly()
     combined = pd.concat(pieces, ignore_index=True)
-    finest = combined.groupby("period")["rank"].transform("min")
-    combined = combined[combined["rank"] == finest]
-    grouped = _sum_groups(combined, ["area_code", "period"], status_rank=("status_rank", "max")).reset_index()
-    grouped["status"] = [statuses.ids[min(int(r), len(statuses.ids) - 1)] for r in grouped.pop("status_rank")]
-    grouped["modelled"] = grouped["status"] == MODELLED
-    return grouped
+    if len(pieces) > 1:
+        combined = combined.sort_values(["target", "period", "status_rank", "rank"], kind="stable")
+        combined = combined.drop_duplicates(["target", "period"], keep="first")
+    combined = combined.sort_values(["target", "period"], kind="stable").reset_index(drop=True)
+    combined.insert(0, "area_code", targets[combined.pop("target").to_numpy()])
+    combined["status"] = np.asarray(statuses.ids, dtype=object)[
+        np.minimum(combined.pop("status_rank").to_numpy(), len(statuses.ids) - 1)
+    ]
+    combined["modelled"] = combined["status"] == MODELLED
+    return combined.drop(columns="rank")
 
 
 def _sum_groups(frame: pd.DataFrame, keys: list[str], **extra) -> pd.DataFrame:
@@ -105,9 +109,17 @@ def _window(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
 
 def period_totals(frame: pd.DataFrame, period: Period, statuses: Statuses) -> pd.DataFrame:
     """Each area's total over the period's months: value, denominator, months with data, modelled months,
-    the weakest status among its months and how many months have it."""
-    window = _window(frame, period).assign(status_rank=lambda f: f["status"].map(statuses.rank))
-    totals = _sum_groups(window, ["area_code"], months=("period", "nunique"), modelled_months=("modelled", "sum"))
+    estimated months, the weakest status among its months and how many months have it."""
+    window = _window(frame, period).assign(
+        status_rank=lambda f: statuses.ranks(f["status"]), estimated=lambda f: f["status"] == ESTIMATED
+    )
+    totals = _sum_groups(
+        window,
+        ["area_code"],
+        months=("period", "nunique"),
+        modelled_months=("modelled", "sum"),
+        estimated_months=("estimated", "sum"),
+    )
     weakest = window.groupby("area_code")["status_rank"].max()
     at_weakest = window[window["status_rank"] == window["area_code"].map(weakest)].groupby("area_code").size()
     totals["weakest"] = weakest.map(lambda r: statuses.ids[min(int(r), len(statuses.ids) - 1)])
@@ -124,7 +136,7 @@ def area_monthly(dataset: Dataset, indicator_id: str, code: str, measure: str = 
     indicator = dataset.catalogue.indicator(indicator_id)
     series = monthly(dataset, indicator_id, level)
     series = series[series["area_code"] == canonical].copy()
-    population = dataset.geography.population(level).get(canonical, np.nan)
+    population = rate_population(dataset.geography, level, measure, indicator.rates).get(canonical, np.nan)
     series["shown"] = [
         display_value(indicator, v, d, population, measure)
         for v, d in zip(series["value"], series["denominator"], strict=True)

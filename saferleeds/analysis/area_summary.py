@@ -19,7 +19,7 @@ import pandas as pd
 from saferleeds.analysis.aggregate import monthly, period_totals
 from saferleeds.analysis.area_tests import CHANGE_WITHHELD, Method, add_change, add_funnel, funnel_inputs
 from saferleeds.analysis.disclosure import HIDDEN, WITHHELD, protection
-from saferleeds.analysis.measures import display_value, format_value
+from saferleeds.analysis.measures import display_value, format_value, rate_population
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
 
@@ -27,7 +27,7 @@ __all__ = ["CHANGE_WITHHELD", "Method", "area_row", "city_figures", "comparison_
 
 
 def status_words(months: int, weakest: str, weakest_months: int) -> str:
-    """How a period's figure was made: 'recorded', 'modelled', 'partly modelled (3 of 12 months)', 'no data'.
+    """How a period's figure was made: 'recorded', 'estimated', 'partly modelled (3 of 12 months)', 'no data'.
 
     The figure is as weak as its weakest month; when only some months are that weak, it says how many.
     """
@@ -87,6 +87,8 @@ def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, 
     indicator = dataset.catalogue.indicator(indicator_id)
     catalogue = dataset.catalogue
     areas = dataset.geography.level_areas(level)[["code", "name", "population"]].set_index("code")
+    areas["population"] = rate_population(dataset.geography, level, measure, catalogue.rates).reindex(areas.index)
+    areas["population"] = rate_population(dataset.geography, level, measure, catalogue.rates).reindex(areas.index)
     series = monthly(dataset, indicator_id, level)
     current = period_totals(series, period, catalogue.statuses).reindex(areas.index)
     previous = period_totals(series, period.comparison(), catalogue.statuses).reindex(areas.index)
@@ -128,6 +130,7 @@ def _display(value: float, disclosure: str, indicator, measure: str, catalogue) 
 def _add_status(frame: pd.DataFrame, current: pd.DataFrame, previous: pd.DataFrame, strongest: str) -> None:
     frame["months"] = current["months"].fillna(0).astype(int)
     frame["modelled_months"] = current["modelled_months"].fillna(0).astype(int)
+    frame["estimated_months"] = current["estimated_months"].fillna(0).astype(int)
     frame["status"] = _statuses(current)
     frame["previous_months"] = previous["months"].fillna(0).astype(int)
     frame["previous_status"] = _statuses(previous)

@@ -215,7 +215,7 @@ def funnel_points(summary: pd.DataFrame, indicator: Indicator, measure: str) -> 
             "display": [format_value(v, indicator, measure) for v in frame["value"]],
             "verdict_label": [verdict_label(p) for p in frame["funnel_position"]],
             "data": [sentence_case(s) for s in frame["status"]],
-            "modelled": frame["modelled"].to_numpy(dtype=bool),
+            "modelled": (frame["modelled"] | (frame["estimated_months"] > 0)).to_numpy(dtype=bool),
         }
     )
 

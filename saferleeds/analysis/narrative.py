@@ -2,7 +2,7 @@
 
 ``facts_for_area`` reads one area's figures for every indicator; ``write_summary`` turns them into
 a few short points a councillor can read in thirty seconds: what is up, what is down, what is
-different from the Leeds average and what is modelled. ``biggest_changes`` lists the top increases
+different from the Leeds average and how the figures were made. ``biggest_changes`` lists the top increases
 and decreases in words. Every item built on modelled (or estimated) figures says so in its own words,
 with the status of both periods it compares. The "against Leeds" point tests many indicators at once,
 so it lists only the differences that hold up after allowing for them all (Benjamini and Hochberg 1995).
@@ -26,6 +26,7 @@ from saferleeds.core.text import join_words, sentence_case
 from saferleeds.core.vocabulary import DisclosureRule
 
 LISTED = 3  # how many indicators a point names before saying "and N more"
+MADE_POINT = "How it was made"  # the point saying which figures are recorded, estimated or modelled
 CONTEXT_NOTE = "more reports can mean more people feel confident to report"
 RECORDED = "recorded"  # the status that needs no mention (the catalogue's most trusted)
 FALSE_DISCOVERY_RATE = 0.05
@@ -44,9 +45,10 @@ class Fact:
     change_unit: str  # relative or points
     change_words: str  # e.g. "up 14%, a significant increase"
     comparison: str  # above, below, within or none (not compared with Leeds)
-    status: str  # recorded, provisional, modelled, partly modelled (n of m months) or no data
+    status: str  # recorded, estimated, provisional, modelled, partly modelled (n of m months) or no data
     months: int = 0
     modelled_months: int = 0
+    estimated_months: int = 0
     current_text: str = ""
     previous_text: str = ""
     relative_change: float | None = None  # the change as a share of the earlier figure, for ordering
@@ -139,7 +141,7 @@ def _ordered(facts: list[Fact]) -> list[Fact]:
 
 
 def write_summary(area_name: str, period_label: str, facts: list[Fact], compared_with_leeds: bool = True) -> Summary:
-    """A few short points from the facts: up, down, no significant change, against Leeds, modelled."""
+    """A few short points from the facts: up, down, no significant change, against Leeds, how they were made."""
     available = [f for f in facts if f.available and f.months > 0]
     if not available:
         return Summary(
@@ -172,7 +174,7 @@ def write_summary(area_name: str, period_label: str, facts: list[Fact], compared
         )
     if compared_with_leeds:
         points.append(("Against Leeds", _leeds_point(available)))
-    points.append(("Modelled", _modelled_point(available)))
+    points.append((MADE_POINT, _made_point(available)))
     return Summary(headline, tuple(points))
 
 
@@ -235,16 +237,22 @@ def _leeds_point(facts: list[Fact]) -> str:
     return sentence + f" (crimes and incidents compared per resident{allowed})."
 
 
-def _modelled_point(facts: list[Fact]) -> str:
+def _made_point(facts: list[Fact]) -> str:
+    """How the figures were made: which are modelled, which estimated from recorded totals, or all recorded."""
+    parts = [p for p in (_modelled_part(facts), _estimated_part(facts)) if p]
+    if not parts:
+        return "none: every figure here is recorded data."
+    return "; ".join(parts) + "."
+
+
+def _modelled_part(facts: list[Fact]) -> str:
     fully = [f.name for f in facts if f.fully_modelled]
     partly = [f for f in facts if f.partly_modelled]
-    if not fully and not partly:
-        return "none: every figure here is recorded data."
-    parts = []
     if len(fully) == len(facts):
-        return "every figure here is a modelled estimate, not recorded data."
+        return "every figure here is modelled, not recorded data"
+    parts = []
     if fully:
-        what = "is a modelled estimate" if len(fully) == 1 else "are modelled estimates"
+        what = "is modelled" if len(fully) == 1 else "are modelled"
         parts.append(f"{_listed(fully, limit=6)} {what}, not recorded data")
     if partly:
         shares = {(f.modelled_months, f.months) for f in partly}
@@ -256,7 +264,31 @@ def _modelled_point(facts: list[Fact]) -> str:
             parts.append(f"for {whom}, {modelled} of the {months} months are modelled")
         else:
             parts.append(f"{_listed([f.name for f in partly], limit=6)} are partly modelled")
-    return "; ".join(parts) + "."
+    return "; ".join(parts)
+
+
+def _estimated_part(facts: list[Fact]) -> str:
+    """'burglary and robbery are estimated from recorded totals' or 'for ..., 10 of the 12 months are ...'."""
+    fully = [f.name for f in facts if f.months > 0 and f.estimated_months == f.months]
+    partly = [f for f in facts if 0 < f.estimated_months < f.months]
+    parts = []
+    modelled = len([f for f in facts if f.fully_modelled])
+    if fully and len(fully) == len(facts):
+        parts.append("every figure here is estimated from recorded totals")
+    elif fully and modelled and len(fully) + modelled == len(facts):
+        parts.append("every other figure is estimated from recorded totals")
+    elif fully:
+        verb = "is" if len(fully) == 1 else "are"
+        parts.append(f"{_listed(fully, limit=6)} {verb} estimated from recorded totals")
+    if partly:
+        shares = {(f.estimated_months, f.months) for f in partly}
+        names = _listed([f.name for f in partly], limit=6)
+        if len(shares) == 1:
+            estimated, months = next(iter(shares))
+            parts.append(f"for {names}, {estimated} of the {months} months are estimated from recorded totals")
+        else:
+            parts.append(f"{names} are partly estimated from recorded totals")
+    return "; ".join(parts)
 
 
 def biggest_changes(facts: list[Fact], direction: str, count: int = 3) -> list[str]:
@@ -337,6 +369,7 @@ def _fact(indicator: Indicator, row: pd.Series, rule: DisclosureRule | None) -> 
         status=str(row["status"]),
         months=int(row["months"]),
         modelled_months=int(row["modelled_months"]),
+        estimated_months=int(row.get("estimated_months", 0)),
         current_text=_number_text(row["value"], indicator, current_hidden),
         previous_text=_number_text(previous_value, indicator, previous_hidden),
         relative_change=relative,

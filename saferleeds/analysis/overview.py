@@ -45,7 +45,7 @@ class Tile:
         """The sparkline in one sentence (its text alternative)."""
         return (
             f"Line chart of {self.indicator.label.lower()} ({self.unit_words}) for {self.series_name} each month, "
-            f"{sparkline_words(self.series)}; dashed where modelled."
+            f"{sparkline_words(self.series)}; dashed where estimated or modelled."
         )
 
 

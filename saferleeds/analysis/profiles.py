@@ -440,8 +440,11 @@ def key_trend_numbers(profile: Profile, indicator_id: str) -> pd.DataFrame:
 def key_trends_key(profile: Profile) -> str:
     """The words that explain the small charts' colours and dashes."""
     if profile.is_city:
-        return "Small charts: the last two years month by month; dashed where modelled, dots where recorded."
+        return (
+            "Small charts: the last two years month by month; dashed where estimated or modelled, dots where recorded."
+        )
     return (
         f"Small charts: the last two years month by month for {profile.name} (blue) and Leeds (grey); "
-        f"dashed where modelled, dots where recorded. Crimes and incidents {profile.catalogue.rates.words} residents."
+        f"dashed where estimated or modelled, dots where recorded. Crimes and incidents "
+        f"{profile.catalogue.rates.with_population}."
     )

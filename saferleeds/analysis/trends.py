@@ -16,14 +16,14 @@ import pandas as pd
 from saferleeds.analysis import stats
 from saferleeds.analysis.aggregate import monthly
 from saferleeds.analysis.disclosure import EXACT, HIDDEN, WITHHELD, area_states
-from saferleeds.analysis.measures import display_value, effective_measure, format_value, measure_label
+from saferleeds.analysis.measures import display_value, effective_measure, format_value, measure_label, rate_population
 from saferleeds.analysis.trend_numbers import chart_numbers, trend_table
 from saferleeds.core.catalogue import Indicator, Palette
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, Geography
 from saferleeds.core.periods import MONTH_NAMES, Period
 from saferleeds.core.text import join_words
-from saferleeds.core.vocabulary import MODELLED, Statuses
+from saferleeds.core.vocabulary import ESTIMATED, MODELLED, Statuses
 
 MAX_AREAS = 6
 ROLLING_MONTHS = 12
@@ -138,7 +138,7 @@ def _area_series(dataset: Dataset, indicator_id: str, level: str, code: str, mea
     months = pd.date_range(rows["period"].min(), rows["period"].max(), freq="MS").astype("datetime64[ms]")
     frame = rows.set_index("period").reindex(months)
     present = frame["value"].notna()
-    population = dataset.geography.population(level).get(code, np.nan)
+    population = rate_population(dataset.geography, level, measure, indicator.rates).get(code, np.nan)
 
     def shown(values: pd.Series, denominators: pd.Series) -> np.ndarray:
         return np.array(
@@ -338,11 +338,14 @@ def _finding(group: pd.DataFrame, indicator: Indicator, measure: str) -> str:
     first, last = group["period"].iloc[0], group["period"].iloc[-1]
     words = group["signal_words"].iloc[0]
     modelled = (group["status"] == MODELLED).sum()
+    estimated = (group["status"] == ESTIMATED).sum()
     note = ""
     if modelled == len(group):
-        note = " These months are modelled estimates, so the signal describes the model, not recorded data."
+        note = " These months are modelled, so the signal describes the model, not recorded data."
     elif modelled:
-        note = f" {modelled} of these months are modelled estimates."
+        note = f" {modelled} of these months are modelled, not recorded."
+    if estimated:
+        note += f" {estimated} of these months are estimated from recorded totals."
     if group["signal"].iloc[0] in ("outside", "near_up", "near_down"):
         months = zip(group["period"], group["shown"], strict=True)
         values = ", ".join(f"{p:%B %Y} ({format_value(v, indicator, measure)})" for p, v in months)
@@ -454,9 +457,9 @@ class TrendView:
         signals = len(self.spc_findings) if self.spc["signal"].ne("").any() else "no"
         return {
             "monthly": f"Line chart of {what} for each month, {span}, for {areas}; dashed lines and hollow "
-            "points are modelled estimates, solid lines and filled points recorded data.",
+            "points are estimated or modelled, solid lines and filled points recorded data.",
             "rolling": f"Line chart of the average of {what} over the previous 12 months, {span}, for {areas}; "
-            "dashed where any of the 12 months is modelled.",
+            "dashed where any of the 12 months is estimated or modelled.",
             "spc": f"Control chart of {what} in {self.focus_name}, {span}, with its average and control limits; "
             f"{signals} signals are marked and listed below.",
             "year_on_year": f"Line chart of {what} in {self.focus_name} by month of the year, one line for each "
@@ -546,13 +549,23 @@ def disclosure_note(dataset: Dataset, indicator: Indicator, series: pd.DataFrame
 
 
 def modelled_share(series: pd.DataFrame) -> str:
-    """'all 36 months shown are recorded', '35 of the 36 months shown are modelled estimates', ..."""
+    """'all 36 months shown are recorded data', '35 of the 36 months shown are modelled, not recorded data',
+    '24 of the 36 months shown are estimated from recorded totals', ..."""
     total = len(series)
     modelled = int((series["status"] == MODELLED).sum())
+    estimated = int((series["status"] == ESTIMATED).sum())
     if total == 0:
         return "there is no data to show"
-    if modelled == 0:
+    if modelled == 0 and estimated == 0:
         return f"all {total} months shown are recorded data"
     if modelled == total:
-        return f"all {total} months shown are modelled estimates, not recorded data"
-    return f"{modelled} of the {total} months shown are modelled estimates, not recorded data"
+        return f"all {total} months shown are modelled, not recorded data"
+    if estimated == total:
+        return f"all {total} months shown are estimated from recorded totals"
+    parts = []
+    if modelled:
+        parts.append(f"{modelled} of the {total} months shown are modelled, not recorded data")
+    if estimated:
+        lead = f"{estimated}" if modelled else f"{estimated} of the {total} months shown"
+        parts.append(f"{lead} are estimated from recorded totals")
+    return "; ".join(parts)

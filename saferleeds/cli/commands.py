@@ -14,6 +14,7 @@ from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
 from saferleeds.core.text import quoted
 from saferleeds.ingest import gate, police_uk_api, store, validation
 from saferleeds.ingest.boundary_upload import BoundaryOptions
+from saferleeds.present.coverage import ledger_lines
 
 
 def _add_home(parser: argparse.ArgumentParser) -> None:
@@ -208,6 +209,7 @@ def info_command(arguments: argparse.Namespace) -> int:
     store.recover(paths)
     loaded = dataset.load_dataset(paths)
     print(dataset.describe(loaded))
+    print("\n".join(ledger_lines(loaded)))
     return 0
 
 

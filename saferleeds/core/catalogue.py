@@ -82,6 +82,21 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """Counts of an indicator split by a characteristic of the people counted (stop and search by
+    self-defined ethnic group), held in a file of their own, compared group by group with residents."""
+
+    label: str  # 'ethnic group'
+    file: str  # inside the dataset folder: columns area_code, period (YYYY-MM), <column>, value
+    column: str
+    reference: str  # the group every other group's rate is divided by
+    left_out: tuple[str, ...]  # groups with no residents to compare with ('Unknown')
+    levels: tuple[str, ...]  # the levels the comparison is shown for
+    population_prefix: str  # residents of a group are in geo/lsoa_lookup.csv as <prefix><group in lower case>
+    caveats: str
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     label: str
@@ -102,6 +117,7 @@ class Indicator:
     target: Target | None = None
     police_uk_crime_type: str | None = None
     plausible_range: tuple[float, float] | None = None  # lowest and highest figure of one area in one month
+    breakdown: Breakdown | None = None
 
     @property
     def is_count(self) -> bool:
@@ -172,6 +188,21 @@ class Catalogue:
         ]
 
 
+def _breakdown_from(raw: dict[str, Any] | None) -> Breakdown | None:
+    if not raw:
+        return None
+    return Breakdown(
+        label=raw["label"],
+        file=raw["file"],
+        column=raw["column"],
+        reference=raw["reference"],
+        left_out=tuple(raw.get("left_out", ())),
+        levels=tuple(raw["levels"]),
+        population_prefix=raw["population_prefix"],
+        caveats=raw["caveats"],
+    )
+
+
 def _indicator_from(raw: dict[str, Any], rates: RateBase) -> Indicator:
     target = raw.get("target")
     return Indicator(
@@ -192,6 +223,7 @@ def _indicator_from(raw: dict[str, Any], rates: RateBase) -> Indicator:
         sensitive=bool(raw["sensitive"]),
         target=Target(float(target["value"]), target["direction"], target["label"]) if target else None,
         police_uk_crime_type=raw.get("police_uk_crime_type"),
+        breakdown=_breakdown_from(raw.get("breakdown")),
         rates=rates,
         plausible_range=_plausible_range(raw.get("plausible_range")),
     )
@@ -242,6 +274,13 @@ def indicator_problems(
     plausible = raw.get("plausible_range")
     if plausible is not None and not _is_range(plausible):
         problems.append(f"{where}: plausible_range must be two numbers, the lowest then the highest")
+    breakdown = raw.get("breakdown")
+    if breakdown is not None:
+        needed = ("label", "file", "column", "reference", "levels", "population_prefix", "caveats")
+        if not isinstance(breakdown, dict) or any(not breakdown.get(name) for name in needed):
+            problems.append(f"{where}: breakdown needs {', '.join(needed)}")
+        elif not set(breakdown["levels"]) <= levels:
+            problems.append(f"{where}: breakdown levels must be levels from {', '.join(sorted(levels))}")
     return problems
 
 
@@ -262,6 +301,7 @@ SECTIONS = (
     "statuses",
     "disclosure",
     "rates",
+    "populations",
     "thresholds",
     "palettes",
     "change_colours",
@@ -297,7 +337,7 @@ def parse_catalogue(raw: dict[str, Any], source: str = "catalogue.toml") -> Cata
     if problems:
         raise DataError([Problem(source, p) for p in problems])
     try:
-        rates = rates_from(raw["rates"])
+        rates = rates_from(raw["rates"], raw["populations"])
         return Catalogue(
             meta=raw["meta"],
             fields=raw["fields"],

@@ -153,19 +153,22 @@ def split_by_indicator(values: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def describe(dataset: Dataset) -> str:
-    """A short plain-text description of a dataset (used by ``python -m saferleeds info``)."""
+    """A short plain-text description of a dataset (used by ``python -m saferleeds info``, which adds the
+    coverage ledger)."""
     months = dataset.months
-    status = dataset.values["status"].value_counts()
+    levels, statuses = dataset.catalogue.levels, dataset.catalogue.statuses
+    counts = dataset.values["status"].value_counts()
+    held = [s for s in (*statuses.ids, *sorted(set(counts.index) - set(statuses.ids))) if counts.get(s)]
     lines = [
         f"Dataset folder: {dataset.paths.root} (version {dataset.version})",
         f"{len(dataset.values):,} values for {dataset.values['indicator'].nunique()} indicators, "
         f"{months[0]:%B %Y} to {months[-1]:%B %Y}",
-        "Status: " + ", ".join(f"{count:,} {name}" for name, count in status.items()),
+        "Status: " + ", ".join(f"{int(counts[name]):,} {name}" for name in held),
         f"{len(dataset.geography.lsoa)} LSOAs, "
         + ", ".join(
             f"{len(dataset.geography.level_areas(lv.id))} {lv.plural}"
-            for lv in dataset.catalogue.levels
-            if lv.id not in ("lsoa", "city")
+            for lv in levels
+            if lv.id not in (levels.finest, levels.city)
         ),
     ]
     return "\n".join(lines)

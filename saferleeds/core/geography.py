@@ -18,14 +18,24 @@ import pandas as pd
 
 from saferleeds.core.errors import DataError, Problem, file_label
 from saferleeds.core.paths import DatasetPaths
-from saferleeds.core.vocabulary import Level, Levels
+from saferleeds.core.vocabulary import Level, Levels, Population
 
 CITY_CODE = "E08000035"
 CITY_NAME = "Leeds"
 LSOA_CODE_PATTERN = re.compile(r"^[EW]01\d{6}$")
 LSOA_LOOKUP = "geo/lsoa_lookup.csv"
 LSOA11_LOOKUP = "geo/lsoa11_lookup.csv"
-NUMERIC_LSOA_COLUMNS = ("imd_rank", "imd_decile", "crime_rank", "crime_decile")
+NUMERIC_LSOA_COLUMNS = (
+    "imd_rank",
+    "imd_decile",
+    "imd_score",
+    "crime_rank",
+    "crime_decile",
+    "imd_rank_2019",
+    "imd_decile_2019",
+    "population_2015",
+)
+GROUP_RESIDENTS_PREFIX = "residents_"  # residents of one ethnic group (Census 2021), per LSOA
 
 
 def slugify(text: str) -> str:
@@ -54,6 +64,8 @@ class Geography:
     # Lookups made once and reused: pages ask for names and level lists many times a run.
     _by_level: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     _name_of: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    other_names: dict[str, list[str]] = field(default_factory=dict)  # code -> other names ('Leeds 001')
+    _derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def code_column(self, level: str) -> str:
         return self.levels.get(level).code_column
@@ -111,10 +123,55 @@ class Geography:
         match = self.areas.loc[self.areas["code"] == code, "slug"]
         return str(match.iloc[0]) if len(match) else str(code).lower()
 
-    def population(self, level: str) -> pd.Series:
-        """Residents by area code for one level."""
-        frame = self.level_areas(level)
-        return frame.set_index("code")["population"].astype(float)
+    def population(self, level: str, base: Population | None = None) -> pd.Series:
+        """People by area code for one level: residents, or ``base`` (another population of the catalogue).
+
+        A population held by one level's areas (the workday population of MSOAs) exists for those areas
+        and for every area made only of whole areas of that level; other areas get NaN.
+        """
+        if base is None or (not base.level and base.column == "population"):
+            frame = self.level_areas(level)
+            return frame.set_index("code")["population"].astype(float)
+        return self._derive(("population", level, base.column, base.level), lambda: self._population(level, base))
+
+    def _population(self, level: str, base: Population) -> pd.Series:
+        codes = self.level_areas(level)["code"]
+        if not base.level:
+            by_lsoa = pd.to_numeric(self.lsoa[base.column], errors="coerce")
+            if level == self.levels.finest:
+                return by_lsoa.reindex(codes).astype(float).set_axis(codes.to_numpy())
+            return by_lsoa.groupby(self.lsoa[self.code_column(level)]).sum().reindex(codes).astype(float)
+        held = self.areas[self.areas["level"] == base.level].set_index("code")
+        figures = pd.to_numeric(held.get(base.column, pd.Series(dtype=float)), errors="coerce")
+        parents = self.whole_parents(base.level, level)
+        summed = figures.reindex(parents.index).groupby(parents.to_numpy()).sum(min_count=1)
+        return summed.reindex(codes.to_numpy()).astype(float)
+
+    def whole_parents(self, source: str, target: str) -> pd.Series:
+        """Code of each ``source`` area lying wholly inside a ``target`` area that is made only of whole
+        ``source`` areas -> that target's code. Declared nesting gives every source area; otherwise only
+        the target areas exactly built from source areas appear (a ward cutting through an MSOA does not)."""
+        return self._derive(("whole_parents", source, target), lambda: self._whole_parents(source, target))
+
+    def _whole_parents(self, source: str, target: str) -> pd.Series:
+        if self.levels.nests(source, target):
+            return self.parent_map(source, target)
+        if target == self.levels.finest:
+            return pd.Series(dtype="str")
+        pairs = self.lsoa[[self.code_column(source), self.code_column(target)]].astype("object")
+        pairs.columns = ["source", "target"]
+        pairs = pairs.where(pairs.notna() & (pairs != ""), None)
+        inside = pairs.dropna(subset=["source"])
+        spread = inside.groupby("source")["target"].agg(["nunique", "count", "size", "first"])
+        whole = spread[(spread["nunique"] == 1) & (spread["count"] == spread["size"])]["first"]
+        built = pairs.dropna(subset=["target"])
+        exact = (built["source"].map(whole) == built["target"]).groupby(built["target"]).all()
+        return whole[whole.isin(exact.index[exact.to_numpy()])].astype(str)
+
+    def _derive(self, key: tuple, compute):
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]
 
     def parent_map(self, from_level: str, to_level: str) -> pd.Series:
         """Code of each ``from_level`` area -> code of the ``to_level`` area it nests in.
@@ -199,23 +256,27 @@ def read_memberships(path: Path, level: Level, lsoa_codes: set[str], lsoa11_best
     return frame
 
 
-def _unique_slugs(areas: pd.DataFrame) -> pd.Series:
+def _unique_slugs(areas: pd.DataFrame, levels: Levels) -> pd.Series:
+    """A slug per area; where two areas share a name, the level first in the menu keeps the plain slug
+    (the ward Kirkstall is 'kirkstall', the MSOA 'kirkstall-msoa')."""
     seen: set[str] = set()
-    slugs = []
-    for level, name in zip(areas["level"], areas["name"], strict=True):
+    slugs: dict[int, str] = {}
+    order = areas["level"].map(lambda lv: levels.get(lv).menu_order).sort_values(kind="stable")
+    for index in order.index:
+        level, name = areas.at[index, "level"], areas.at[index, "name"]
         slug = slugify(name)
         if slug in seen:
             slug = f"{slug}-{level}"
         seen.add(slug)
-        slugs.append(slug)
-    return pd.Series(slugs, index=areas.index)
+        slugs[index] = slug
+    return pd.Series(slugs).reindex(areas.index)
 
 
 @dataclass
 class _LevelAreas:
     """One level's areas as read: names (with any older codes), and the LSOAs' codes of this level."""
 
-    names: pd.DataFrame  # code, name, and older_* columns of older codes of the same areas
+    names: pd.DataFrame  # code, name, older_* columns of older codes, other_* columns of other names, figures
     lsoa_codes: pd.Series  # LSOA code -> area code (LSOAs outside every area are absent)
     listed: bool = False  # the areas file lists the LSOAs itself
 
@@ -224,6 +285,7 @@ def _level_areas(paths: DatasetPaths, level: Level, lsoa: pd.DataFrame, lsoa11: 
     path = paths.root / level.areas_file
     table = _read_csv(path)
     label = file_label(path)
+    unique = level.code_column in table.columns and table[level.code_column].is_unique
     if "lsoa_code" in table.columns:
         members = read_memberships(path, level, set(lsoa.index), lsoa11)
         table = members.drop_duplicates(level.code_column)
@@ -248,11 +310,27 @@ def _level_areas(paths: DatasetPaths, level: Level, lsoa: pd.DataFrame, lsoa11: 
             raise DataError(Problem(label, f"{level.noun} {unknown[0][:80]} is used by LSOAs but not listed here"))
         listed = False
     older = [c for c in table.columns if c.startswith(f"{level.code_column}_")]
-    names = table[[level.code_column, level.name_column, *older]].rename(
+    other = [c for c in table.columns if c.startswith(f"{level.name_column}_")]
+    figures = [] if listed or not unique else _figure_columns(table, {level.code_column, level.name_column})
+    names = table[[level.code_column, level.name_column, *older, *other, *figures]].rename(
         columns={level.code_column: "code", level.name_column: "name"}
     )
-    names.columns = [f"older_{c}" if c in older else c for c in names.columns]
+    names.columns = [f"older_{c}" if c in older else f"other_{c}" if c in other else c for c in names.columns]
+    for column in figures:
+        names[column] = pd.to_numeric(names[column])
     return _LevelAreas(names.reset_index(drop=True), codes, listed)
+
+
+def _figure_columns(table: pd.DataFrame, skip: set[str]) -> list[str]:
+    """Columns of numbers in a one-row-per-area file (such as an MSOA's workday population)."""
+    chosen = []
+    for column in table.columns:
+        if column in skip or column.endswith(("_code", "_name")) or "_code_" in column or "_name_" in column:
+            continue
+        filled = table[column][table[column].str.strip() != ""]
+        if len(filled) and pd.to_numeric(filled, errors="coerce").notna().all():
+            chosen.append(column)
+    return chosen
 
 
 def _check_nesting(levels: Levels, lsoa: pd.DataFrame, catalogue_label: str) -> None:
@@ -278,8 +356,8 @@ def _check_nesting(levels: Levels, lsoa: pd.DataFrame, catalogue_label: str) -> 
 def _read_lsoas(paths: DatasetPaths) -> tuple[pd.DataFrame, pd.Series]:
     lsoa = _read_csv(paths.root / LSOA_LOOKUP).set_index("lsoa_code")
     lsoa["population"] = pd.to_numeric(lsoa["population"]).astype(float)
-    for column in NUMERIC_LSOA_COLUMNS:
-        if column in lsoa.columns:
+    for column in lsoa.columns:
+        if column in NUMERIC_LSOA_COLUMNS or column.startswith(GROUP_RESIDENTS_PREFIX):
             lsoa[column] = pd.to_numeric(lsoa[column])
     lsoa11 = _read_csv(paths.root / LSOA11_LOOKUP).set_index("lsoa11_code")["lsoa21_code"]
     return lsoa, lsoa11
@@ -299,13 +377,34 @@ def _aliases(lsoa: pd.DataFrame, lsoa11: pd.Series, read: dict[str, _LevelAreas]
     return aliases
 
 
-def _names(areas: pd.DataFrame, lsoa: pd.DataFrame, finest: str) -> dict[str, list[tuple[str, str]]]:
+def _names(
+    areas: pd.DataFrame, lsoa: pd.DataFrame, other_names: dict[str, list[str]], finest: str
+) -> dict[str, list[tuple[str, str]]]:
     names: dict[str, list[tuple[str, str]]] = {}
     for level, code, name in zip(areas["level"], areas["code"], areas["name"], strict=True):
-        names.setdefault(normalise_name(name), []).append((level, code))
+        for each in (name, *other_names.get(code, [])):
+            entry = names.setdefault(normalise_name(each), [])
+            if (level, code) not in entry:
+                entry.append((level, code))
     for code, lsoa_name in lsoa["lsoa_name"].items():
         names.setdefault(normalise_name(lsoa_name), []).append((finest, str(code)))
     return names
+
+
+def _other_names(read: dict[str, _LevelAreas]) -> dict[str, list[str]]:
+    """Code -> the other names its areas file gives it (the ONS 'Leeds 001' beside 'Wetherby West')."""
+    other: dict[str, list[str]] = {}
+    for found in read.values():
+        for column in (c for c in found.names.columns if c.startswith("other_")):
+            for code, name in zip(found.names["code"], found.names[column], strict=True):
+                if isinstance(name, str) and name.strip():
+                    other.setdefault(str(code), []).append(name.strip())
+    return other
+
+
+def _plain(names: pd.DataFrame) -> pd.DataFrame:
+    """An areas file's code, name and figures, without its older codes and other names."""
+    return names[[c for c in names.columns if not c.startswith(("older_", "other_"))]]
 
 
 def load_geography(paths: DatasetPaths, levels: Levels, catalogue_label: str = "catalogue.toml") -> Geography:
@@ -319,22 +418,25 @@ def load_geography(paths: DatasetPaths, levels: Levels, catalogue_label: str = "
             lsoa[level.code_column] = lsoa.index.map(read[level.id].lsoa_codes)
     lsoa[levels.get(levels.city).code_column] = CITY_CODE
     _check_nesting(levels, lsoa, catalogue_label)
-    frames = [found.names[["code", "name"]].assign(level=level_id) for level_id, found in read.items()]
+    frames = [_plain(found.names).assign(level=level_id) for level_id, found in read.items()]
     frames.append(pd.DataFrame({"code": [CITY_CODE], "name": [CITY_NAME], "level": [levels.city]}))
-    areas = pd.concat(frames, ignore_index=True)[["level", "code", "name"]]
+    areas = pd.concat(frames, ignore_index=True)
+    areas = areas[["level", "code", "name", *[c for c in areas.columns if c not in ("level", "code", "name")]]]
     areas["order"] = areas["level"].map(levels.rank)
     areas = areas.sort_values(["order", "name"], kind="stable").drop(columns="order").reset_index(drop=True)
     populations = pd.concat(
         [lsoa.groupby(levels.get(lv).code_column)["population"].sum() for lv in (*read, levels.city)]
     )
     areas["population"] = areas["code"].map(populations).astype(float)
-    areas["slug"] = _unique_slugs(areas)
+    areas["slug"] = _unique_slugs(areas, levels)
+    other_names = _other_names(read)
     return Geography(
         levels=levels,
         lsoa=lsoa,
         areas=areas,
         aliases=_aliases(lsoa, lsoa11, read, areas, levels.finest),
         lsoa11_best_fit=lsoa11,
-        names=_names(areas, lsoa, levels.finest),
+        names=_names(areas, lsoa, other_names, levels.finest),
+        other_names=other_names,
         listed_levels=frozenset(level_id for level_id, found in read.items() if found.listed),
     )

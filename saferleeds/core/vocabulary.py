@@ -17,7 +17,8 @@ import pandas as pd
 
 POLARITIES = ("higher_is_worse", "higher_is_better", "context")
 RECORDED = "recorded"  # the status of published data, and of uploaded values that name none
-MODELLED = "modelled"  # the status the documented generator gives its estimates
+ESTIMATED = "estimated"  # the status of values shared out from recorded totals at a coarser level
+MODELLED = "modelled"  # the status the documented generator gives its values
 
 
 # ----------------------------------------------------------------------------- geography levels
@@ -183,9 +184,12 @@ class Statuses:
         return tuple(status.id for status in self.items)
 
     @cached_property
-    def ranks(self) -> dict[str, int]:
-        """Status id -> its place in the order of trust (for mapping a whole column at once)."""
-        return {status_id: number for number, status_id in enumerate(self.ids)}
+    def _ranks(self) -> dict[str, int]:
+        return {status.id: number for number, status in enumerate(self.items)}
+
+    def ranks(self, statuses: pd.Series) -> pd.Series:
+        """The rank of every status in a column (0 the most trusted; unknown words rank below all)."""
+        return statuses.map(self._ranks).fillna(len(self.items)).astype(int)
 
     @property
     def strongest(self) -> str:
@@ -201,7 +205,7 @@ class Statuses:
         return list(self.get(status_id).dash)
 
     def rank(self, status_id: str) -> int:
-        return self.ranks.get(status_id, len(self.items))
+        return self._ranks.get(status_id, len(self.items))
 
     def weakest(self, statuses: Iterable[str]) -> str:
         """The weakest status among these (the strongest when there are none)."""
@@ -243,13 +247,29 @@ class DisclosureRule:
 
 
 @dataclass(frozen=True)
+class Population:
+    """A population rates can be per: residents everywhere, or the workday population where it exists."""
+
+    id: str
+    measure: str  # the Measure filter's value for rates per this population
+    label: str  # 'residents'
+    vintage: str  # 'Census 2021'
+    source: str
+    column: str
+    level: str = ""  # the level whose areas file holds the figures; empty: geo/lsoa_lookup.csv
+
+    @property
+    def labelled(self) -> str:
+        """'residents (Census 2021)'."""
+        return f"{self.label} ({self.vintage})"
+
+
+@dataclass(frozen=True)
 class RateBase:
-    """Rates are per ``per`` people of a stated population."""
+    """Rates are per ``per`` people of a stated population; the first population is the default."""
 
     per: int
-    population_label: str
-    population_source: str
-    population_year: int
+    populations: tuple[Population, ...] = ()
 
     @property
     def words(self) -> str:
@@ -257,9 +277,36 @@ class RateBase:
         return f"per {self.per:,}"
 
     @property
+    def measures(self) -> tuple[str, ...]:
+        return tuple(population.measure for population in self.populations)
+
+    def population(self, measure: str | None = None) -> Population:
+        """The population of a rate measure ('rate', 'workday_rate'); the default one for anything else."""
+        for population in self.populations:
+            if population.measure == measure:
+                return population
+        return self.populations[0]
+
+    def is_rate(self, measure: str) -> bool:
+        return measure in self.measures
+
+    @property
+    def population_label(self) -> str:
+        """The default population with its vintage: 'residents (Census 2021)'."""
+        return self.population().labelled
+
+    @property
+    def population_source(self) -> str:
+        return self.population().source
+
+    @property
     def with_population(self) -> str:
-        """'per 1,000 mid-2015 residents'."""
-        return f"per {self.per:,} {self.population_label}"
+        """'per 1,000 residents (Census 2021)'."""
+        return self.with_population_of()
+
+    def with_population_of(self, measure: str | None = None) -> str:
+        """'per 1,000 workday population (Census 2021)' for the workday measure."""
+        return f"per {self.per:,} {self.population(measure).labelled}"
 
 
 # ----------------------------------------------------------------------------- thresholds
@@ -397,8 +444,22 @@ def disclosure_from(raw: dict[str, Any]) -> DisclosureRule:
     )
 
 
-def rates_from(raw: dict[str, Any]) -> RateBase:
-    return RateBase(int(raw["per"]), raw["population_label"], raw["population_source"], int(raw["population_year"]))
+def rates_from(raw: dict[str, Any], populations: list[dict[str, Any]]) -> RateBase:
+    return RateBase(
+        int(raw["per"]),
+        tuple(
+            Population(
+                id=entry["id"],
+                measure=entry["measure"],
+                label=entry["label"],
+                vintage=entry["vintage"],
+                source=entry["source"],
+                column=entry["column"],
+                level=entry.get("level", ""),
+            )
+            for entry in populations
+        ),
+    )
 
 
 def thresholds_from(raw: dict[str, Any]) -> Thresholds:
@@ -439,6 +500,15 @@ def vocabulary_problems(raw: dict[str, Any]) -> list[str]:
     for level in raw.get("disclosure", {}).get("levels", []):
         if level not in ids:
             problems.append(f"the disclosure rule names unknown level '{level}'")
+    populations = raw.get("populations", [])
+    if not populations:
+        problems.append("at least one [[populations]] entry is needed for rates")
+    measures = [entry.get("measure") for entry in populations]
+    if len(set(measures)) != len(measures) or "count" in measures:
+        problems.append("every population needs a measure of its own (not 'count')")
+    for entry in populations:
+        if entry.get("level") and entry["level"] not in ids:
+            problems.append(f"population '{entry.get('id')}' names unknown level '{entry['level']}'")
     status_ids = [entry.get("id") for entry in raw.get("statuses", [])]
     for needed in (RECORDED, MODELLED):
         if needed not in status_ids:

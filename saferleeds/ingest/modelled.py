@@ -1,17 +1,16 @@
-"""The seeded generator of modelled values for the embedded default dataset.
+"""The seeded generator of modelled values for the embedded default dataset: only where no open data exists.
 
-Only one month of police.uk data (February 2025) ships as recorded data. Everything else in the
-default dataset is modelled, is marked ``status = modelled`` and is described in ``data/README.md``:
+Everything it makes is marked ``status = modelled`` and described in ``data/README.md``:
 
-* police.uk crime types, April 2016 to January 2025: each type's expected monthly count is its real
-  February 2025 count scaled by a city trend, a per-type drift, a per-type seasonality and the
-  number of days in the month; spread over LSOAs by their real February 2025 share, smoothed
-  towards their ward's share (so an LSOA with no crime in one month is not fixed at zero); drawn
-  from a Poisson distribution with a little month-to-month noise. Calendar 2017 is drawn so that
-  recorded crime (all types but anti-social behaviour) totals exactly 95,011, and April-December
-  2016 so that April-December 2017 is exactly 11.7% higher, matching the city facts.
-* indicators that are not open data (hate incidents, domestic abuse, feel safe, satisfaction,
-  re-offending), April 2016 to February 2025, from the assumptions in ``ASSUMPTIONS`` below.
+* police.uk crime types and anti-social behaviour, April 2016 to July 2022 (the real history starts in
+  August 2022). Each type's expected monthly count is its real daily rate over the 36 real months (the
+  level and the mix), scaled by a city trend, a drift in its share, its real seasonality (measured in the
+  36 months) and the number of days in the month; spread over LSOAs by their share of the type in the real
+  months; drawn from a Poisson distribution with a little month-to-month noise. Calendar 2017 is drawn so
+  that recorded crime (all types but anti-social behaviour) totals exactly 95,011, and April-December 2016
+  so that April-December 2017 is exactly 11.7% higher, matching the city facts.
+* the five indicators that are not open data (hate incidents, domestic abuse, feel safe, satisfaction,
+  re-offending), April 2016 to July 2025, from the assumptions in ``ASSUMPTIONS`` below.
 """
 
 from __future__ import annotations
@@ -21,37 +20,35 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from saferleeds.core.vocabulary import MODELLED
+
 SEED = 2018
 FIRST_MONTH = pd.Timestamp("2016-04-01")
 MODELLED_SOURCE = "Modelled by the Safer Leeds Insight generator (see data/README.md)"
 RECORDED_CRIME_2017 = 95_011
 GROWTH_2017_ON_2016 = 0.117
 MONTH_NOISE = 0.04
+NATIONAL_LSOAS_2021 = 33_755  # LSOAs (2021) in England, ranked by IoD 2025
+SEASON_SHRINK = 50.0  # a type with this many crimes a month takes half its seasonality from all crime
+ASB = "asb"
 
-# Daily-rate index of recorded crime relative to February 2025 (= 1), at mid-year anchors.
-# 2016 and 2017 are solved so that the expected totals meet the city facts.
+# Daily-rate index of recorded crime relative to the real 36 months' average (= 1), at mid-year anchors.
+# 2016 and 2017 are solved so that the expected totals meet the city facts; the series joins the real level
+# of the first real year in July 2022.
 CRIME_TREND_ANCHORS = {
-    "2018-07-01": 0.99,
-    "2019-07-01": 1.01,
-    "2020-07-01": 0.92,
-    "2021-07-01": 0.97,
-    "2022-07-01": 1.03,
-    "2023-07-01": 1.02,
-    "2024-07-01": 1.00,
-    "2025-02-15": 1.00,
+    "2018-07-01": 0.97,
+    "2019-07-01": 1.00,
+    "2020-07-01": 0.91,
+    "2021-07-01": 0.99,
 }
-# Assumed decline in police-recorded anti-social behaviour, relative to February 2025 (= 1).
+# Assumed decline in police-recorded anti-social behaviour, relative to the real 36 months' level (= 1).
 ASB_TREND_ANCHORS = {
-    "2016-07-01": 4.5,
-    "2017-07-01": 4.0,
-    "2018-07-01": 3.4,
-    "2019-07-01": 2.9,
-    "2020-07-01": 3.2,
-    "2021-07-01": 2.4,
-    "2022-07-01": 1.7,
-    "2023-07-01": 1.3,
-    "2024-07-01": 1.1,
-    "2025-02-15": 1.0,
+    "2016-07-01": 4.0,
+    "2017-07-01": 3.6,
+    "2018-07-01": 3.0,
+    "2019-07-01": 2.6,
+    "2020-07-01": 2.9,
+    "2021-07-01": 1.6,
 }
 # The pandemic: lockdown months lowered most crime and raised anti-social behaviour reports.
 COVID_CRIME = {
@@ -63,7 +60,7 @@ COVID_CRIME = {
     "2021-02": 0.88,
 }
 COVID_ASB = {"2020-04": 1.9, "2020-05": 1.7, "2020-06": 1.3, "2020-11": 1.3, "2021-01": 1.4, "2021-02": 1.3}
-# A crime type's share in April 2016 relative to February 2025, moving linearly to 1.
+# A crime type's share in April 2016 relative to its real share, moving linearly to 1 by July 2022.
 TYPE_DRIFT = {
     "violence_sexual": 0.75,
     "shoplifting": 0.70,
@@ -79,15 +76,8 @@ TYPE_DRIFT = {
     "theft_person": 1.00,
     "other_crime": 0.90,
 }
-# Seasonality of the daily rate, January to December (normalised to a mean of 1 when used).
-SEASONALITY = {
-    "default": [0.95, 0.96, 1.00, 0.99, 1.03, 1.04, 1.06, 1.03, 1.01, 1.02, 0.98, 0.93],
-    "violence_sexual": [0.94, 0.95, 1.00, 0.99, 1.05, 1.06, 1.07, 1.03, 1.00, 1.00, 0.97, 0.94],
-    "burglary": [1.05, 0.95, 0.93, 0.90, 0.90, 0.90, 0.93, 0.97, 1.02, 1.12, 1.15, 1.18],
-    "asb": [0.80, 0.80, 0.92, 1.05, 1.15, 1.18, 1.25, 1.15, 1.00, 1.05, 0.95, 0.70],
-    "bicycle_theft": [0.60, 0.60, 0.80, 1.00, 1.25, 1.35, 1.40, 1.35, 1.20, 1.00, 0.80, 0.65],
-    "shoplifting": [0.97, 0.95, 1.00, 0.98, 1.00, 0.98, 1.00, 1.00, 0.98, 1.02, 1.05, 1.07],
-    "criminal_damage_arson": [0.95, 0.93, 1.00, 1.00, 1.05, 1.02, 1.03, 1.00, 0.98, 1.08, 1.02, 0.94],
+# Seasonality of the reports that are not open data, January to December (normalised to a mean of 1).
+REPORTED_SEASONALITY = {
     "domestic_abuse": [1.06, 0.94, 0.97, 0.98, 1.00, 1.04, 1.05, 1.02, 0.97, 0.98, 0.97, 1.08],
     "hate_incidents": [0.92, 0.92, 1.00, 1.00, 1.04, 1.08, 1.10, 1.04, 1.00, 1.00, 0.96, 0.94],
 }
@@ -98,7 +88,7 @@ class SurveyAssumption:
     respondents_per_ward_month: float
     base: float  # share agreeing in the least deprived ward
     deprivation_effect: float  # fall in the share from least to most deprived ward
-    drift: float  # change in the share from April 2016 to February 2025
+    drift: float  # change in the share from April 2016 to July 2025
 
 
 ASSUMPTIONS = {
@@ -118,6 +108,44 @@ ASSUMPTIONS = {
 }
 
 
+@dataclass(frozen=True)
+class RealHistory:
+    """What the generator is calibrated to: the real months' city counts and where they fell."""
+
+    city: pd.DataFrame  # index: month (the real months, in order); one column per crime type and ASB
+    lsoa: pd.DataFrame  # index: LSOA; one column per crime type and ASB: counts over the real months
+
+    @property
+    def months(self) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex(self.city.index)
+
+    def daily_rate(self) -> pd.Series:
+        """Each type's average count per day over the real months."""
+        return self.city.sum() / self.months.days_in_month.to_numpy().sum()
+
+    def first_year_level(self, column: str | None = None) -> float:
+        """The first 12 real months' daily rate, relative to the whole real average (crime, or one type)."""
+        days = self.months.days_in_month.to_numpy()
+        counts = self.city[column] if column else self.city.drop(columns=ASB, errors="ignore").sum(axis=1)
+        return float((counts.iloc[:12].sum() / days[:12].sum()) / (counts.sum() / days.sum()))
+
+    def seasonality(self, column: str, fallback: np.ndarray | None = None) -> np.ndarray:
+        """The type's daily rate in each calendar month over its year's average (January first), averaged
+        over the real years and, for rare types, shrunk towards the ``fallback`` shape; mean 1."""
+        counts = self.city[column] if column else self.city.drop(columns=ASB, errors="ignore").sum(axis=1)
+        daily = counts.to_numpy() / self.months.days_in_month.to_numpy()
+        years = len(daily) // 12
+        ratio = np.zeros(12)
+        for year in range(years):
+            block = daily[year * 12 : (year + 1) * 12]
+            ratio[self.months.month.to_numpy()[year * 12 : (year + 1) * 12] - 1] += block / block.mean()
+        shape = ratio / years
+        if fallback is not None:
+            weight = counts.mean() / (counts.mean() + SEASON_SHRINK)
+            shape = weight * shape + (1 - weight) * fallback
+        return shape / shape.mean()
+
+
 def month_range(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
     return pd.date_range(first, last, freq="MS")
 
@@ -132,58 +160,46 @@ def _interpolate(anchors: dict[str, float], months: pd.DatetimeIndex) -> np.ndar
     return np.interp(mid_month, anchor_times, np.array(list(anchors.values())))
 
 
-def _seasonality(key: str, months: pd.DatetimeIndex) -> np.ndarray:
-    shape = np.array(SEASONALITY.get(key, SEASONALITY["default"]))
-    shape = shape / shape.mean()
-    return shape[months.month.to_numpy() - 1]
+def _shape(shape: list[float] | np.ndarray, months: pd.DatetimeIndex) -> np.ndarray:
+    values = np.asarray(shape, dtype=float)
+    return (values / values.mean())[months.month.to_numpy() - 1]
 
 
 def _shock(factors: dict[str, float], months: pd.DatetimeIndex) -> np.ndarray:
     return np.array([factors.get(m.strftime("%Y-%m"), 1.0) for m in months])
 
 
-def _drift(start: float, months: pd.DatetimeIndex, last: pd.Timestamp) -> np.ndarray:
-    span = (last - FIRST_MONTH).days
+def _drift(start: float, months: pd.DatetimeIndex, join: pd.Timestamp) -> np.ndarray:
+    span = (join - FIRST_MONTH).days
     position = np.clip((months - FIRST_MONTH).days.to_numpy() / span, 0, 1)
     return start + (1.0 - start) * position
 
 
-def spatial_shares(real: pd.DataFrame, lsoa: pd.DataFrame) -> pd.DataFrame:
-    """Each LSOA's share of each type: half its own real count, half its ward's, by population.
-
-    ``real`` is indexed by LSOA with one column per indicator (the real month's counts).
-    """
-    population = lsoa["population"]
-    ward_totals = real.groupby(lsoa["ward_code"]).sum()
-    ward_population = population.groupby(lsoa["ward_code"]).sum()
-    prior = ward_totals.loc[lsoa["ward_code"]].set_axis(lsoa.index)
-    prior = prior.mul(population / lsoa["ward_code"].map(ward_population), axis=0)
-    blended = real + prior
-    floor = np.outer(population / population.sum() * 0.01, blended.sum().to_numpy())
-    blended = blended + floor
+def spatial_shares(counts: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
+    """Each LSOA's share of each type: its share of the real months' counts, plus 1% of the type spread by
+    population (so an LSOA with none in the real months is not fixed at zero)."""
+    floor = np.outer(population / population.sum() * 0.01, counts.sum().to_numpy())
+    blended = counts + floor
     return blended / blended.sum()
 
 
 def _expected_type(
-    indicator: str,
-    real_total: float,
-    months: pd.DatetimeIndex,
-    crime_index: np.ndarray,
-    real_month: pd.Timestamp,
+    column: str, real: RealHistory, months: pd.DatetimeIndex, crime_index: np.ndarray, join: pd.Timestamp
 ) -> np.ndarray:
-    """Expected city count per month for one crime type, matching the real month's count."""
+    """Expected city count per month for one type, at its real level, mix and seasonality."""
     days = months.days_in_month.to_numpy()
-    if indicator == "asb":
-        index = _interpolate(ASB_TREND_ANCHORS, months) * _shock(COVID_ASB, months)
+    overall = real.seasonality("")
+    if column == ASB:
+        anchors = {**ASB_TREND_ANCHORS, join.strftime("%Y-%m-15"): real.first_year_level(ASB)}
+        index = _interpolate(anchors, months) * _shock(COVID_ASB, months)
     else:
-        index = crime_index * _drift(TYPE_DRIFT.get(indicator, 1.0), months, real_month)
-    rate = index * _seasonality(indicator, months) * days
-    at_real = months.get_loc(real_month)
-    return rate * real_total / rate[at_real]
+        index = crime_index * _drift(TYPE_DRIFT.get(column, 1.0), months, join)
+    return float(real.daily_rate()[column]) * index * _shape(real.seasonality(column, overall), months) * days
 
 
-def _crime_index(months: pd.DatetimeIndex, level_2016: float, level_2017: float) -> np.ndarray:
+def _crime_index(months: pd.DatetimeIndex, level_2016: float, level_2017: float, join_level: float) -> np.ndarray:
     anchors = {"2016-07-01": level_2016, "2017-07-01": level_2017, **CRIME_TREND_ANCHORS}
+    anchors[(months[-1] + pd.Timedelta(days=14)).strftime("%Y-%m-%d")] = join_level
     return _interpolate(anchors, months) * _shock(COVID_CRIME, months)
 
 
@@ -191,23 +207,26 @@ def _calendar_mask(months: pd.DatetimeIndex, year: int, first_month: int = 1) ->
     return (months.year == year) & (months.month >= first_month)
 
 
-def _solve_crime_index(
-    real_totals: dict[str, float], months: pd.DatetimeIndex, real_month: pd.Timestamp
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Find the 2016 and 2017 anchors that make the expected totals meet the city facts."""
+def _solve(real: RealHistory, months: pd.DatetimeIndex, join: pd.Timestamp) -> dict[str, np.ndarray]:
+    """Expected city counts per type, with the 2016 and 2017 anchors that make them meet the city facts."""
+    crime_types = [c for c in real.city.columns if c != ASB]
     level_2016, level_2017 = 0.8, 0.9
-    in_2017 = _calendar_mask(months, 2017)
-    apr_dec_2016 = _calendar_mask(months, 2016, 4)
-    apr_dec_2017 = _calendar_mask(months, 2017, 4)
+    in_2017, apr_dec_2016, apr_dec_2017 = (
+        _calendar_mask(months, 2017),
+        _calendar_mask(months, 2016, 4),
+        _calendar_mask(months, 2017, 4),
+    )
     for _ in range(60):
-        index = _crime_index(months, level_2016, level_2017)
-        expected = {t: _expected_type(t, n, months, index, real_month) for t, n in real_totals.items()}
-        total = sum(expected.values())
+        index = _crime_index(months, level_2016, level_2017, real.first_year_level())
+        total = sum(_expected_type(t, real, months, index, join) for t in crime_types)
         level_2017 *= (RECORDED_CRIME_2017 / total[in_2017].sum()) ** 0.8
         wanted_2016 = total[apr_dec_2017].sum() / (1 + GROWTH_2017_ON_2016)
         level_2016 *= (wanted_2016 / total[apr_dec_2016].sum()) ** 0.8
-    index = _crime_index(months, level_2016, level_2017)
-    return index, {t: _expected_type(t, n, months, index, real_month) for t, n in real_totals.items()}
+    index = _crime_index(months, level_2016, level_2017, real.first_year_level())
+    expected = {t: _expected_type(t, real, months, index, join) for t in crime_types}
+    if ASB in real.city.columns:
+        expected[ASB] = _expected_type(ASB, real, months, index, join)
+    return expected
 
 
 def _draw_fixed_total(rng: np.random.Generator, expected: np.ndarray, total: int) -> np.ndarray:
@@ -216,33 +235,27 @@ def _draw_fixed_total(rng: np.random.Generator, expected: np.ndarray, total: int
 
 
 def model_police_history(
-    real: pd.DataFrame, lsoa: pd.DataFrame, real_month: pd.Timestamp, rng: np.random.Generator
+    real: RealHistory, population: pd.Series, rng: np.random.Generator, codes: pd.Index
 ) -> pd.DataFrame:
-    """Modelled monthly counts per LSOA for every police.uk indicator before the real month.
-
-    ``real`` is indexed by LSOA with one column per police.uk crime-type indicator (not the
-    total, which is derived by summing).
-    """
-    months = month_range(FIRST_MONTH, real_month)
-    history = months[:-1]
-    shares = spatial_shares(real, lsoa)
-    crime_types = [c for c in real.columns if c != "asb"]
-    _, expected_city = _solve_crime_index({t: float(real[t].sum()) for t in crime_types}, months, real_month)
-    expected_city["asb"] = _expected_type("asb", float(real["asb"].sum()), months, np.ones(len(months)), real_month)
-    indicators = list(real.columns)
-    noise = rng.lognormal(0.0, MONTH_NOISE, size=(len(indicators), len(history)))
+    """Modelled monthly counts per LSOA for every police.uk type, from April 2016 to the last month before
+    the real history (``population`` spreads 1% of each type; the mid-2015 residents)."""
+    join = real.months[0]
+    months = month_range(FIRST_MONTH, join - pd.DateOffset(months=1))
+    shares = spatial_shares(real.lsoa.reindex(codes).fillna(0.0), population.reindex(codes))
+    expected_city = _solve(real, months, join)
+    indicators = list(real.city.columns)
+    noise = rng.lognormal(0.0, MONTH_NOISE, size=(len(indicators), len(months)))
     # expected[indicator, month, lsoa]
     expected = np.stack(
-        [np.outer(expected_city[ind][:-1] * noise[i], shares[ind].to_numpy()) for i, ind in enumerate(indicators)]
+        [np.outer(expected_city[ind] * noise[i], shares[ind].to_numpy()) for i, ind in enumerate(indicators)]
     )
     counts = rng.poisson(expected).astype(float)
-    crime_rows = np.array([ind != "asb" for ind in indicators])
-    for mask, total in _fixed_totals(history, counts, crime_rows):
-        block = expected[crime_rows][:, mask, :]
+    crime_rows = np.array([ind != ASB for ind in indicators])
+    for mask, total in _fixed_totals(months, counts, crime_rows):
         fixed = counts[crime_rows]
-        fixed[:, mask, :] = _draw_fixed_total(rng, block, total)
+        fixed[:, mask, :] = _draw_fixed_total(rng, expected[crime_rows][:, mask, :], total)
         counts[crime_rows] = fixed
-    return _long(counts, indicators, history, lsoa.index)
+    return _long(counts, indicators, months, codes)
 
 
 def _fixed_totals(history: pd.DatetimeIndex, counts: np.ndarray, crime_rows: np.ndarray):
@@ -267,23 +280,23 @@ def _long(counts: np.ndarray, indicators: list[str], months: pd.DatetimeIndex, c
 
 
 def model_reported_counts(
-    real: pd.DataFrame, lsoa: pd.DataFrame, last_month: pd.Timestamp, rng: np.random.Generator
+    real: RealHistory, population: pd.Series, last_month: pd.Timestamp, rng: np.random.Generator, codes: pd.Index
 ) -> pd.DataFrame:
     """Hate incidents and domestic abuse reports per LSOA, April 2016 to the last month."""
     months = month_range(FIRST_MONTH, last_month)
-    shares = spatial_shares(real, lsoa)
+    shares = spatial_shares(real.lsoa.reindex(codes).fillna(0.0), population.reindex(codes))
     frames = []
     for indicator in ("hate_incidents", "domestic_abuse"):
         spec = ASSUMPTIONS[indicator]
         level = np.interp(_years_since_start(months), [0, _years_since_start(months)[-1]], [spec["start"], spec["end"]])
-        city = level * _seasonality(indicator, months) * _shock(spec["spike"], months)
+        city = level * _shape(REPORTED_SEASONALITY[indicator], months) * _shock(spec["spike"], months)
         expected = np.outer(city, shares[spec["spread_like"]].to_numpy())[None, :, :]
-        frames.append(_long(rng.poisson(expected).astype(float), [indicator], months, lsoa.index))
+        frames.append(_long(rng.poisson(expected).astype(float), [indicator], months, codes))
     return pd.concat(frames, ignore_index=True)
 
 
-def ward_deprivation(lsoa: pd.DataFrame, national_lsoas: int = 32_844) -> pd.Series:
-    """Population-weighted deprivation of each ward, 0 (least) to 1 (most), from IMD 2019 ranks."""
+def ward_deprivation(lsoa: pd.DataFrame, national_lsoas: int = NATIONAL_LSOAS_2021) -> pd.Series:
+    """Population-weighted deprivation of each ward, 0 (least) to 1 (most), from IoD 2025 ranks."""
     score = 1 - lsoa["imd_rank"] / national_lsoas
     weighted = (score * lsoa["population"]).groupby(lsoa["ward_code"]).sum()
     raw = weighted / lsoa.groupby("ward_code")["population"].sum()
@@ -325,26 +338,27 @@ def model_reoffending(city_code: str, last_month: pd.Timestamp, rng: np.random.G
 
 
 def model_default(
-    real: pd.DataFrame, lsoa: pd.DataFrame, real_month: pd.Timestamp, city_code: str, seed: int = SEED
+    real: RealHistory, lsoa: pd.DataFrame, last_month: pd.Timestamp, city_code: str, seed: int = SEED
 ) -> pd.DataFrame:
     """Every modelled row of the default dataset, in the values-table shape."""
     rng = np.random.default_rng(seed)
-    police = model_police_history(real, lsoa, real_month, rng)
+    codes = lsoa.index
+    police = model_police_history(real, lsoa["population_2015"], rng, codes)
     frames = [
         police,
         _totals(police),
-        model_reported_counts(real, lsoa, real_month, rng),
-        model_surveys(lsoa, real_month, rng),
-        model_reoffending(city_code, real_month, rng),
+        model_reported_counts(real, lsoa["population"], last_month, rng, codes),
+        model_surveys(lsoa, last_month, rng),
+        model_reoffending(city_code, last_month, rng),
     ]
     modelled = pd.concat(frames, ignore_index=True)
-    modelled["status"] = "modelled"
+    modelled["status"] = MODELLED
     modelled["source"] = MODELLED_SOURCE
     return modelled
 
 
 def _totals(police: pd.DataFrame) -> pd.DataFrame:
-    crimes = police[police["indicator"] != "asb"]
+    crimes = police[police["indicator"] != ASB]
     total = crimes.groupby(["period", "area_code"], sort=True)["value"].sum().reset_index()
     total["indicator"] = "total_crime"
     total["denominator"] = np.nan

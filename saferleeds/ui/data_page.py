@@ -20,6 +20,7 @@ from saferleeds.core.paths import DatasetPaths, dataset_paths
 from saferleeds.ingest import gate, police_uk_api, store
 from saferleeds.ingest.boundary_upload import BoundaryOptions
 from saferleeds.ingest.validation import ACCEPTED_SUFFIXES, KINDS, Report, apply_report, validate
+from saferleeds.present.coverage import coverage_ledger, reference_totals
 from saferleeds.present.provenance import (
     catalogue_table,
     modelled_explanation,
@@ -82,9 +83,23 @@ def draw_restore_if_unloadable() -> None:
 
 
 def draw_modelled_explainer(dataset: Dataset) -> None:
-    st.header("What is modelled?", anchor="what-is-modelled")
+    st.header("Recorded, estimated or modelled?", anchor="what-is-modelled")
     for paragraph in dataset.memo(("modelled_explanation",), lambda: modelled_explanation(dataset)):
         st.markdown(paragraph)
+
+
+def draw_coverage_ledger(dataset: Dataset) -> None:
+    """Per indicator and area type: which months are recorded, estimated and modelled; the official total."""
+    st.subheader("Coverage ledger", anchor="coverage")
+    st.caption(
+        "For every indicator and area type, the months of each kind, and for how many of the areas when only "
+        "some of them have it."
+    )
+    ledger = coverage_ledger(dataset)
+    st.dataframe(ledger, hide_index=True, width="stretch", key="coverage-ledger")
+    table_download(ledger, "coverage ledger", label="Download the coverage ledger (CSV)", key="coverage-csv")
+    for sentence in reference_totals(dataset):
+        st.info(escape(sentence), icon=":material/balance:")
 
 
 def draw_catalogue(dataset: Dataset) -> None:

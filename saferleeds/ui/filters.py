@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from saferleeds.analysis.selection import Selection, default_indicator, indicator_options, measure_options
+from saferleeds.analysis.selection import (
+    Selection,
+    default_indicator,
+    indicator_options,
+    measure_help,
+    measure_options,
+)
 from saferleeds.core.catalogue import Catalogue
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
@@ -101,8 +107,7 @@ def _measure(catalogue: Catalogue) -> str:
         key="measure",
         bind="query-params",
         format_func=options.get,
-        help=f"Rates use {catalogue.rates.population_label} ({catalogue.rates.population_source}). "
-        "Survey indicators are always shown as percentages.",
+        help=measure_help(catalogue),
     )
 
 

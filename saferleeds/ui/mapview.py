@@ -201,7 +201,8 @@ def draw_area_panel(model: MapModel, selection: Selection) -> None:
         st.markdown("\n".join(f"- **{escape(label)}:** {escape(text)}" for label, text in panel.facts))
         if panel.modelled:
             st.caption(
-                ":material/info: Modelled figures are estimates made where open data does not exist.",
+                ":material/info: Estimated figures are shared out from recorded totals; modelled figures are "
+                "made where open data does not exist.",
             )
         st.button(
             "Open the full profile",

@@ -30,11 +30,12 @@ def start_page(title: str, intro: str | None = None) -> tuple[Dataset, Selection
 
 
 def show_status_line(dataset: Dataset, selection: Selection) -> None:
-    """Say which data is shown, its period and whether any of it is modelled, with a link to why."""
+    """Say which data is shown, its period and how it was made (recorded, estimated, modelled), with a link."""
     text = dataset.memo(("status_line", selection), lambda: status_line(dataset, selection))
     columns = st.columns([5, 2], vertical_alignment="center")
     columns[0].markdown(
         f":material/info: {escape(text)}",
-        help="Modelled values are estimates made where open data does not exist; recorded values are published data.",
+        help="Recorded values are published data; estimated values are shared out from recorded totals of a "
+        "larger area; modelled values are made where open data does not exist.",
     )
-    columns[1].page_link(page_file("data"), label="What is modelled?", icon=":material/help:")
+    columns[1].page_link(page_file("data"), label="Recorded, estimated or modelled?", icon=":material/help:")

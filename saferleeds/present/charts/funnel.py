@@ -19,7 +19,7 @@ FUNNEL_LIMIT_COLOURS = {  # 3:1 or more on white (lines)
     "99.8% limits": "#6f777b",
     "Limits for all the areas at once": "#0072b2",
 }
-MODELLED_POINTS = "Includes modelled months (hollow)"
+MODELLED_POINTS = "Includes estimated or modelled months (hollow)"
 
 
 def _verdict_short(label: str) -> str:
@@ -108,7 +108,7 @@ def funnel_chart(
                 scale=alt.Scale(domain=verdict_scale["domain"], range=verdict_scale["shapes"]),
                 legend=alt.Legend(**LEGEND),
             ),
-            # Filled points are recorded data; hollow ones include modelled months.
+            # Filled points are recorded data; hollow ones include estimated or modelled months.
             fill=alt.Fill(
                 "Data:N",
                 title="Data",

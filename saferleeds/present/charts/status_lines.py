@@ -1,4 +1,5 @@
-"""Lines and bars drawn by how their numbers were made: solid where recorded, dashed where modelled."""
+"""Lines and bars drawn by how their numbers were made: solid where recorded, dashed where estimated or modelled
+(each status's dash and fill from the catalogue)."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def dashed_by_status(
     keyed: bool = True,
     **mark: Any,
 ) -> alt.Chart:
-    """Lines broken where the status changes: solid where recorded, dashed where modelled."""
+    """Lines broken where the status changes: solid where recorded, dashed where estimated or modelled."""
     legend = alt.Legend(**LEGEND) if keyed else None
     dash = alt.StrokeDash("Data:N", title="Data", scale=status_dash_scale(statuses, vocabulary), legend=legend)
     encoding = {"x": x, "y": y, "strokeDash": dash, "detail": "segment:N"}
@@ -74,6 +75,6 @@ def dashed_by_status(
 
 
 def status_fill_scale(statuses: pd.Series, vocabulary: Statuses) -> alt.Scale:
-    """Bars: the catalogue's fill for each status (solid blue where recorded, pale where modelled)."""
+    """Bars: the catalogue's fill for each status (solid blue where recorded, paler as trust falls)."""
     present = _present(statuses, vocabulary)
     return alt.Scale(domain=[vocabulary.label(s) for s in present], range=[vocabulary.get(s).fill for s in present])

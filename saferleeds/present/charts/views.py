@@ -51,7 +51,7 @@ def profile_trend_chart(profile: Profile) -> alt.LayerChart:
         y_title=sentence_case(profile.trend_unit),
         title=f"{indicator.short_label}: {names}",
         description=f"Line chart of {indicator.label.lower()} ({profile.trend_unit}) each month, "
-        f"{profile.trend_window.label()}, for {names}; dashed lines and hollow points are modelled estimates.",
+        f"{profile.trend_window.label()}, for {names}; dashed lines and hollow points are estimated or modelled.",
         notes=profile.trend_notes,
         shade=profile.period,
         unit_kind="percent" if indicator.unit == "percent" else "rate",
@@ -85,7 +85,7 @@ def profile_key_trend_chart(profile: Profile, indicator_id: str) -> alt.LayerCha
         profile.key_trends[indicator_id],
         title=f"{indicator.short_label}, {unit}",
         description=f"Small line chart of {indicator.label.lower()} ({unit}) each month over the last two years "
-        f"for {profile.name}" + ("" if profile.is_city else " and Leeds") + "; dashed where modelled.",
+        f"for {profile.name}" + ("" if profile.is_city else " and Leeds") + "; dashed where estimated or modelled.",
         unit_kind="percent" if indicator.unit == "percent" else "rate",
         palette=profile.palette,
     )

@@ -36,8 +36,10 @@ LICENCE = (
     "information licensed under the Open Government Licence v3.0."
 )
 MODELLED_MEANING = (
-    "Modelled figures are estimates made where open data does not exist or does not go back far enough; "
-    "they are not recorded data. Recorded figures are published police.uk data."
+    "Recorded figures are published police.uk data. Estimated figures share a recorded total of a larger area "
+    "(a local area, MSOA) among the small areas inside it; they add up to the recorded total, but how it splits "
+    "is not recorded. Modelled figures are made where open data does not exist or does not go back far enough; "
+    "they are not recorded data."
 )
 CHART_FORMATS = ("pptx", "pdf")
 
@@ -120,19 +122,22 @@ def assembly_steps(request: PackRequest, charts: bool) -> int:
 
 
 def modelled_words(dataset: Dataset, indicator_id: str, window: Period) -> str:
-    """Which months of an indicator are modelled and which recorded, in words."""
+    """Which months of an indicator are recorded, estimated or modelled (at one level or another), in words."""
     rows = dataset.rows(indicator_id)
     rows = rows[window.contains(rows["period"]).to_numpy()]
     if rows.empty:
         return "No figures in this period."
-    modelled = rows.groupby("period")["status"].agg(lambda s: bool((s == MODELLED).any()))
-    if modelled.all():
-        return "Every month is a modelled estimate, not recorded data."
-    if not modelled.any():
+    statuses = dataset.catalogue.statuses
+    present = [s for s in statuses.ids if s in set(rows["status"])]
+    if present == [MODELLED]:
+        return "Every month is modelled, not recorded data."
+    if present == [RECORDED]:
         return "Every month is recorded data."
-    months = pd.DatetimeIndex(modelled.index)
-    flags = modelled.to_numpy()
-    return f"Modelled: {month_ranges(list(months[flags]))}. Recorded: {month_ranges(list(months[~flags]))}."
+    parts = []
+    for status in present:
+        months = pd.DatetimeIndex(sorted(rows.loc[rows["status"] == status, "period"].unique()))
+        parts.append(f"{statuses.label(status)}: {month_ranges(list(months))}.")
+    return " ".join(parts)
 
 
 def draw_picture(spec: dict, slides: bool) -> Picture:
@@ -316,12 +321,12 @@ def _tables(dataset: Dataset, request: PackRequest, sections: Sequence[Section],
 
 
 def _modelled_note(sections: Sequence[Section]) -> str:
-    modelled = [s for s in sections if s.status != RECORDED]
-    if not modelled:
+    weaker = [s for s in sections if s.status != RECORDED]
+    if not weaker:
         return "Every figure in this pack is recorded data."
     return (
-        f"{len(modelled)} of the {len(sections)} indicators in this pack are wholly or partly modelled: "
-        "estimates, not recorded data. Each page says which."
+        f"{len(weaker)} of the {len(sections)} indicators in this pack are wholly or partly estimated or "
+        "modelled, not wholly recorded data. Each page says which."
     )
 
 

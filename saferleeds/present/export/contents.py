@@ -17,7 +17,6 @@ from saferleeds.analysis.overview import Figure
 from saferleeds.core.catalogue import Indicator, Priority
 from saferleeds.core.geography import slugify
 from saferleeds.core.periods import Period
-from saferleeds.core.vocabulary import RECORDED
 from saferleeds.present.export import render
 from saferleeds.present.export.sentences import comparison_words
 
@@ -97,8 +96,15 @@ class Section:
 
     @property
     def status_line(self) -> str:
-        modelled = " Modelled figures are estimates, not recorded data." if self.status != RECORDED else ""
-        return f"Status: {self.status}.{modelled}"
+        notes = [
+            note
+            for word, note in (
+                ("estimated", " Estimated figures are shared out from recorded totals."),
+                ("modelled", " Modelled figures are not recorded data."),
+            )
+            if word in self.status
+        ]
+        return f"Status: {self.status}.{''.join(notes)}"
 
     @property
     def pictures(self) -> tuple[Picture, ...]:

@@ -161,8 +161,8 @@ def plan_on_a_page(pack: BoardPack) -> list[Page]:
     blocks = (
         plan_table(pack),
         Paragraph(
-            f"{sentence_case(pack.subtitle)}. Modelled figures are estimates, not recorded data. Units are given on "
-            "each indicator's page.",
+            f"{sentence_case(pack.subtitle)}. Estimated figures are shared out from recorded totals; modelled "
+            "figures are not recorded data. Units are given on each indicator's page.",
             "note",
         ),
     )

@@ -13,7 +13,7 @@ from saferleeds.analysis.area_summary import city_figures
 from saferleeds.analysis.measures import format_value
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
-from saferleeds.core.text import sentence_case
+from saferleeds.core.text import join_words, sentence_case
 from saferleeds.present.export.print_trend import chart_measure, source_lines
 from saferleeds.present.export.render import print_spec
 from saferleeds.present.maps.model import MapModel, MapOptions, map_model
@@ -71,7 +71,9 @@ def _leeds_words(dataset: Dataset, model: MapModel) -> str:
     if model.options.show == "change":
         return f"Leeds as a whole: {leeds['change_words']}"
     text = format_value(leeds["value"], model.indicator, model.measure)
-    return f"Leeds as a whole: {text}" + (" residents" if model.measure == "rate" else "")
+    rates = model.indicator.rates
+    people = f" {rates.population(model.measure).label}" if rates.is_rate(model.measure) else ""
+    return f"Leeds as a whole: {text}{people}"
 
 
 def _filled_areas(model: MapModel) -> tuple[dict, list[dict]]:
@@ -145,12 +147,11 @@ def print_map(dataset: Dataset, model: MapModel, highlight: str | None = None) -
             "subtitle": [f"{model.period.label()}: {model.legend.unit}", _leeds_words(dataset, model)],
         },
     }
-    status = str(city_figures(dataset, model.indicator.id, model.period, model.measure)["status"])
     notes = source_lines(
         f"Source: {model.indicator.source}. {OS_ATTRIBUTION}",
         *model.legend.notes,
         "Numbers in brackets: areas in each class.",
-        f"Figures are {status}." if status != dataset.catalogue.statuses.strongest else "",
+        _map_status(model, dataset.catalogue.statuses.strongest),
     )
     datasets = {
         AREAS_DATASET: print_features(dataset, model.level, model.options.hex_view),
@@ -158,6 +159,15 @@ def print_map(dataset: Dataset, model: MapModel, highlight: str | None = None) -
     }
     description = map_description(model, None if chosen is None else _name(model, chosen))
     return print_spec(view, notes, description, datasets)
+
+
+def _map_status(model: MapModel, strongest: str) -> str:
+    """'Figures are estimated for 24 of the 33 wards.' (nothing when every area's figure is recorded)."""
+    weaker = model.areas[~model.areas["status"].isin([strongest, "no data"])]
+    if weaker.empty:
+        return ""
+    words = join_words(sorted(set(weaker["status"])))
+    return f"Figures are {words} for {len(weaker)} of the {len(model.areas)} {model.level_plural.lower()}."
 
 
 def _name(model: MapModel, code: str) -> str:

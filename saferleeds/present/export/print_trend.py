@@ -33,10 +33,13 @@ LINES_DATASET, DOTS_DATASET = "lines", "dots"
 
 
 def chart_measure(indicator: Indicator, measure: str, compared: bool) -> str:
-    """Counts compared with Leeds (or mapped across areas of different sizes) are shown as rates."""
+    """Counts compared with Leeds (or mapped across areas of different sizes) are shown as rates (of the
+    chosen population when a rate was chosen)."""
     if indicator.unit != "count":
         return indicator.unit
-    return "rate" if compared else measure
+    if not compared:
+        return measure
+    return measure if indicator.rates.is_rate(measure) else "rate"
 
 
 def source_lines(*sentences: str) -> list[str]:
@@ -66,7 +69,10 @@ def _value_format(values: pd.Series) -> str:
 
 def trend_description(indicator: Indicator, where: str, window: Period) -> str:
     """The chart in one sentence: its text alternative in the pack, on screen and in the SVG."""
-    return f"Line chart of {indicator.label.lower()} each month, {where}, {window.label()}; dashed where modelled."
+    return (
+        f"Line chart of {indicator.label.lower()} each month, {where}, {window.label()}; "
+        "dashed where estimated or modelled."
+    )
 
 
 def _period_shade(period: Period) -> dict:
@@ -194,6 +200,6 @@ def print_trend_chart(
         "estimates, named in the legend.",
         "Shaded: the selected period; the months before it are the comparison period.",
         f"Months with fewer than {rule.below} are not shown." if hidden else "",
-        f"Rates are {indicator.rates.with_population}." if shown == "rate" else "",
+        f"Rates are {indicator.rates.with_population_of(shown)}." if indicator.rates.is_rate(shown) else "",
     )
     return print_spec(view, notes, trend_description(indicator, where, window), datasets)

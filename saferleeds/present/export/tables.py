@@ -28,6 +28,7 @@ from saferleeds.analysis.measures import effective_measure, rate_title
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import slugify
 from saferleeds.core.periods import Period
+from saferleeds.core.text import sentence_case
 from saferleeds.core.vocabulary import DisclosureRule
 
 # Full-width forms are included because some spreadsheet programs read them as the ASCII ones.
@@ -43,6 +44,7 @@ KEPT_WHEN_SUPPRESSED = frozenset(
         "population",
         "months",
         "modelled_months",
+        "estimated_months",
         "status",
         "modelled",
         "suppressed",
@@ -156,8 +158,8 @@ def area_table(dataset: Dataset, indicator_id: str, level: str, period: Period) 
     rule = dataset.catalogue.disclosure
     counts = summarise(dataset, indicator_id, level, period, "count")
     safe = protect(counts, rule, applies=disclosure_applies(dataset, indicator_id, level))
-    population = f"Residents (mid-{indicator.rates.population_year})"
-    table = pd.DataFrame({"Area": safe["name"], "Code": safe["code"], population: safe["population"]})
+    residents = sentence_case(dataset.catalogue.rates.population_label)
+    table = pd.DataFrame({"Area": safe["name"], "Code": safe["code"], residents: safe["population"]})
     if indicator.unit == "count":
         rates = summarise(dataset, indicator_id, level, period, "rate")["value"]
         table["Number"] = safe["count"]

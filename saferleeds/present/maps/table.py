@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from saferleeds.core.text import sentence_case
+from saferleeds.core.vocabulary import RECORDED
 from saferleeds.present.maps.legend import value_format
 from saferleeds.present.maps.model import MapModel, change_values
 
@@ -37,14 +38,15 @@ def area_panel(model: MapModel, code: str) -> AreaPanel | None:
     if row.get("hotspot"):
         facts.append(("Hot spot analysis", str(row["hotspot"])))
     if np.isfinite(row["population"]):
-        facts.append(("Residents (mid-2015)", f"{row['population']:,.0f}"))
+        people = model.indicator.rates.population(model.measure).labelled
+        facts.append((sentence_case(people), f"{row['population']:,.0f}"))
     return AreaPanel(
         code=code,
         name=str(row["name"]),
         level_label=model.level_label,
         headline=f"{model.indicator.short_label}: {row['display']}",
         facts=tuple(facts),
-        modelled=bool(row["modelled"]),
+        modelled=str(row["status"]) != RECORDED,
     )
 
 
