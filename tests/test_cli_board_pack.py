@@ -86,7 +86,7 @@ def test_a_csv_pack_is_a_zip_of_tables(tmp_path):
     ("arguments", "message"),
     [
         (["--area", "Atlantis", "--out", "x.pdf"], "error: --area: 'Atlantis' is not a Leeds area code, slug or name"),
-        (["--period", "2030-01..2030-02", "--out", "x.pdf"], "error: --period: the data covers 2016-04 to 2025-02"),
+        (["--period", "2030-01..2030-02", "--out", "x.pdf"], "error: --period: the data covers 2016-04 to 2025-07"),
         (["--indicators", "drugs,unicorns", "--out", "x.pdf"], "error: --indicators: unknown indicator(s): unicorns"),
         (["--out", "pack.docx"], "error: --format: say which format to write"),
     ],

@@ -29,7 +29,7 @@ from saferleeds.analysis.area_summary import summarise
 from saferleeds.analysis.hotspots import hotspots
 from saferleeds.analysis.measures import measure_label
 from saferleeds.analysis.overview import tile_indicators
-from saferleeds.analysis.trends import area_series, spc_data
+from saferleeds.analysis.trends import area_series, spc_data, spc_rules
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE
@@ -51,6 +51,8 @@ SPC_FALSE_ALARM = {
     "outside": 2 * sps.norm.sf(3.0),
     "shift": lambda n: 2 * 0.5**n,
     "trend": lambda n: 2 / float(np.prod(np.arange(1, n + 1))),
+    # two of three months beyond two sigma on one side (3p^2(1-p) + p^3), either side
+    "near": 2 * (3 * sps.norm.sf(2.0) ** 2 * sps.norm.cdf(2.0) + sps.norm.sf(2.0) ** 3),
 }
 
 
@@ -120,8 +122,8 @@ def funnel_p_value(count: float, base: float, target: float, kind: str) -> float
 
 
 def spc_p_value(signal: str, run_length: int, trend_length: int) -> float:
-    if signal == "outside":
-        return float(SPC_FALSE_ALARM["outside"])
+    if signal in ("outside", "near_up", "near_down"):
+        return float(SPC_FALSE_ALARM["outside" if signal == "outside" else "near"])
     rule = SPC_FALSE_ALARM["shift" if signal.startswith("shift") else "trend"]
     return float(rule(run_length if signal.startswith("shift") else trend_length))
 
@@ -277,7 +279,7 @@ def spc_findings(dataset: Dataset, indicator: Indicator, code: str, period: Peri
     run, trend = thresholds.spc_run_length, thresholds.spc_trend_length
     series = area_series(dataset, indicator.id, code, measure)
     series = series[series["period"] <= period.end]
-    chart = spc_data(series, run, trend)
+    chart, _ = spc_data(series, spc_rules(thresholds), indicator.is_count)
     if chart.empty:
         return []
     level = dataset.geography.level_of(code) or dataset.catalogue.levels.city

@@ -23,7 +23,7 @@ from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, Geography
 from saferleeds.core.periods import MONTH_NAMES, Period
 from saferleeds.core.text import join_words
-from saferleeds.core.vocabulary import ESTIMATED, MODELLED, Statuses
+from saferleeds.core.vocabulary import ESTIMATED, MODELLED, Statuses, Thresholds
 
 MAX_AREAS = 6
 ROLLING_MONTHS = 12
@@ -264,6 +264,17 @@ class SpcRules:
     significance: float = 0.05
 
 
+def spc_rules(thresholds: Thresholds) -> SpcRules:
+    """The control-chart settings the catalogue's thresholds give."""
+    return SpcRules(
+        thresholds.spc_run_length,
+        thresholds.spc_trend_length,
+        thresholds.spc_min_points,
+        thresholds.spc_min_mean,
+        thresholds.significance,
+    )
+
+
 SPC_COLUMNS = [
     "period",
     "shown",
@@ -491,13 +502,7 @@ def _trend_view(
     focus_all = area_series(dataset, indicator_id, focus, measure)
     focus_all = focus_all[focus_all["period"] <= period.end]
     focus_window = focus_all[window.contains(focus_all["period"]).to_numpy()]
-    rules = SpcRules(
-        thresholds.spc_run_length,
-        thresholds.spc_trend_length,
-        thresholds.spc_min_points,
-        thresholds.spc_min_mean,
-        thresholds.significance,
-    )
+    rules = spc_rules(thresholds)
     # With small counts hidden, limits and averages from the months left would mislead: leave them out.
     spc_shown = not focus_window["suppressed"].any()
     seasons_shown = not focus_all["suppressed"].any()
