@@ -220,19 +220,20 @@ def test_areas_without_data_are_grey_and_say_no_data_never_zero(dataset, period)
     assert pd.isna(table.loc[ward, "Value"]) and table.loc[ward, "Shown as"] == "no data"
 
 
-def test_small_numbers_of_sensitive_indicators_are_their_own_grey_class(dataset):
-    month = Period(dataset.latest_month, dataset.latest_month)
-    chosen = model(dataset, month, "violence_sexual", "lsoa")
+def test_small_numbers_of_sensitive_indicators_are_their_own_grey_class(dataset, period):
+    chosen = model(dataset, period, "violence_sexual", "lsoa")
     frame = chosen.areas
-    hidden = frame["suppressed"]
-    assert hidden.any(), "a single month of violence at LSOA level has counts of 1-4"
+    hidden = frame["disclosure"] == "hidden"
+    assert hidden.any(), "12 months of violence at LSOA level have counts of 1-4 somewhere"
+    assert (frame.loc[hidden, "suppressed"]).all()
     assert (frame.loc[hidden, "class"] == SUPPRESSED).all()
     assert (frame.loc[hidden, "colour"] == dataset.catalogue.palettes.suppressed).all()
     assert (frame.loc[hidden, "tip_shown"].str.endswith("<5")).all()
     assert (frame.loc[hidden, "tip_rank"] == "").all()
     assert frame.loc[hidden, "shown"].isna().all()  # hidden numbers do not shape the classes
     entry = next(e for e in chosen.legend.entries if e.kind == "suppressed")
-    assert entry.areas == int(hidden.sum()) and entry.label.startswith("<5")
+    assert entry.areas == int(frame["suppressed"].sum() - (frame["disclosure"] == "withheld").sum())
+    assert entry.label.startswith("<5")
     for label in (e.label for e in chosen.legend.entries if e.kind == "class"):
         low = int(label.split(" ")[0].replace(",", ""))
         assert low == 0 or low >= 5, f"class '{label}' suggests hidden numbers 1-4"
@@ -249,11 +250,21 @@ def test_small_numbers_of_sensitive_indicators_are_their_own_grey_class(dataset)
     assert all(shown[c].endswith("<5") for c in codes)
 
 
-def test_change_is_hidden_where_it_would_reveal_a_small_number(dataset):
+def test_a_single_month_of_a_sensitive_indicator_is_withheld_at_small_area_level_and_says_why(dataset):
     month = Period(dataset.latest_month, dataset.latest_month)
-    chosen = model(dataset, month, "violence_sexual", "lsoa", show="change")
+    chosen = model(dataset, month, "violence_sexual", "lsoa")
     frame = chosen.areas
-    earlier_small = frame["previous_count"].between(1, 4)
+    assert (frame["disclosure"] == "withheld").all() and frame["shown"].isna().all()
+    entries = [e for e in chosen.legend.entries if e.kind == "suppressed"]
+    assert len(entries) == 1 and entries[0].areas == len(frame)
+    assert entries[0].label.startswith("Withheld") and "12 months" in entries[0].label
+    assert (frame["class_label"] == entries[0].label).all()
+
+
+def test_change_is_hidden_where_it_would_reveal_a_small_number(dataset, period):
+    chosen = model(dataset, period, "violence_sexual", "lsoa", show="change")
+    frame = chosen.areas
+    earlier_small = frame["previous_disclosure"].isin(["hidden", "withheld"])
     assert earlier_small.any()
     assert (frame.loc[earlier_small, "class"] == SUPPRESSED).all()
     assert (frame.loc[earlier_small, "tip_change"] == "Change hidden to protect small numbers").all()
@@ -282,7 +293,7 @@ def test_tooltips_say_name_value_rank_change_and_status(dataset, period):
     assert armley["shown"].startswith("Recorded crime: ") and armley["shown"][-1].isdigit()
     assert "highest of 33 wards" in armley["rank"]
     assert "change" in armley["change"].lower() or armley["change"].startswith(("Up", "Down"))
-    assert "modelled" in armley["status"].lower()
+    assert "estimated" in armley["status"].lower()  # Armley cuts through an MSOA: its share is estimated
     for field in TOOLTIP_FIELDS:
         assert "{" + field + "}" in TOOLTIP["html"]
 
@@ -297,7 +308,7 @@ def test_area_panel_gives_key_figures(dataset, period):
     assert panel.name == "Armley" and panel.level_label == "Ward"
     facts = dict(panel.facts)
     assert facts["Rank"].endswith("of 33 wards") and "Compared with Leeds" in facts
-    assert panel.modelled and "modelled" in facts["Status"].lower()
+    assert panel.modelled and "estimated" in facts["Status"].lower()  # not wholly recorded, and says how
     assert area_panel(model(dataset, period), "E01011698") is None  # an LSOA is not on the ward map
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from saferleeds.analysis.area_summary import summarise
+from saferleeds.analysis.disclosure import WITHHELD
 from saferleeds.analysis.measures import effective_measure, measure_label
 from saferleeds.core.catalogue import Catalogue, Indicator
 from saferleeds.core.dataset import Dataset
@@ -192,14 +193,34 @@ def _add_tooltip_lines(
 
 
 def _grey_entries(frame: pd.DataFrame, catalogue: Catalogue, hidden_label: str) -> list[LegendEntry]:
+    """Legend entries for the greys: hidden small numbers, withheld counts and no data."""
     entries = []
-    hidden = int((frame["class"] == SUPPRESSED).sum())
-    if hidden:
-        entries.append(LegendEntry(hidden_label, catalogue.palettes.suppressed, hidden, "suppressed"))
+    grey = (frame["class"] == SUPPRESSED).to_numpy()
+    withheld = grey & _withheld(frame)
+    for label, count in (
+        (hidden_label, int((grey & ~withheld).sum())),
+        (_withheld_label(catalogue), int(withheld.sum())),
+    ):
+        if count:
+            entries.append(LegendEntry(label, catalogue.palettes.suppressed, count, "suppressed"))
     missing = int((frame["class"] == NO_DATA).sum())
     if missing:
         entries.append(LegendEntry("No data", catalogue.palettes.no_data, missing, "no_data"))
     return entries
+
+
+def _withheld(frame: pd.DataFrame) -> np.ndarray:
+    if "disclosure" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return (frame["disclosure"] == WITHHELD).to_numpy()
+
+
+def _withheld_label(catalogue: Catalogue) -> str:
+    rule = catalogue.disclosure
+    return (
+        f"{sentence_case(rule.withheld_as)}: not shown, so that small numbers cannot be worked out "
+        f"(at this level counts are shown for {rule.period_months} months at a time)"
+    )
 
 
 def _hidden_label(catalogue: Catalogue) -> str:
@@ -227,6 +248,7 @@ def _value_classes(
     ]
     frame["colour"] = [_colour_of(c, colours, catalogue) for c in frame["class"]]
     frame["class_label"] = [_label_of(c, labels, catalogue) for c in frame["class"]]
+    frame.loc[(frame["class"] == SUPPRESSED).to_numpy() & _withheld(frame), "class_label"] = _withheld_label(catalogue)
     return frame, entries + _grey_entries(frame, catalogue, _hidden_label(catalogue))
 
 
