@@ -93,7 +93,7 @@ def test_trend_chart_dashes_modelled_values_and_says_so_in_its_legend():
     spec = chart.to_dict()
     text = json.dumps(spec)
     assert spec["description"] == "Line chart of burglary."
-    assert "Modelled (estimate)" in text and "Recorded" in text and "strokeDash" in text
+    assert "Modelled" in text and "Recorded" in text and "strokeDash" in text
     kinds = [m["mark"]["type"] if isinstance(m["mark"], dict) else m["mark"] for m in _marks(spec)]
     assert "rule" in kinds and "rect" in kinds  # the note and the shaded period
     assert spec["autosize"]["type"] == "fit-x"
@@ -143,7 +143,7 @@ def test_funnel_chart_offers_a_named_click_selection_on_area_codes():
     params = spec["params"]
     assert params[0]["name"] == "pick" and params[0]["select"]["fields"] == ["code"]
     text = json.dumps(spec)
-    assert "Significantly above" in text and "Includes modelled months" in text
+    assert "Significantly above" in text and "Includes estimated or modelled months" in text
 
 
 def test_vega_lite_spec_stacks_legends_under_the_plot():
@@ -183,7 +183,7 @@ def test_colours_that_carry_meaning_come_from_the_catalogue(dataset):
 def test_small_trend_dashes_modelled_months_without_a_legend_of_its_own():
     spec = small_trend(_series(["modelled"] * 3 + ["recorded"]), title="t", description="d", palette=PALETTE).to_dict()
     text = json.dumps(spec)
-    assert "strokeDash" in text and "Modelled (estimate)" in text and spec["height"] == 70
+    assert "strokeDash" in text and "Modelled" in text and spec["height"] == 70
 
 
 def test_year_on_year_chart_places_notes_at_their_month():

@@ -39,8 +39,8 @@ def test_a_short_address_opens_the_profile_of_each_kind_of_area(place, name, kin
     text = page_text(app)
     assert app.header[0].value == name
     assert f"{kind} · " in text
-    assert f"{name}, March 2024 to February 2025, compared with the same months a year earlier" in text
-    for label in ("Up:", "Down:", "Against Leeds:", "Modelled:"):
+    assert f"{name}, August 2024 to July 2025, compared with the same months a year earlier" in text
+    for label in ("Up:", "Down:", "Against Leeds:", "How it was made:"):
         assert label in text
     assert "Key indicators against Leeds" in text and "Biggest increases" in text
     assert expected_links <= set(links(app))
@@ -48,7 +48,7 @@ def test_a_short_address_opens_the_profile_of_each_kind_of_area(place, name, kin
     assert app.selectbox(key="area").value == app.selectbox(key="place_picker").value
     specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
     assert any('"geoshape"' in json.dumps(s) for s in specs)  # the locator map
-    assert any("Modelled (estimate)" in json.dumps(s) for s in specs)  # the trend marks modelled months
+    assert any('"Estimated"' in json.dumps(s) for s in specs)  # the trend names its estimated months
 
 
 def test_a_committee_area_lists_its_wards_with_links_to_their_profiles():
@@ -95,10 +95,10 @@ def test_an_unknown_place_says_so_and_shows_the_shared_area():
     assert app.header[0].value == "Armley"
 
 
-def test_a_small_area_shows_the_ward_it_is_in():
+def test_a_small_area_shows_the_local_area_it_is_in():
     app = run_app("pages/profiles.py", {"level": "Small area (LSOA)", "area": "Leeds 071D"})
-    assert app.header[0].value == "Armley"
-    assert "this is the ward that contains Leeds 071D" in page_text(app)
+    assert app.header[0].value == "Armley & New Wortley"  # its MSOA, by the House of Commons Library name
+    assert "this is the local area (MSOA) that contains Leeds 071D" in page_text(app)
 
 
 def test_every_chart_and_table_of_a_profile_can_be_downloaded(dataset):
@@ -117,7 +117,7 @@ def test_every_chart_and_table_of_a_profile_can_be_downloaded(dataset):
 def test_the_numbers_behind_a_profile_chart_open_as_a_plain_table():
     app = run_app("pages/profiles.py", {"place": "new-wortley"})
     numbers = open_numbers(app, "profile-key-hate_incidents-numbers")
-    assert list(numbers.columns) == ["Area", "Month", "Value (per 1,000 mid-2015 residents)", "Data"]
+    assert list(numbers.columns) == ["Area", "Month", "Value (per 1,000 residents (Census 2021))", "Data"]
     assert set(numbers["Area"]) == {"New Wortley", "Leeds"}
-    small = numbers.loc[numbers["Area"] == "New Wortley", "Value (per 1,000 mid-2015 residents)"]
+    small = numbers.loc[numbers["Area"] == "New Wortley", "Value (per 1,000 residents (Census 2021))"]
     assert "<5" in set(small)  # hidden counts stay hidden in the table too

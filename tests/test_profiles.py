@@ -7,6 +7,7 @@ import pytest
 
 from saferleeds.analysis import profiles
 from saferleeds.analysis.aggregate import latest_period
+from saferleeds.analysis.area_summary import summarise
 from saferleeds.core.geography import CITY_CODE
 from saferleeds.present.charts import views
 
@@ -107,7 +108,8 @@ def test_key_figures_in_words(dataset):
     crime = next(f for f in profile.key_figures if f.indicator.id == "total_crime")
     words = crime.words()
     assert words.startswith(crime.value_text + " (") and "per 1,000" in words and "Leeds" in words
-    assert "significantly above the Leeds average" in words and crime.status in words
+    ward = summarise(dataset, "total_crime", "ward", latest_period(dataset), "rate").set_index("code").loc[ARMLEY]
+    assert f"{ward['verdict']} the Leeds average" in words and crime.status in words  # the funnel's verdict
     table = profile.key_table
     assert list(table.columns[:2]) == ["Indicator", "Armley"] and len(table) == len(profile.key_figures)
 

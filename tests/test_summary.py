@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds.analysis.narrative import Fact, biggest_changes, facts_for_area, write_summary
+from saferleeds.analysis.narrative import MADE_POINT, Fact, biggest_changes, facts_for_area, write_summary
 from saferleeds.core.periods import Period
 from tests.builders import every_ward, rows, with_values
 
@@ -76,11 +76,11 @@ def fact(name: str, direction: str = "none", change: float | None = 0.01, **over
             "modelled",
             [fact("feel safe", modelled_months=12), fact("burglary", modelled_months=11)],
             {
-                "Modelled": "feel safe is a modelled estimate, not recorded data; for the other indicators, 11 of the "
+                MADE_POINT: "feel safe is modelled, not recorded data; for the other indicators, 11 of the "
                 "12 months are modelled."
             },
         ),
-        ("all recorded", [fact("burglary")], {"Modelled": "none: every figure here is recorded data."}),
+        ("all recorded", [fact("burglary")], {MADE_POINT: "none: every figure here is recorded data."}),
         (
             "context indicator",
             [fact("hate incidents", "up", 0.1, polarity="context")],
@@ -169,4 +169,4 @@ def test_facts_for_an_area_come_from_its_numbers(constructed):
     summary = write_summary("Armley", period.label(), list(facts.values()))
     assert summary.point("Up") == "burglary (up 50%, worse) rose significantly."
     assert summary.point("Not enough data") == "to compare drug offences with a year earlier."
-    assert summary.point("Modelled").startswith("feel safe is a modelled estimate")
+    assert summary.point(MADE_POINT).startswith("feel safe is modelled, not recorded data")
