@@ -46,6 +46,7 @@ from websockets.asyncio.client import connect  # noqa: E402
 
 from deploy.control import start, stop  # noqa: E402
 from deploy.deployment import DEFAULT_STATE, Settings, running_state  # noqa: E402
+from saferleeds.ui.registry import PAGES as REGISTRY  # noqa: E402
 from saferleeds.ui.shell import PAGE_FAILED  # noqa: E402
 from tests.browser.harness import free_port, streamlit_server  # noqa: E402
 
@@ -56,7 +57,8 @@ FILTERS = {  # sidebar filter: its query parameter
     "Area type": "level",
     "Area": "area",
 }
-PAGES = ["", "map", "trends", "profiles", "compare", "data"]  # URL paths; "" is the Overview
+NOT_BROWSED = {"board_pack", "accessibility"}  # a pack is prepared on request; the statement has no filters
+PAGES = [entry.address for entry in REGISTRY if entry.slug not in NOT_BROWSED]  # "" is the Overview
 RUN_TIMEOUT = 120.0  # seconds a run may take before the session counts it as an error
 BASELINE_SECONDS = 20.0
 WARM_UP_SECONDS = 5.0

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from saferleeds.ui.registry import PAGES as REGISTRY
 from tests.browser.axe import blocking, report, scan
 from tests.browser.harness import (
     click_area_on_map,
@@ -21,8 +22,8 @@ from tests.browser.harness import (
 pytestmark = pytest.mark.browser
 
 ARMLEY = "E05011385"
-PAGES = ["", "map", "trends", "profiles", "compare", "board_pack", "data", "accessibility"]
-DATA_PAGES = ["", "map", "trends", "profiles", "compare"]
+PAGES = [entry.address for entry in REGISTRY]
+DATA_PAGES = [entry.address for entry in REGISTRY if entry.shows_data]
 ACTIVE_NAME = (
     "() => { const e = document.activeElement; return [e.tagName, (e.getAttribute('aria-label') || '').trim()] }"
 )
