@@ -13,9 +13,11 @@ import pytest
 from scipy import sparse
 from scipy.optimize import linprog
 
+from saferleeds.analysis.area_summary import summarise
 from saferleeds.analysis.disclosure import EXACT, HIDDEN, ROUNDED, WITHHELD, protection, rounded
 from saferleeds.analysis.disclosure_check import System, infer
 from saferleeds.analysis.selection import latest_period
+from saferleeds.analysis.trends import area_series
 from saferleeds.core.periods import Period
 
 pytestmark = pytest.mark.xdist_group("disclosure")
@@ -126,3 +128,34 @@ def test_periods_other_than_twelve_months_are_withheld_at_protected_levels(datas
     protected = table["level"].isin(dataset.catalogue.disclosure.levels)
     assert (table.loc[protected, "state"] == WITHHELD).all()
     assert (table.loc[~protected, "state"] != HIDDEN).all()
+
+
+def test_a_thirteen_month_total_cannot_be_differenced_against_a_twelve_month_one(dataset):
+    year = latest_period(dataset)
+    thirteen = Period(year.start - pd.DateOffset(months=1), year.end)
+    table = _published(dataset, "hate_incidents", thirteen)
+    protected = table["level"].isin(dataset.catalogue.disclosure.levels)
+    assert (table.loc[protected, "state"] == WITHHELD).all() and table.loc[protected, "shown"].isna().all()
+
+
+def test_a_hidden_row_gets_no_verdict_limits_rank_or_change(dataset):
+    table = summarise(dataset, "hate_incidents", "lsoa", latest_period(dataset), "rate")
+    hidden = table["suppressed"]
+    assert hidden.any()
+    assert (table.loc[hidden, "verdict"] == "not compared").all()
+    assert (
+        table.loc[hidden, [c for c in table.columns if c.startswith("funnel_") and c != "funnel_position"]]
+        .isna()
+        .all()
+        .all()
+    )
+    assert table.loc[hidden, ["rank", "value", "count", "change", "p_value"]].isna().all().all()
+
+
+@pytest.mark.slow  # every 12-month window of the history is protected in turn
+def test_rolling_averages_sent_to_the_browser_are_made_from_rounded_counts(dataset):
+    code = dataset.geography.level_areas("msoa")["code"].iloc[0]
+    series = area_series(dataset, "hate_incidents", code, "count")
+    totals = (series["rolling"].dropna() * 12).round(6)
+    assert len(totals) and (totals % dataset.catalogue.disclosure.round_to == 0).all()
+    assert series.loc[series["suppressed"], "shown"].isna().all()
