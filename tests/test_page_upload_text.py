@@ -96,16 +96,25 @@ def markdown_strings(app) -> list[str]:
     return found
 
 
+def map_layers(app) -> list[dict]:
+    return [
+        layer
+        for node in app._tree
+        if getattr(node, "type", None) == "deck_gl_json_chart"
+        for layer in json.loads(node.proto.json)["layers"]
+    ]
+
+
 def html_strings(app) -> list[str]:
-    """The page's own HTML (the map legend) and the map's tooltip data, where a tag would be live."""
-    found: list[str] = []
-    for node in app._tree:
-        kind = getattr(node, "type", None)
-        if kind == "html":
-            found.append(node.proto.body)
-        elif kind == "deck_gl_json_chart":
-            found.append(json.dumps(json.loads(node.proto.json)["layers"]))
-    return found
+    """The page's own HTML (the map legend) and the map's tooltip data, where a tag would be live: the data of
+    the layers that can be picked, whose properties fill the tooltip's HTML template."""
+    found = [node.proto.body for node in app._tree if getattr(node, "type", None) == "html"]
+    return found + [json.dumps(layer) for layer in map_layers(app) if layer.get("pickable")]
+
+
+def map_names(app) -> list[str]:
+    """The names the map draws as text (a TextLayer draws characters from a font atlas: no tag is read)."""
+    return [point["name"] for layer in map_layers(app) if layer.get("@@type") == "TextLayer" for point in layer["data"]]
 
 
 QUERY = {"indicator": LABEL, "level": "Priority neighbourhood", "area": NAME, "catalogue_search": "odd"}
@@ -120,6 +129,8 @@ def test_hostile_names_and_labels_are_shown_literally(hostile_home, page):
             assert not pattern.search(text), f"{page}: Markdown reached the page unescaped: {text[:200]}"
     for html in html_strings(app):
         assert "<b>bold" not in html, f"{page}: a tag from a file reached the page's HTML"
+    if page == "pages/map.py":
+        assert NAME in map_names(app), "the map names the chosen area as it is written"
     if page != "pages/accessibility.py":
         shown = "\n".join(strings)
         assert escape(HOSTILE) in shown, f"{page} does not show the hostile text at all"
@@ -128,4 +139,4 @@ def test_hostile_names_and_labels_are_shown_literally(hostile_home, page):
 def test_the_help_tooltip_of_a_tile_holds_the_definition_escaped(hostile_home):
     app = run_app("pages/overview.py", query=QUERY)
     helps = [m.proto.help for m in app.markdown if m.proto.help]
-    assert escape(f"Definition {HOSTILE}") in helps
+    assert escape(f"{LABEL}: Definition {HOSTILE}") in helps  # the full label, then the definition

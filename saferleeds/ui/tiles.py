@@ -151,7 +151,9 @@ def draw_page_extras(dataset: Dataset, columns: list[PriorityColumn], period: Pe
     catalogue = dataset.catalogue
     st.header("Downloads and chart descriptions", anchor=False, divider="gray")
     with st.expander("What the small charts show", key="overview-descriptions", icon=":material/description:"):
-        st.markdown("\n".join(f"- **{t.indicator.short_label}:** {t.sparkline_description()}" for t in tiles))
+        st.markdown(
+            "\n".join(f"- **{escape(t.indicator.short_label)}:** {escape(t.sparkline_description())}" for t in tiles)
+        )
     numbers_table(lambda: sparkline_table(columns, catalogue), "overview-numbers", "the small charts")
     left, middle, right = st.columns([1, 1, 1.2], vertical_alignment="bottom")
     with left:
