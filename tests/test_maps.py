@@ -544,3 +544,11 @@ def test_a_locality_opens_on_its_parts_named_with_itself_outlined_and_named(data
     assert [p["name"] for p in selected["data"]] == ["Inner East"]
     outline = next(x for x in deck["layers"] if x["id"] == LAYER_SELECTED)
     assert outline["data"][0]["geometry"] == level_shapes(dataset, "committee", False)[committee]
+
+
+@pytest.mark.parametrize("text", ["@@=properties.code", "@@#Math.max"])
+def test_names_that_look_like_deck_expressions_are_sent_as_text(text):
+    from saferleeds.present.maps.deck import literal, tooltip_text
+
+    assert not literal(text).startswith("@@") and literal(text).endswith(text)
+    assert not tooltip_text(text).startswith("@@")

@@ -148,9 +148,15 @@ def feature_order(codes: list[str], selected: str | None, clicked_index: int | N
     return order
 
 
+def literal(text: object) -> str:
+    """Text that pydeck passes to the browser as it is: a string starting '@@' would be read as an expression."""
+    words = str(text)
+    return "\u200b" + words if words.startswith("@@") else words
+
+
 def tooltip_text(text: object) -> str:
     """Text for the tooltip's HTML template: names from uploaded files can open no tag ('<5' stays as it is)."""
-    return re.sub(r"<(?=[A-Za-z/!?])", "&lt;", str(text).replace("&", "&amp;"))
+    return literal(re.sub(r"<(?=[A-Za-z/!?])", "&lt;", str(text).replace("&", "&amp;")))
 
 
 def area_features(dataset: Dataset, model: MapModel, order: list[str]) -> list[dict]:
@@ -297,7 +303,11 @@ def name_points(
     boost = len(ranks) + 1
     chosen = first or set()
     return [
-        {"position": points[c], "name": names.get(c, c), "priority": ranks.get(c, 0) + (boost if c in chosen else 0)}
+        {
+            "position": points[c],
+            "name": literal(names.get(c, c)),
+            "priority": ranks.get(c, 0) + (boost if c in chosen else 0),
+        }
         for c in codes
         if c in points
     ]
