@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from saferleeds.analysis import stats, trend_numbers, trends
+from saferleeds.analysis import stats, trend_notes, trend_numbers, trend_spc, trends
 from saferleeds.core.geography import CITY_CODE
 from saferleeds.core.periods import Period
 from tests.builders import FIRST_MONTH, months, rows, with_values
@@ -56,25 +56,25 @@ def _spc_frame(values: list[float], status: str = "recorded") -> pd.DataFrame:
     series = pd.DataFrame(
         {"period": months(len(values)), "shown": [float(v) for v in values], "status": status, "suppressed": False}
     )
-    return trends.spc_data(series, run_length=7, trend_length=6)
+    return trend_spc.spc_data(series, run_length=7, trend_length=6)
 
 
 def test_findings_name_each_run_once_in_words(dataset):
     indicator = dataset.catalogue.indicator("burglary")
-    findings = trends.spc_findings(_spc_frame(SHIFT), indicator, "count", "Armley")
+    findings = trend_spc.spc_findings(_spc_frame(SHIFT), indicator, "count", "Armley")
     assert findings == [
         "From December 2022 to August 2023 (9 months): part of a run of 7 or more months above the average "
         "(a shift up)."
     ]
-    spike = trends.spc_findings(_spc_frame(SPIKE), indicator, "count", "Armley")
+    spike = trend_spc.spc_findings(_spc_frame(SPIKE), indicator, "count", "Armley")
     assert spike == ["November 2023 (40): outside the control limits (above the upper limit)."]
 
 
 def test_findings_say_so_when_there_is_no_signal_and_when_months_are_modelled(dataset):
     indicator = dataset.catalogue.indicator("burglary")
-    quiet = trends.spc_findings(_spc_frame([10, 14] * 10), indicator, "count", "Armley")
+    quiet = trend_spc.spc_findings(_spc_frame([10, 14] * 10), indicator, "count", "Armley")
     assert len(quiet) == 1 and quiet[0].startswith("No signals for Armley")
-    modelled = trends.spc_findings(_spc_frame(SPIKE, "modelled"), indicator, "count", "Armley")
+    modelled = trend_spc.spc_findings(_spc_frame(SPIKE, "modelled"), indicator, "count", "Armley")
     assert "modelled estimates, so the signal describes the model" in modelled[0]
 
 
@@ -189,10 +189,10 @@ def test_notes_concern_every_indicator_or_the_ones_they_name():
         }
     )
     window = Period(FIRST_MONTH, pd.Timestamp("2023-02-01"))
-    burglary = trends.notes_for(notes, "burglary", window)
+    burglary = trend_notes.notes_for(notes, "burglary", window)
     assert list(burglary["note"]) == ["For all", "Burglary and ASB"]
     assert list(burglary["label"]) == ["1: 10 May 2022: For all", "2: 1 Jul 2022: Burglary and ASB"]
-    assert list(trends.notes_for(notes, "drugs", window)["note"]) == ["For all", "Drugs only"]
+    assert list(trend_notes.notes_for(notes, "drugs", window)["note"]) == ["For all", "Drugs only"]
 
 
 def test_the_view_names_areas_without_data_and_holds_back_charts_of_hidden_counts(counting):

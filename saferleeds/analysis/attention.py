@@ -5,7 +5,7 @@ Four kinds of finding are gathered from the analysis outputs, never recomputed h
 - ``change``: a significant change on the same months a year earlier (``summarise``: ``change_direction``,
   ``p_value``);
 - ``funnel``: an area beyond the outer funnel limits around the Leeds figure (``summarise``: ``beyond_outer``);
-- ``spc``: a control-chart signal in the period (``trends.spc_data``);
+- ``spc``: a control-chart signal in the period (``trend_spc.spc_data``);
 - ``hotspot``: a small area that is a hot spot (Getis-Ord Gi*, ``hotspots``) now and was not a year earlier.
 
 Every candidate carries a p-value (for control-chart rules, the rule's false-alarm probability on a stable
@@ -29,7 +29,8 @@ from saferleeds.analysis.area_summary import summarise
 from saferleeds.analysis.hotspots import hotspots
 from saferleeds.analysis.measures import measure_label
 from saferleeds.analysis.overview import tile_indicators
-from saferleeds.analysis.trends import area_series, spc_data, spc_rules
+from saferleeds.analysis.trend_spc import spc_data, spc_rules
+from saferleeds.analysis.trends import area_series
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE

@@ -18,6 +18,7 @@ from saferleeds.analysis.area_summary import area_row, summarise
 from saferleeds.analysis.compare import verdict_label
 from saferleeds.analysis.measures import format_value, measure_label, rate_title
 from saferleeds.analysis.narrative import Summary, biggest_changes, facts_for_area, write_summary
+from saferleeds.analysis.trend_notes import notes_for
 from saferleeds.analysis.trend_numbers import trend_table
 from saferleeds.core.catalogue import Catalogue, Indicator, Palette
 from saferleeds.core.dataset import Dataset
@@ -256,7 +257,7 @@ def _build(dataset: Dataset, level: str, code: str, period: Period, measure: str
         trend_note=trend_note,
         trend=trend,
         trend_unit=measure_label(trend_indicator, trend_measure),
-        trend_notes=trends.notes_for(dataset.annotations, trend_indicator.id, window),
+        trend_notes=notes_for(dataset.annotations, trend_indicator.id, window),
         trend_window=window,
         palette=dataset.catalogue.palette,
         catalogue=dataset.catalogue,

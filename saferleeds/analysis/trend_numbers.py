@@ -5,15 +5,10 @@ Each table says, row by row, how its figures were made; hidden small counts read
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from saferleeds.analysis.measures import effective_measure, format_value, measure_label
 from saferleeds.core.catalogue import Catalogue, Indicator
-
-if TYPE_CHECKING:
-    from saferleeds.analysis.trends import TrendView
 
 
 def trend_table(series: pd.DataFrame, indicator: Indicator, measure: str, catalogue: Catalogue) -> pd.DataFrame:
@@ -46,65 +41,3 @@ def trend_table(series: pd.DataFrame, indicator: Indicator, measure: str, catalo
             "Data": [statuses.label(s) for s in series["status"]],
         }
     )
-
-
-def chart_numbers(view: TrendView, kind: str) -> pd.DataFrame:
-    """The numbers behind one of the Trends charts: monthly, rolling, spc, year_on_year or seasonality."""
-    indicator, measure = view.indicator, view.measure
-    value = f"Value ({view.unit})"
-
-    def text(values: pd.Series) -> list[str]:
-        return [format_value(v, indicator, measure) if pd.notna(v) else "" for v in values]
-
-    def data(statuses: pd.Series) -> list[str]:
-        return [view.palette.statuses.label(s) for s in statuses]
-
-    if kind == "monthly":
-        return view.table[["Area", "Month", value, "Data"]]
-    if kind == "rolling":
-        series = view.series
-        return pd.DataFrame(
-            {
-                "Area": series["area"].to_numpy(),
-                "Month": series["period"].dt.strftime("%b %Y").to_numpy(),
-                f"12-month average ({view.unit})": text(series["rolling"]),
-                "Data": data(series["rolling_status"]),
-            }
-        )
-    if kind == "spc":
-        spc = view.spc
-        return pd.DataFrame(
-            {
-                "Month": spc["period"].dt.strftime("%b %Y").to_numpy(),
-                value: text(spc["shown"]),
-                "Average": text(spc["mean"]),
-                "Lower control limit": text(spc["lower"]),
-                "Upper control limit": text(spc["upper"]),
-                "Signal": spc["signal_words"].replace("", "None").to_numpy(),
-                "Data": data(spc["status"]),
-            }
-        )
-    if kind == "year_on_year":
-        years = view.year_on_year
-        return pd.DataFrame(
-            {
-                "Year": years["year"].astype(str).to_numpy(),
-                "Month": years["month"].to_numpy(),
-                value: text(years["shown"]),
-                "Data": data(years["status"]),
-            }
-        )
-    if kind == "seasonality":
-        seasons = view.seasonality
-        return pd.DataFrame(
-            {
-                "Month": seasons["month"].to_numpy(),
-                f"Average ({view.unit})": text(seasons["average"]),
-                "Lowest year": text(seasons["lowest"]),
-                "Highest year": text(seasons["highest"]),
-                "Years of data": seasons["years"].to_numpy(),
-                "Above (+) or below (-) the average month": [f"{i:+.0f}%" for i in seasons["index"]],
-                "Data": data(seasons["status"]),
-            }
-        )
-    raise ValueError(f"unknown trend chart '{kind}'")

@@ -3,7 +3,8 @@
 For each area: the monthly value (count, rate or percentage), a 12-month rolling average, the same
 month a year earlier, and small counts hidden where disclosure control applies. For the chosen
 area: year-on-year lines, the average by calendar month (seasonality) and statistical process
-control. Dated notes from ``data/annotations.csv`` are matched to the indicators they concern.
+control (``trend_spc``). Dated notes from ``data/annotations.csv``, matched to the indicators they
+concern, and the sentences under the charts are ``trend_notes``.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from saferleeds.analysis import stats
 from saferleeds.analysis.aggregate import monthly
 from saferleeds.analysis.disclosure import EXACT, HIDDEN, WITHHELD, area_states
 from saferleeds.analysis.measures import display_value, effective_measure, format_value, measure_label, rate_population
-from saferleeds.analysis.trend_numbers import chart_numbers, trend_table
+from saferleeds.analysis.trend_notes import disclosure_note, modelled_share, notes_for
+from saferleeds.analysis.trend_numbers import trend_table
+from saferleeds.analysis.trend_spc import spc_data, spc_findings, spc_rules
 from saferleeds.core.catalogue import Indicator, Palette
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, Geography
 from saferleeds.core.periods import MONTH_NAMES, Period
 from saferleeds.core.text import join_words
-from saferleeds.core.vocabulary import ESTIMATED, MODELLED, Statuses, Thresholds
+from saferleeds.core.vocabulary import Statuses
 
 MAX_AREAS = 6
 ROLLING_MONTHS = 12
@@ -250,148 +252,6 @@ def seasonality(series: pd.DataFrame, end: pd.Timestamp, statuses: Statuses) -> 
     return result[columns]
 
 
-# ----------------------------------------------------------------------------- statistical process control
-
-
-@dataclass(frozen=True)
-class SpcRules:
-    """The catalogue's control-chart settings."""
-
-    run_length: int = 7
-    trend_length: int = 6
-    min_points: int = 15
-    min_mean: float = 3.0
-    significance: float = 0.05
-
-
-def spc_rules(thresholds: Thresholds) -> SpcRules:
-    """The control-chart settings the catalogue's thresholds give."""
-    return SpcRules(
-        thresholds.spc_run_length,
-        thresholds.spc_trend_length,
-        thresholds.spc_min_points,
-        thresholds.spc_min_mean,
-        thresholds.significance,
-    )
-
-
-SPC_COLUMNS = [
-    "period",
-    "shown",
-    "status",
-    "mean",
-    "upper",
-    "lower",
-    "near_upper",
-    "near_lower",
-    "signal",
-    "signal_words",
-]
-
-
-def spc_data(series: pd.DataFrame, rules: SpcRules = SpcRules(), counts: bool = True) -> tuple[pd.DataFrame, str]:
-    """One area's months with the XmR chart's centre, limits and signals (see ``stats.spc``), and a sentence
-    saying how it was judged or why there is no chart.
-
-    Hidden (suppressed) months are left out. Limits need ``min_points`` months; a count averaging fewer
-    than ``min_mean`` a month gets no chart (``counts`` says the series is of counts: ``value``).
-    """
-    frame = series[series["shown"].notna()].reset_index(drop=True)
-    empty = pd.DataFrame(columns=SPC_COLUMNS)
-    if len(frame) < rules.min_points:
-        return empty, (
-            f"There is no control chart: its limits need at least {rules.min_points} months of data and there "
-            f"{'is' if len(frame) == 1 else 'are'} {len(frame)}."
-        )
-    if counts and "value" in frame and frame["value"].mean() < rules.min_mean:
-        return empty, (
-            f"There is no control chart: these counts average {frame['value'].mean():.1f} a month, fewer than "
-            f"{rules.min_mean:g}, so most months are 0, 1 or 2 and control limits would mislead. The 12-month "
-            "rolling average shows the trend instead."
-        )
-    months = frame["period"].dt.month.to_numpy()
-    chart = stats.control_chart(frame["shown"], rules.run_length, rules.trend_length, months, rules.significance)
-    result = frame[["period", "shown", "status"]].copy()
-    for column in ("mean", "upper", "lower", "near_upper", "near_lower", "signal"):
-        result[column] = chart.frame[column].to_numpy()
-    result["signal_words"] = [
-        stats.spc_signal_words(s, rules.run_length, rules.trend_length) if s else "" for s in result["signal"]
-    ]
-    if chart.seasonality.seasonal:
-        how = (
-            "The series is seasonal, so each month is judged against its usual level for the time of year: the "
-            "average and limits follow the seasons."
-        )
-    else:
-        how = "The series shows no clear seasonal pattern, so every month is judged against the same average."
-    return result[SPC_COLUMNS], f"{how} Limits are worked out from the {len(frame)} months shown."
-
-
-def spc_findings(data: pd.DataFrame, indicator: Indicator, measure: str, area: str) -> list[str]:
-    """The chart's signals in words, one line per run of months with the same signal."""
-    if data.empty:
-        return []
-    findings = []
-    signalled = data[data["signal"] != ""]
-    if signalled.empty:
-        return [
-            f"No signals for {area}: every month is within the control limits, with no run, trend or pair of "
-            "months near a limit. The ups and downs are within the usual variation, so there is no evidence of a "
-            "real shift (which is not proof that nothing changed)."
-        ]
-    breaks = (data["signal"] != data["signal"].shift()).cumsum()
-    for _, group in signalled.groupby(breaks[signalled.index], sort=True):
-        findings.append(_finding(group, indicator, measure))
-    return findings
-
-
-def _finding(group: pd.DataFrame, indicator: Indicator, measure: str) -> str:
-    first, last = group["period"].iloc[0], group["period"].iloc[-1]
-    words = group["signal_words"].iloc[0]
-    modelled = (group["status"] == MODELLED).sum()
-    estimated = (group["status"] == ESTIMATED).sum()
-    note = ""
-    if modelled == len(group):
-        note = " These months are modelled, so the signal describes the model, not recorded data."
-    elif modelled:
-        note = f" {modelled} of these months are modelled, not recorded."
-    if estimated:
-        note += f" {estimated} of these months are estimated from recorded totals."
-    if group["signal"].iloc[0] in ("outside", "near_up", "near_down"):
-        months = zip(group["period"], group["shown"], strict=True)
-        values = ", ".join(f"{p:%B %Y} ({format_value(v, indicator, measure)})" for p, v in months)
-        if group["signal"].iloc[0] != "outside":
-            return f"{values}: {words}.{note}"
-        side = "above the upper" if group["shown"].iloc[0] > group["upper"].iloc[0] else "below the lower"
-        return f"{values}: {words} ({side} limit).{note}"
-    span = f"{first:%B %Y}" if first == last else f"From {first:%B %Y} to {last:%B %Y} ({len(group)} months)"
-    return f"{span}: {words}.{note}"
-
-
-# ----------------------------------------------------------------------------- notes
-
-
-def notes_for(annotations: pd.DataFrame, indicator_id: str, window: Period) -> pd.DataFrame:
-    """Dated notes that concern the indicator ("*" or its id among ";"-separated ids) within the window.
-
-    Columns: number (1, 2, ...), date, note, label ("1: 23 Mar 2020: First national lockdown").
-    """
-    if annotations.empty:
-        return pd.DataFrame(columns=["number", "date", "note", "label"])
-    concerns = annotations["indicators"].map(
-        lambda ids: ids.strip() == "*" or indicator_id in {i.strip() for i in ids.split(";")}
-    )
-    month_start = annotations["date"].dt.to_period("M").dt.start_time
-    inside = (month_start >= window.start) & (month_start <= window.end)
-    notes = annotations[(concerns & inside).to_numpy()].sort_values("date").reset_index(drop=True)
-    notes = notes[["date", "note"]].copy()
-    notes.insert(0, "number", range(1, len(notes) + 1))
-    notes["label"] = [
-        f"{n}: {d:%-d %b %Y}: {text}" for n, d, text in zip(notes["number"], notes["date"], notes["note"], strict=True)
-    ]
-    return notes
-
-
 # ----------------------------------------------------------------------------- everything the page shows
 
 
@@ -538,39 +398,63 @@ def _trend_view(
     )
 
 
-def disclosure_note(dataset: Dataset, indicator: Indicator, series: pd.DataFrame) -> str:
-    """Why months are missing from the charts of a sensitive indicator, in one or two sentences."""
-    hidden = int(series["suppressed"].sum()) if "suppressed" in series else 0
-    if not hidden:
-        return ""
-    rule = dataset.catalogue.disclosure
-    levels = [dataset.catalogue.level(lv).plural for lv in rule.levels]
-    return (
-        f"{hidden} monthly figures are not shown to protect privacy: {indicator.label.lower()} for "
-        f"{join_words(levels)} is published as 12-month totals only (rounded to the nearest {rule.round_to}, "
-        f"“{rule.shown_as}” when small), so the 12-month rolling average is shown for them instead; a month "
-        "of a larger area is left out where it would let a small count be worked out."
-    )
+def chart_numbers(view: TrendView, kind: str) -> pd.DataFrame:
+    """The numbers behind one of the Trends charts: monthly, rolling, spc, year_on_year or seasonality."""
+    indicator, measure = view.indicator, view.measure
+    value = f"Value ({view.unit})"
 
+    def text(values: pd.Series) -> list[str]:
+        return [format_value(v, indicator, measure) if pd.notna(v) else "" for v in values]
 
-def modelled_share(series: pd.DataFrame) -> str:
-    """'all 36 months shown are recorded data', '35 of the 36 months shown are modelled, not recorded data',
-    '24 of the 36 months shown are estimated from recorded totals', ..."""
-    total = len(series)
-    modelled = int((series["status"] == MODELLED).sum())
-    estimated = int((series["status"] == ESTIMATED).sum())
-    if total == 0:
-        return "there is no data to show"
-    if modelled == 0 and estimated == 0:
-        return f"all {total} months shown are recorded data"
-    if modelled == total:
-        return f"all {total} months shown are modelled, not recorded data"
-    if estimated == total:
-        return f"all {total} months shown are estimated from recorded totals"
-    parts = []
-    if modelled:
-        parts.append(f"{modelled} of the {total} months shown are modelled, not recorded data")
-    if estimated:
-        lead = f"{estimated}" if modelled else f"{estimated} of the {total} months shown"
-        parts.append(f"{lead} are estimated from recorded totals")
-    return "; ".join(parts)
+    def data(statuses: pd.Series) -> list[str]:
+        return [view.palette.statuses.label(s) for s in statuses]
+
+    if kind == "monthly":
+        return view.table[["Area", "Month", value, "Data"]]
+    if kind == "rolling":
+        series = view.series
+        return pd.DataFrame(
+            {
+                "Area": series["area"].to_numpy(),
+                "Month": series["period"].dt.strftime("%b %Y").to_numpy(),
+                f"12-month average ({view.unit})": text(series["rolling"]),
+                "Data": data(series["rolling_status"]),
+            }
+        )
+    if kind == "spc":
+        spc = view.spc
+        return pd.DataFrame(
+            {
+                "Month": spc["period"].dt.strftime("%b %Y").to_numpy(),
+                value: text(spc["shown"]),
+                "Average": text(spc["mean"]),
+                "Lower control limit": text(spc["lower"]),
+                "Upper control limit": text(spc["upper"]),
+                "Signal": spc["signal_words"].replace("", "None").to_numpy(),
+                "Data": data(spc["status"]),
+            }
+        )
+    if kind == "year_on_year":
+        years = view.year_on_year
+        return pd.DataFrame(
+            {
+                "Year": years["year"].astype(str).to_numpy(),
+                "Month": years["month"].to_numpy(),
+                value: text(years["shown"]),
+                "Data": data(years["status"]),
+            }
+        )
+    if kind == "seasonality":
+        seasons = view.seasonality
+        return pd.DataFrame(
+            {
+                "Month": seasons["month"].to_numpy(),
+                f"Average ({view.unit})": text(seasons["average"]),
+                "Lowest year": text(seasons["lowest"]),
+                "Highest year": text(seasons["highest"]),
+                "Years of data": seasons["years"].to_numpy(),
+                "Above (+) or below (-) the average month": [f"{i:+.0f}%" for i in seasons["index"]],
+                "Data": data(seasons["status"]),
+            }
+        )
+    raise ValueError(f"unknown trend chart '{kind}'")

@@ -25,6 +25,8 @@ from saferleeds.core.vocabulary import (
     RateBase,
     Statuses,
     Thresholds,
+)
+from saferleeds.core.vocabulary_reading import (
     disclosure_from,
     levels_from,
     palettes_from,

@@ -3,6 +3,7 @@
 Geography levels (and what each nests in), statuses (how a number was made, and how it is drawn), the
 disclosure rule, the rate base, thresholds and palettes are declared once, in ``data/catalogue.toml``.
 Code asks these objects; it never spells out a level, a status style or a threshold of its own.
+Reading them from the file is ``saferleeds.core.vocabulary_reading``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -352,22 +352,6 @@ class Palettes:
         return list(self.sequential[polarity])
 
 
-def _palettes_from(raw: dict[str, Any], judgement: dict[str, str]) -> Palettes:
-    return Palettes(
-        sequential={p: tuple(raw[p]) for p in POLARITIES},
-        change=tuple(raw["change"]),
-        change_context=tuple(raw["change_context"]),
-        areas=tuple(raw["areas"]),
-        reference=raw["reference"],
-        no_data=raw["no_data"],
-        suppressed=raw["suppressed"],
-        selected=raw["selected"],
-        hot_spot=raw["hot_spot"],
-        cold_spot=raw["cold_spot"],
-        judgement=dict(judgement),
-    )
-
-
 @dataclass(frozen=True)
 class Palette:
     """What a chart needs from the catalogue: area colours, the reference (Leeds), the colours for
@@ -382,135 +366,3 @@ class Palette:
     @classmethod
     def from_vocabulary(cls, palettes: Palettes, statuses: Statuses) -> Palette:
         return cls(palettes.areas, palettes.reference, palettes.change[0], palettes.change[-1], statuses)
-
-
-# ----------------------------------------------------------------------------- reading the catalogue's sections
-
-
-def _outline(raw: dict[str, Any] | None) -> Outline | None:
-    if not raw:
-        return None
-    return Outline(str(raw["colour"]), float(raw.get("width", 2.0)), bool(raw.get("dashed", False)))
-
-
-def levels_from(raw: list[dict[str, Any]]) -> Levels:
-    return Levels(
-        tuple(
-            Level(
-                id=entry["id"],
-                label=entry["label"],
-                plural=entry["plural"],
-                noun=entry["noun"],
-                description=entry["description"],
-                areas_file=entry.get("areas_file", ""),
-                nests_in=tuple(entry.get("nests_in", ())),
-                ons_codes=bool(entry.get("ons_codes", False)),
-                on_map=bool(entry.get("on_map", True)),
-                menu_order=int(entry.get("menu_order", 0)),
-                profiles=bool(entry.get("profiles", False)),
-                profile_members=entry.get("profile_members", ""),
-                synonyms=tuple(s.lower() for s in entry.get("synonyms", ())),
-                outline=_outline(entry.get("outline")),
-            )
-            for entry in raw
-        )
-    )
-
-
-def statuses_from(raw: list[dict[str, Any]]) -> Statuses:
-    return Statuses(
-        tuple(
-            Status(
-                id=entry["id"],
-                label=entry["label"],
-                in_words=entry["in_words"],
-                meaning=entry["meaning"],
-                dash=(int(entry["dash"][0]), int(entry["dash"][1])),
-                fill=entry["fill"],
-            )
-            for entry in raw
-        )
-    )
-
-
-def disclosure_from(raw: dict[str, Any]) -> DisclosureRule:
-    return DisclosureRule(
-        int(raw["below"]),
-        str(raw["shown_as"]),
-        tuple(raw["levels"]),
-        round_to=int(raw["round_to"]),
-        period_months=int(raw["period_months"]),
-        withheld_as=str(raw["withheld_as"]),
-    )
-
-
-def rates_from(raw: dict[str, Any], populations: list[dict[str, Any]]) -> RateBase:
-    return RateBase(
-        int(raw["per"]),
-        tuple(
-            Population(
-                id=entry["id"],
-                measure=entry["measure"],
-                label=entry["label"],
-                vintage=entry["vintage"],
-                source=entry["source"],
-                column=entry["column"],
-                level=entry.get("level", ""),
-            )
-            for entry in populations
-        ),
-    )
-
-
-def thresholds_from(raw: dict[str, Any]) -> Thresholds:
-    return Thresholds(
-        significance=float(raw["significance"]),
-        funnel_inner=float(raw["funnel_inner"]),
-        funnel_outer=float(raw["funnel_outer"]),
-        spc_run_length=int(raw["spc_run_length"]),
-        spc_trend_length=int(raw["spc_trend_length"]),
-        default_months=int(raw["default_months"]),
-        map_classes=int(raw["map_classes"]),
-        hotspot_confidence=tuple(float(c) for c in raw["hotspot_confidence"]),
-        funnel_overdispersion=str(raw["funnel_overdispersion"]),
-        funnel_winsor=float(raw["funnel_winsor"]),
-        false_discovery_rate=float(raw["false_discovery_rate"]),
-        spc_min_points=int(raw["spc_min_points"]),
-        spc_min_mean=float(raw["spc_min_mean"]),
-    )
-
-
-def palettes_from(raw: dict[str, Any], judgement: dict[str, str]) -> Palettes:
-    return _palettes_from(raw, judgement)
-
-
-def vocabulary_problems(raw: dict[str, Any]) -> list[str]:
-    """Everything inconsistent between the levels, statuses and the disclosure rule, in words."""
-    problems: list[str] = []
-    ids = [entry.get("id") for entry in raw.get("levels", [])]
-    for entry in raw.get("levels", []):
-        for other in entry.get("nests_in", []):
-            if other not in ids:
-                problems.append(f"level '{entry.get('id')}' nests in unknown level '{other}'")
-            elif ids.index(other) <= ids.index(entry.get("id")):
-                problems.append(f"level '{entry.get('id')}' nests in '{other}', which is not coarser (finest first)")
-        members = entry.get("profile_members")
-        if members and members not in ids:
-            problems.append(f"level '{entry.get('id')}' lists profile members of unknown level '{members}'")
-    for level in raw.get("disclosure", {}).get("levels", []):
-        if level not in ids:
-            problems.append(f"the disclosure rule names unknown level '{level}'")
-    populations = raw.get("populations", [])
-    if not populations:
-        problems.append("at least one [[populations]] entry is needed for rates")
-    measures = [entry.get("measure") for entry in populations]
-    if len(set(measures)) != len(measures) or "count" in measures:
-        problems.append("every population needs a measure of its own (not 'count')")
-    for entry in populations:
-        if entry.get("level") and entry["level"] not in ids:
-            problems.append(f"population '{entry.get('id')}' names unknown level '{entry['level']}'")
-    status_ids = [entry.get("id") for entry in raw.get("statuses", [])]
-    for needed in (RECORDED, MODELLED):
-        if needed not in status_ids:
-            problems.append(f"the statuses must include '{needed}'")
-    return problems

@@ -160,24 +160,22 @@ def boundary_changes(
     return found
 
 
-def _area_boundaries(frame, label, matcher: AreaMatcher, code_column: str, level: str) -> BoundaryResult:
-    result = BoundaryResult()
-    if level == "neighbourhood":
-        result.problems.append(
-            Problem(label, "priority neighbourhoods are drawn from their LSOAs; load them as neighbourhood polygons")
-        )
-        return result
+def _feature_codes(
+    frame, label, matcher: AreaMatcher, code_column: str, level: str, problems: list[Problem]
+) -> tuple[list[str | None], dict[str, int]]:
+    """Each feature's area code of the level (None when not one), and the feature number each code is first
+    seen at; unknown, 2011 and repeated codes are added to ``problems``."""
     codes: list[str | None] = []
     seen: dict[str, int] = {}
     for number, text in enumerate(frame[code_column].astype(str), start=1):
         found = matcher.by_code(text)
         if found is None or found[0] != level:
-            result.problems.append(Problem(label, matcher.unknown_message(text), number, code_column))
+            problems.append(Problem(label, matcher.unknown_message(text), number, code_column))
             codes.append(None)
             continue
         canonical = found[1]
         if level == "lsoa" and text.strip().upper() != canonical:
-            result.problems.append(
+            problems.append(
                 Problem(
                     label,
                     f"{quoted(text)} is a 2011 LSOA code; LSOA boundaries must be the 2021 LSOAs",
@@ -186,11 +184,34 @@ def _area_boundaries(frame, label, matcher: AreaMatcher, code_column: str, level
                 )
             )
         if canonical in seen:
-            result.problems.append(
+            problems.append(
                 Problem(label, f"duplicate: {canonical} is also feature {seen[canonical]}", number, code_column)
             )
         seen.setdefault(canonical, number)
         codes.append(canonical)
+    return codes, seen
+
+
+def _level_shapes(features: gpd.GeoDataFrame, geography: Geography, level: str) -> gpd.GeoDataFrame:
+    """One simplified shape per area (features dissolved by their ``code``), with its name."""
+    shapes = features.dissolve(by="code", as_index=False)[["code", "geometry"]]
+    shapes["name"] = shapes["code"].map(geography.name)
+    try:
+        return simplify_coverage(shapes, TOLERANCE_M.get(level, 35.0))
+    except Exception:  # an untidy coverage: simplify each shape on its own instead
+        projected = shapes.to_crs(BRITISH_NATIONAL_GRID)
+        projected["geometry"] = projected.geometry.simplify(TOLERANCE_M.get(level, 35.0), preserve_topology=True)
+        return projected.to_crs(LON_LAT)
+
+
+def _area_boundaries(frame, label, matcher: AreaMatcher, code_column: str, level: str) -> BoundaryResult:
+    result = BoundaryResult()
+    if level == "neighbourhood":
+        result.problems.append(
+            Problem(label, "priority neighbourhoods are drawn from their LSOAs; load them as neighbourhood polygons")
+        )
+        return result
+    codes, seen = _feature_codes(frame, label, matcher, code_column, level, result.problems)
     expected = set(matcher.geography.level_areas(level)["code"])
     missing = sorted(expected - set(seen), key=matcher.geography.name)
     if missing:
@@ -205,15 +226,7 @@ def _area_boundaries(frame, label, matcher: AreaMatcher, code_column: str, level
         )
     if result.problems:
         return result
-    shapes = frame.assign(code=codes)
-    shapes = shapes.dissolve(by="code", as_index=False)[["code", "geometry"]]
-    shapes["name"] = shapes["code"].map(matcher.geography.name)
-    try:
-        shapes = simplify_coverage(shapes, TOLERANCE_M.get(level, 35.0))
-    except Exception:  # an untidy coverage: simplify each shape on its own instead
-        projected = shapes.to_crs(BRITISH_NATIONAL_GRID)
-        projected["geometry"] = projected.geometry.simplify(TOLERANCE_M.get(level, 35.0), preserve_topology=True)
-        shapes = projected.to_crs(LON_LAT)
+    shapes = _level_shapes(frame.assign(code=codes), matcher.geography, level)
     name = f"geo/{level}.geojson"
     try:
         result.files[name] = geojson_text(shapes, ["code", "name"]).encode("utf-8")

@@ -10,7 +10,8 @@ Everything it makes is marked ``status = modelled`` and described in ``data/READ
   that recorded crime (all types but anti-social behaviour) totals exactly 95,011, and April-December 2016
   so that April-December 2017 is exactly 11.7% higher, matching the city facts.
 * the five indicators that are not open data (hate incidents, domestic abuse, feel safe, satisfaction,
-  re-offending), April 2016 to July 2025, from the assumptions in ``ASSUMPTIONS`` below.
+  re-offending), April 2016 to July 2025, from the assumptions below
+  (``REPORTED_ASSUMPTIONS``, ``SURVEY_ASSUMPTIONS``, ``REOFFENDING_ASSUMPTION``).
 """
 
 from __future__ import annotations
@@ -84,6 +85,17 @@ REPORTED_SEASONALITY = {
 
 
 @dataclass(frozen=True)
+class ReportedAssumption:
+    """City monthly counts at the start and end of the series (linear between), for reports that are not
+    open data; spread over LSOAs like the named real crime type."""
+
+    start: float
+    end: float
+    spread_like: str
+    spike: dict[str, float]
+
+
+@dataclass(frozen=True)
 class SurveyAssumption:
     respondents_per_ward_month: float
     base: float  # share agreeing in the least deprived ward
@@ -91,21 +103,24 @@ class SurveyAssumption:
     drift: float  # change in the share from April 2016 to July 2025
 
 
-ASSUMPTIONS = {
-    # City monthly counts at the start and end of the series (linear between), for reports that
-    # are not open data; spread over LSOAs like the named real crime type.
-    "hate_incidents": {
-        "start": 150.0,
-        "end": 230.0,
-        "spread_like": "public_order",
-        "spike": {"2016-07": 1.4, "2017-06": 1.2},
-    },
-    "domestic_abuse": {"start": 1100.0, "end": 1480.0, "spread_like": "violence_sexual", "spike": {}},
+@dataclass(frozen=True)
+class ReoffendingAssumption:
+    """Proven re-offending: monthly cohort size and proportion re-offending (start, end)."""
+
+    cohort: float
+    start: float
+    end: float
+
+
+REPORTED_ASSUMPTIONS = {
+    "hate_incidents": ReportedAssumption(150.0, 230.0, "public_order", {"2016-07": 1.4, "2017-06": 1.2}),
+    "domestic_abuse": ReportedAssumption(1100.0, 1480.0, "violence_sexual", {}),
+}
+SURVEY_ASSUMPTIONS = {
     "feel_safe": SurveyAssumption(30, 0.92, 0.16, -0.02),
     "satisfaction_confidence": SurveyAssumption(30, 0.82, 0.14, -0.03),
-    # Proven re-offending: monthly cohort size and proportion re-offending (start, end).
-    "reoffending": {"cohort": 330.0, "start": 0.29, "end": 0.255},
 }
+REOFFENDING_ASSUMPTION = ReoffendingAssumption(cohort=330.0, start=0.29, end=0.255)
 
 
 @dataclass(frozen=True)
@@ -218,7 +233,7 @@ def _solve(real: RealHistory, months: pd.DatetimeIndex, join: pd.Timestamp) -> d
     )
     for _ in range(60):
         index = _crime_index(months, level_2016, level_2017, real.first_year_level())
-        total = sum(_expected_type(t, real, months, index, join) for t in crime_types)
+        total = sum((_expected_type(t, real, months, index, join) for t in crime_types), np.zeros(len(months)))
         level_2017 *= (RECORDED_CRIME_2017 / total[in_2017].sum()) ** 0.8
         wanted_2016 = total[apr_dec_2017].sum() / (1 + GROWTH_2017_ON_2016)
         level_2016 *= (wanted_2016 / total[apr_dec_2016].sum()) ** 0.8
@@ -286,11 +301,10 @@ def model_reported_counts(
     months = month_range(FIRST_MONTH, last_month)
     shares = spatial_shares(real.lsoa.reindex(codes).fillna(0.0), population.reindex(codes))
     frames = []
-    for indicator in ("hate_incidents", "domestic_abuse"):
-        spec = ASSUMPTIONS[indicator]
-        level = np.interp(_years_since_start(months), [0, _years_since_start(months)[-1]], [spec["start"], spec["end"]])
-        city = level * _shape(REPORTED_SEASONALITY[indicator], months) * _shock(spec["spike"], months)
-        expected = np.outer(city, shares[spec["spread_like"]].to_numpy())[None, :, :]
+    for indicator, spec in REPORTED_ASSUMPTIONS.items():
+        level = np.interp(_years_since_start(months), [0, _years_since_start(months)[-1]], [spec.start, spec.end])
+        city = level * _shape(REPORTED_SEASONALITY[indicator], months) * _shock(spec.spike, months)
+        expected = np.outer(city, shares[spec.spread_like].to_numpy())[None, :, :]
         frames.append(_long(rng.poisson(expected).astype(float), [indicator], months, codes))
     return pd.concat(frames, ignore_index=True)
 
@@ -309,8 +323,7 @@ def model_surveys(lsoa: pd.DataFrame, last_month: pd.Timestamp, rng: np.random.G
     deprivation = ward_deprivation(lsoa).sort_index()
     position = np.linspace(0, 1, len(months))
     frames = []
-    for indicator in ("feel_safe", "satisfaction_confidence"):
-        spec: SurveyAssumption = ASSUMPTIONS[indicator]
+    for indicator, spec in SURVEY_ASSUMPTIONS.items():
         share = spec.base - spec.deprivation_effect * deprivation.to_numpy()[None, :] + spec.drift * position[:, None]
         respondents = rng.poisson(spec.respondents_per_ward_month, size=share.shape).clip(min=5)
         agreeing = rng.binomial(respondents, np.clip(share, 0.01, 0.99))
@@ -322,9 +335,9 @@ def model_surveys(lsoa: pd.DataFrame, last_month: pd.Timestamp, rng: np.random.G
 
 def model_reoffending(city_code: str, last_month: pd.Timestamp, rng: np.random.Generator) -> pd.DataFrame:
     months = month_range(FIRST_MONTH, last_month)
-    spec = ASSUMPTIONS["reoffending"]
-    share = np.linspace(spec["start"], spec["end"], len(months))
-    cohort = rng.poisson(spec["cohort"], size=len(months))
+    spec = REOFFENDING_ASSUMPTION
+    share = np.linspace(spec.start, spec.end, len(months))
+    cohort = rng.poisson(spec.cohort, size=len(months))
     reoffenders = rng.binomial(cohort, share)
     return pd.DataFrame(
         {

@@ -94,7 +94,7 @@ def coverage_ledger(dataset: Dataset) -> pd.DataFrame:
         present = set(dataset.values["status"].unique())
         statuses = [s for s in catalogue.statuses.ids if s in present]
         read: dict[tuple, list[dict[str, str]]] = {}
-        table = []
+        table: list[dict[str, str]] = []
         for indicator in catalogue.indicators:
             signature = _signature(dataset, indicator.id)
             if not signature:

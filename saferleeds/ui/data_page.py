@@ -11,6 +11,7 @@ import hashlib
 import json
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from saferleeds.analysis.aggregate import latest_period
 from saferleeds.core.catalogue import POLARITIES, UNITS
@@ -19,7 +20,7 @@ from saferleeds.core.errors import DataError
 from saferleeds.core.paths import DatasetPaths, dataset_paths
 from saferleeds.ingest import gate, police_uk_api, store
 from saferleeds.ingest.boundary_upload import BoundaryOptions
-from saferleeds.ingest.validation import ACCEPTED_SUFFIXES, KINDS, Report, apply_report, validate
+from saferleeds.ingest.validation import ACCEPTED_SUFFIXES, KINDS, Progress, Report, apply_report, validate
 from saferleeds.present.coverage import coverage_ledger, reference_totals
 from saferleeds.present.provenance import (
     catalogue_table,
@@ -74,7 +75,7 @@ def show_message() -> None:
 def draw_restore_if_unloadable() -> None:
     """When the dataset cannot be loaded, still offer to put back an earlier version."""
     loaded, problem = dataset_or_problem()
-    if loaded is not None:
+    if loaded is not None or problem is None:
         return
     st.title("Data")
     show_data_problem(problem, "The data could not be loaded. An earlier version can be put back below.")
@@ -149,6 +150,15 @@ def draw_report(report: Report, name: str = "upload") -> None:
             st.dataframe(frame, hide_index=True, width="stretch")
 
 
+def _reporting_to(bar: DeltaGenerator) -> Progress:
+    """A progress callback that moves the given bar and shows the step's words."""
+
+    def progress(fraction: float, text: str) -> None:
+        bar.progress(fraction, text=escape(text))
+
+    return progress
+
+
 def _fingerprint(uploads: list[gate.Upload], *extra: object) -> str:
     digest = hashlib.sha1()
     for upload in uploads:
@@ -180,7 +190,7 @@ def _follow_new_months(paths: DatasetPaths) -> None:
 def _apply(paths: DatasetPaths, report_key: str) -> None:
     """Button callback: apply the checked files, keeping the version they replace."""
     report: Report | None = st.session_state.get(report_key)
-    if report is None or not report.ok:
+    if report is None or not report.ok or report.changes is None:
         return
     try:
         apply_report(paths, report)
@@ -222,7 +232,7 @@ def draw_upload(dataset: Dataset) -> None:
         "while there are problems."
     )
     st.caption(upload_limits())
-    kind = st.selectbox("What are the files?", list(KINDS), format_func=KINDS.get, key="upload_kind")
+    kind = st.selectbox("What are the files?", list(KINDS), format_func=KINDS.__getitem__, key="upload_kind") or "auto"
     files = st.file_uploader(
         "Files to check",
         type=list(ACCEPTED_SUFFIXES),
@@ -245,17 +255,17 @@ def draw_upload(dataset: Dataset) -> None:
     fingerprint = _fingerprint(uploads, kind, default_indicator, entries, dataset.version, options)
     if st.session_state.get(REPORT_FINGERPRINT) != fingerprint or REPORT_KEY not in st.session_state:
         bar = st.progress(0.0, text="Checking the files…")
-        report = validate(
+        checked = validate(
             uploads,
             dataset,
             kind=kind,
             new_entries=list(entries.values()),
             default_indicator=default_indicator or None,
-            progress=lambda fraction, text: bar.progress(fraction, text=escape(text)),
+            progress=_reporting_to(bar),
             boundary_options=options,
         )
         bar.empty()
-        st.session_state[REPORT_KEY] = report
+        st.session_state[REPORT_KEY] = checked
         st.session_state[REPORT_FINGERPRINT] = fingerprint
     report: Report = st.session_state[REPORT_KEY]
     st.subheader("Validation report")
@@ -384,17 +394,17 @@ def draw_fetch(dataset: Dataset) -> None:
                 dataset.boundaries(dataset.catalogue.levels.city),
                 police_uk_api.default_cache(dataset.paths),
                 client,
-                lambda fraction, text: bar.progress(fraction, text=escape(text)),
+                _reporting_to(bar),
             )
         except DataError as exc:
             bar.empty()
             st.error("The fetch stopped: " + escape("; ".join(str(p) for p in exc.problems)))
             return
         bar.empty()
-        report = validate(uploads, dataset, kind="police_uk") if uploads else Report(files=[])
-        report.notes = lines + report.notes
-        st.session_state[FETCH_REPORT_KEY] = report
-    report = st.session_state.get(FETCH_REPORT_KEY)
+        fetched = validate(uploads, dataset, kind="police_uk") if uploads else Report(files=[])
+        fetched.notes = lines + fetched.notes
+        st.session_state[FETCH_REPORT_KEY] = fetched
+    report: Report | None = st.session_state.get(FETCH_REPORT_KEY)
     if report is not None:
         draw_report(report, "fetch")
         st.button(
@@ -414,5 +424,5 @@ def draw_versions(paths: DatasetPaths) -> None:
         st.caption("No earlier versions yet: every apply keeps the version it replaces, so it can be put back.")
         return
     labels = {v.id: v.label() for v in versions}
-    st.selectbox("Version to put back", list(labels), format_func=labels.get, key="restore_version")
+    st.selectbox("Version to put back", list(labels), format_func=labels.__getitem__, key="restore_version")
     st.button("Restore this version", key="restore_button", icon=":material/history:", on_click=_restore, args=(paths,))

@@ -232,11 +232,11 @@ def draw_table(dataset: Dataset, model: MapModel) -> None:
 
 def draw_map_downloads(dataset: Dataset, model: MapModel, selection: Selection) -> None:
     """This map for print (the same classes, colours and legend, with title and source) as PNG or SVG."""
-    if not can_print(model):
+    if not model.available or not can_print(model):
         return
     indicator, period = model.indicator, model.period
     chart_downloads(
-        lambda: print_map(dataset, model, selection.area),
+        partial(_printable_map, dataset, model, selection.area),
         f"{indicator.short_label} map, {model.level_plural}, {period.short_label()}",
         key="map-picture",
     )
@@ -244,6 +244,14 @@ def draw_map_downloads(dataset: Dataset, model: MapModel, selection: Selection) 
         "The downloaded map shows what this map shows, in the same classes and colours, with its legend, the "
         "Leeds figure and the source; the chosen area is outlined and named."
     )
+
+
+def _printable_map(dataset: Dataset, model: MapModel, highlight: str | None) -> dict:
+    """The map for print, built when a download is asked for; ``can_print`` has said there is one."""
+    picture = print_map(dataset, model, highlight)
+    if picture is None:
+        raise ValueError(f"no area of the {model.indicator.short_label} map may be shown, so it cannot be printed")
+    return picture
 
 
 def draw_unavailable(dataset: Dataset, model: MapModel) -> None:
