@@ -8,7 +8,7 @@ from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
 from saferleeds.present.export.board_pack import BoardPack, PackRequest, assemble, default_indicators, write
 
-PERIOD = Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))
+PERIOD = Period(pd.Timestamp("2024-08-01"), pd.Timestamp("2025-07-01"))  # the default: the 12 months to the latest
 ARMLEY = "E05011385"
 KEY_INDICATORS = [  # the nine key indicators of the plan on a page, in the catalogue's order
     "hate_incidents",

@@ -18,6 +18,7 @@ from saferleeds.core.dataset import load_dataset
 from saferleeds.core.errors import DataError
 from saferleeds.core.periods import Period
 from saferleeds.present.export import board_pack, pages, render, tables
+from tests.builders import rows, with_values
 from tests.packs import ARMLEY, KEY_INDICATORS, PERIOD, file_for, pack_for
 
 pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
@@ -62,7 +63,7 @@ def test_an_unknown_area_is_a_clear_error(dataset):
         ("2024-03..2025-02", "2024-03-01", "2025-02-01"),
         (" 2025-02 ", "2025-02-01", "2025-02-01"),
         ("2024-01 .. 2024-06", "2024-01-01", "2024-06-01"),
-        (None, "2024-03-01", "2025-02-01"),
+        (None, "2024-08-01", "2025-07-01"),  # the default: the 12 months to the latest month
     ],
 )
 def test_periods_are_read_from_first_and_last_month(dataset, text, start, end):
@@ -75,7 +76,7 @@ def test_periods_are_read_from_first_and_last_month(dataset, text, start, end):
         ("March 2024", "is not a period"),
         ("2025-02..2024-03", "ends before it starts"),
         ("2024-13", "does not exist"),
-        ("2010-01..2011-01", "the data covers 2016-04 to 2025-02"),
+        ("2010-01..2011-01", "the data covers 2016-04 to 2025-07"),
     ],
 )
 def test_bad_periods_are_clear_errors(dataset, text, message):
@@ -89,11 +90,26 @@ def test_unknown_indicators_are_a_clear_error(dataset):
 
 
 def test_modelled_months_are_said_in_words(dataset):
+    # recorded for Leeds and MSOAs, small areas estimated from MSOA totals, except in the whole street month:
+    # a month is as weak as its weakest figure, "in places" when only some of its figures are
     assert board_pack.modelled_words(dataset, "total_crime", PERIOD) == (
-        "Modelled: March 2024 to January 2025. Recorded: February 2025."
+        "Estimated in places: August 2024 to January 2025, March 2025 to July 2025. Recorded: February 2025."
     )
-    assert board_pack.modelled_words(dataset, "feel_safe", PERIOD) == (
-        "Every month is a modelled estimate, not recorded data."
+    assert board_pack.modelled_words(dataset, "feel_safe", PERIOD) == "Every month is modelled, not recorded data."
+
+
+def test_a_month_is_as_weak_as_its_weakest_figure(dataset):
+    first = PERIOD.comparison().start
+    window = Period(first, PERIOD.end)
+    armley = rows("total_crime", ARMLEY, [10.0] * 24, first=first, status=["modelled"] * 12 + ["recorded"] * 12)
+    other = ["modelled"] * 12 + ["recorded"] * 6 + ["estimated"] * 6
+    built = with_values(dataset, pd.concat([armley, rows("total_crime", "E05011384", [10.0] * 24, first, other)]))
+    assert board_pack.modelled_words(built, "total_crime", window) == (
+        "Modelled: August 2023 to July 2024. Recorded: August 2024 to January 2025. "
+        "Estimated in places: February 2025 to July 2025."
+    )
+    assert board_pack.modelled_words(built, "total_crime", PERIOD.comparison()) == (
+        "Every month is modelled, not recorded data."
     )
 
 
@@ -229,8 +245,7 @@ def test_formula_names_are_written_as_text_and_small_counts_as_less_than_five(ho
     dataset = hostile_dataset
     code = "PN-NEW-WORTLEY"
     assert dataset.geography.name(code) == HYPERLINK
-    month = Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
-    pack = board_pack.assemble(dataset, board_pack.PackRequest(code, month, ("hate_incidents", "drugs")), charts=False)
+    pack = board_pack.assemble(dataset, board_pack.PackRequest(code, PERIOD, ("hate_incidents", "drugs")), charts=False)
     path = tmp_path / "pack.xlsx"
     path.write_bytes(board_pack.write(pack, "xlsx"))
     book = openpyxl.load_workbook(path)
@@ -247,20 +262,22 @@ def test_formula_names_are_written_as_text_and_small_counts_as_less_than_five(ho
         xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
     assert not re.search(r"<f[ >]", xml)
 
-    screen = summarise(dataset, "hate_incidents", "neighbourhood", month)
-    assert screen["suppressed"].any()
+    screen = summarise(dataset, "hate_incidents", "neighbourhood", PERIOD)
+    assert (screen["disclosure"] == "hidden").any()
+    rule = dataset.catalogue.disclosure
     sheet = book["Hate incidents"]
     header = [c.value for c in sheet[1]]
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
     for _, area in screen.iterrows():
         shown = rows[area["name"]]
         if area["suppressed"]:
-            assert shown["Number"] == "<5" and shown["Rate per 1,000 residents"] is None
+            assert shown["Number"] == (rule.shown_as if area["disclosure"] == "hidden" else rule.withheld_as)
+            assert shown["Rate per 1,000 residents"] is None
             assert shown["Change in words"] == tables.WITHHELD
         elif pd.isna(area["count"]):
             assert shown["Number"] is None
         else:
-            assert shown["Number"] == area["count"]
+            assert shown["Number"] == area["count"] and area["count"] % rule.round_to == 0  # rounded
 
     with zipfile.ZipFile(io.BytesIO(board_pack.write(pack, "csv"))) as archive:
         text = "".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist() if n.endswith(".csv"))
@@ -270,34 +287,45 @@ def test_formula_names_are_written_as_text_and_small_counts_as_less_than_five(ho
 
 def test_file_names_say_what_the_pack_is(dataset):
     pack = pack_for(dataset, charts=False)
-    assert pack.file_name("pptx") == "safer-leeds-board-pack-armley-2024-03-to-2025-02.pptx"
+    assert pack.file_name("pptx") == "safer-leeds-board-pack-armley-2024-08-to-2025-07.pptx"
     assert pack.file_name("csv").endswith(".zip")
     with pytest.raises(ValueError, match="unknown format"):
         board_pack.write(pack, "docx")
 
 
 def test_the_plan_withholds_a_change_that_would_reveal_a_small_count(dataset):
-    month = Period(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-01"))
-    table = summarise(dataset, "hate_incidents", "neighbourhood", month)
-    for _, area in table[table["suppressed"] | table["previous_count"].between(1, 4)].iterrows():
-        request = board_pack.PackRequest(area["code"], month, ("hate_incidents",))
+    rule = dataset.catalogue.disclosure
+    table = summarise(dataset, "hate_incidents", "msoa", PERIOD)
+    kept_back = table["previous_disclosure"].isin(["hidden", "withheld"])
+    cases = table[table["suppressed"] | kept_back]
+    assert set(cases["disclosure"]) >= {"hidden", "withheld", "rounded"}  # now small, withheld, a year ago small
+    for _, area in cases.iterrows():
+        request = board_pack.PackRequest(area["code"], PERIOD, ("hate_incidents",))
         summary = board_pack.preview_table(dataset, request).iloc[0]
         assert summary["Change"] == tables.WITHHELD, area["name"]
-        assert summary["Figure"] == ("<5" if area["suppressed"] else f"{area['count']:,.0f}")
+        figure = {"hidden": rule.shown_as, "withheld": rule.withheld_as}.get(
+            area["disclosure"], f"{area['count']:,.0f}"
+        )
+        assert summary["Figure"] == figure
 
 
 @pytest.mark.parametrize(
     ("area", "measure", "indicator", "heading"),
     [
-        (ARMLEY, "count", "drugs", "Figures are numbers in the period; charts and maps show rates per 1,000"),
-        (None, "count", "drugs", "Figures are numbers in the period; maps show rates per 1,000 mid-2015 residents"),
-        (ARMLEY, "rate", "drugs", "Figures, charts and maps are rates per 1,000 mid-2015 residents."),
+        (ARMLEY, "count", "drugs", "Figures are numbers in the period; charts and maps show rates {rates}."),
+        (None, "count", "drugs", "Figures are numbers in the period; maps show rates {rates}."),
+        (ARMLEY, "rate", "drugs", "Figures, charts and maps are rates {rates}."),
         (ARMLEY, "count", "feel_safe", "Location: Creating safer, stronger communities. Figures: % of respondents."),
     ],
 )
 def test_each_indicator_page_says_what_its_figures_are(dataset, area, measure, indicator, heading):
     request = board_pack.PackRequest(area, PERIOD, (indicator,), measure)
     section = board_pack.assemble(dataset, request, charts=False).sections[0]
-    assert heading in section.heading
+    assert heading.format(rates=dataset.catalogue.rates.with_population) in section.heading
     assert section.status_line.startswith(f"Status: {section.status}.")
-    assert ("Modelled figures are estimates" in section.status_line) == (section.status != "recorded")
+    # what estimated and modelled figures are is said wherever the status has them, and only there
+    assert ("Estimated figures are shared out from recorded totals." in section.status_line) == (
+        "estimated" in section.status
+    )
+    assert ("Modelled figures are not recorded data." in section.status_line) == ("modelled" in section.status)
+    assert (section.status_line == f"Status: {section.status}.") == (section.status == "recorded")

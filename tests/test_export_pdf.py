@@ -12,11 +12,13 @@ import pytest
 from pypdf import PdfReader
 
 from saferleeds.present.export import pdf
-from tests.packs import file_for, pack_for
+from saferleeds.present.export.pages import DEFINITIONS_TITLE
+from tests.packs import KEY_INDICATORS, PERIOD, file_for, pack_for
 
 pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
 
 A4_POINTS = (595.28, 841.89)
+FIRST_DEFINITIONS = 2 + len(KEY_INDICATORS)  # the page the definitions start on (counted from 0)
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +63,14 @@ def structure(document):
     return elements(document.Root.StructTreeRoot.K, page_of)
 
 
-def test_the_pdf_is_a4_with_a_front_page_the_plan_a_page_per_indicator_and_definitions(reader, pages):
-    assert len(reader.pages) == 2 + 9 + 1
+def test_the_pdf_is_a4_with_a_front_page_the_plan_a_page_per_indicator_and_definitions(dataset, reader, pages):
+    titles = [section.indicator.label for section in pack_for(dataset).sections]
+    assert pages[0].startswith("Safer Leeds board pack: Armley")
+    assert pages[1].startswith("The plan on a page: Armley beside Leeds")
+    assert all(page.startswith(title) for page, title in zip(pages[2:FIRST_DEFINITIONS], titles, strict=True))
+    assert pages[FIRST_DEFINITIONS].startswith(DEFINITIONS_TITLE)
+    # the definitions and the notes under them may run on to one more page, and nothing else follows
+    assert len(reader.pages) in (FIRST_DEFINITIONS + 1, FIRST_DEFINITIONS + 2)
     for page in reader.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4_POINTS, abs=0.5)
     assert reader.metadata.title == "Safer Leeds board pack: Armley"
@@ -120,10 +128,10 @@ def test_the_first_page_names_the_area_period_date_and_sources(dataset, pages):
     pack = pack_for(dataset)
     first = pages[0]
     assert "Safer Leeds board pack: Armley" in first
-    assert "Area: Armley (ward)" in first and "Period: March 2024 to February 2025" in first
+    assert "Area: Armley (ward)" in first and f"Period: {PERIOD.label()}" in first
     assert f"Prepared: {pack.created:%-d %B %Y}" in first
     assert "Where the numbers come from" in first and "police.uk street-level crime" in first
-    assert "ONS mid-2015 population estimates" in first and "Open Government Licence" in first
+    assert dataset.catalogue.rates.population_source in first and "Open Government Licence" in first
 
 
 def test_the_plan_on_a_page_is_whole_on_the_second_page(dataset, pages):
@@ -138,7 +146,7 @@ def test_the_plan_on_a_page_is_whole_on_the_second_page(dataset, pages):
 
 def test_each_indicator_page_says_the_sentence_that_matters_first(dataset, pages):
     pack = pack_for(dataset)
-    for text, section in zip(pages[2:-1], pack.sections, strict=True):
+    for text, section in zip(pages[2:FIRST_DEFINITIONS], pack.sections, strict=True):
         title = section.indicator.label
         assert text.startswith(f"{title} {' '.join(section.headline.split())}")
         assert f"Status: {section.status}." in text
@@ -146,12 +154,14 @@ def test_each_indicator_page_says_the_sentence_that_matters_first(dataset, pages
             assert " ".join(sentence.split()) in text
 
 
-def test_the_last_page_gives_definitions_sources_and_what_is_modelled(pages):
-    last = pages[-1].replace("- ", "-")  # a line broken after a hyphen
-    assert "Definitions, sources and what is modelled" in last
+def test_the_last_pages_give_definitions_sources_and_what_is_modelled(dataset, pages):
+    last = " ".join(pages[FIRST_DEFINITIONS:]).replace("- ", "-")  # a line broken after a hyphen
+    assert last.startswith(DEFINITIONS_TITLE)
     assert "Ministry of Justice proven re-offending statistics" in last
-    assert "Every month is a modelled estimate, not recorded data." in last
-    assert "Open Government Licence" in last
+    assert "Every month is modelled, not recorded data." in last
+    assert "Estimated in places: August 2023 to February 2024" in last and "Recorded: March 2024, February" in last
+    assert "counts of 1 to 4 are shown as '<5' and others are rounded to the nearest 5" in last
+    assert dataset.catalogue.rates.with_population in last and "Open Government Licence" in last
 
 
 def test_words_from_users_files_are_set_as_text_not_markup(dataset):

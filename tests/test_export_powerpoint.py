@@ -66,9 +66,9 @@ def test_every_slide_is_numbered_and_keeps_inside_the_slide(deck):
 def test_the_front_slide_names_the_area_period_date_and_sources(dataset, deck):
     pack = pack_for(dataset)
     text = slide_text(deck.slides[0])
-    assert "March 2024 to February 2025, compared with the same months a year earlier" in text
+    assert f"{PERIOD.label()}, compared with the same months a year earlier" in text
     assert "Area: Armley (ward)" in text and f"Prepared: {pack.created:%-d %B %Y}" in text
-    assert "9 of the 9 indicators in this pack are wholly or partly modelled" in text
+    assert "9 of the 9 indicators in this pack are wholly or partly estimated or modelled" in text
     assert "Where the numbers come from" in text and "Open Government Licence" in text
 
 
@@ -88,7 +88,9 @@ def test_the_plan_on_a_page_shows_value_change_and_status_for_each_indicator(dat
     leeds = city_figures(dataset, "total_crime", PERIOD)
     assert crime[1] == f"{figures['count']:,.0f}" and crime[4] == f"{leeds['count']:,.0f}"
     assert crime[2].startswith(figures["change_words"])
-    assert crime[5] == "Partly modelled (11 of 12 months)"
+    assert (
+        crime[5] == "Partly estimated (11 of 12 months)" and figures["status"] == "partly estimated (11 of 12 months)"
+    )
     assert next(row for row in cells if row[0] == "Proven re-offending")[1] == "Not available for wards"
 
 
@@ -112,7 +114,11 @@ def test_the_definitions_give_sources_and_what_is_modelled(deck):
     text = "\n".join(slide_text(slide) for slide in list(deck.slides)[11:])
     assert "Crimes recorded by West Yorkshire Police in the area" in text
     assert "police.uk street-level crime" in text
-    assert "Modelled: March 2023 to January 2025. Recorded: February 2025." in text
+    assert (
+        "Estimated in places: August 2023 to February 2024, April 2024 to January 2025, March 2025 to July 2025. "
+        "Recorded: March 2024, February 2025."
+    ) in text
+    assert "Every month is modelled, not recorded data." in text
     assert "shown as '<5'" in text and "Open Government Licence" in text
 
 

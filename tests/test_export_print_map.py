@@ -47,7 +47,7 @@ def assert_drawn_as_classed(dataset, model, png: bytes) -> None:
     ("indicator", "level", "period", "options"),
     [
         ("total_crime", "ward", PERIOD, None),  # a board pack's map
-        ("hate_incidents", "lsoa", ONE_MONTH, MapOptions()),  # the Map page: small areas, hidden counts grey
+        ("hate_incidents", "lsoa", PERIOD, MapOptions()),  # the Map page: small areas, hidden counts grey
         ("asb", "ward", PERIOD, MapOptions(classification="quantiles")),
         ("asb", "ward", PERIOD, MapOptions(show="change", hex_view=True)),  # the Map page's hexagons
         ("violence_sexual", "committee", PERIOD, MapOptions(hex_view=True)),
@@ -89,16 +89,21 @@ def test_the_chosen_area_is_outlined_and_named(dataset):
 
 
 def test_hidden_counts_are_grey_and_never_coloured_as_a_value(dataset):
-    model = map_model(dataset, "hate_incidents", "lsoa", ONE_MONTH, "count", MapOptions())
+    model = map_model(dataset, "hate_incidents", "lsoa", PERIOD, "count", MapOptions())
     spec = print_map(dataset, model)
     classes = pd.DataFrame(spec["datasets"]["classes"]).set_index("code")["legend"]
-    hidden = model.areas.set_index("code")["suppressed"]
-    assert hidden.any()
+    areas = model.areas.set_index("code")
+    hidden = areas.index[(areas["disclosure"] == "hidden").to_numpy()]
+    withheld = areas.index[(areas["disclosure"] == "withheld").to_numpy()]
+    assert len(hidden) and len(withheld)
+    assert set(areas.index[areas["suppressed"].astype(bool).to_numpy()]) == set(hidden) | set(withheld)
     rule = dataset.catalogue.disclosure
-    assert classes[hidden[hidden].index].str.startswith(f"{rule.shown_as}: fewer than {rule.below}").all()
+    assert classes[hidden].str.startswith(f"{rule.shown_as}: fewer than {rule.below}").all()
+    assert classes[withheld].str.startswith(f"{rule.withheld_as.capitalize()}: not shown").all()
     fill = spec["vconcat"][0]["layer"][0]["encoding"]["color"]["scale"]
-    grey = fill["range"][[d.startswith(rule.shown_as) for d in fill["domain"]].index(True)]
-    assert grey == dataset.catalogue.palettes.suppressed
+    for words in (rule.shown_as, rule.withheld_as.capitalize()):
+        grey = fill["range"][[d.startswith(words) for d in fill["domain"]].index(True)]
+        assert grey == dataset.catalogue.palettes.suppressed
 
 
 def test_the_profile_locator_map_shows_the_area_among_the_others(dataset):
@@ -128,3 +133,6 @@ def test_polygons_are_wound_clockwise_whatever_the_boundary_file_does(dataset):
 def test_no_print_map_when_nothing_can_be_coloured(dataset):
     model = map_model(dataset, "reoffending", "ward", PERIOD, "count", MapOptions())
     assert print_map(dataset, model) is None
+    # sensitive counts of small areas are published for 12 months at a time: a month of them is all withheld
+    model = map_model(dataset, "hate_incidents", "lsoa", ONE_MONTH, "count", MapOptions())
+    assert model.areas["suppressed"].all() and print_map(dataset, model) is None

@@ -14,7 +14,6 @@ import pytest
 from saferleeds.analysis.area_summary import summarise
 from saferleeds.core.catalogue import load_catalogue
 from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
-from saferleeds.core.periods import Period
 from saferleeds.present.export import tables
 from tests.packs import PERIOD
 
@@ -125,27 +124,38 @@ def test_the_area_table_matches_the_screen_table_for_every_ward(dataset):
 def test_small_counts_of_a_sensitive_indicator_read_less_than_five_at_lsoa_level(dataset):
     table = tables.area_table(dataset, "hate_incidents", "lsoa", PERIOD)
     screen = summarise(dataset, "hate_incidents", "lsoa", PERIOD, "count")
-    suppressed = screen["suppressed"].to_numpy()
-    assert suppressed.any(), "the default data has small LSOA counts of hate incidents"
-    assert (table.loc[suppressed, "Number"] == "<5").all()
+    hidden = (screen["disclosure"] == "hidden").to_numpy()
+    withheld = (screen["disclosure"] == "withheld").to_numpy()
+    assert hidden.any(), "the default data has small LSOA counts of hate incidents"
+    assert withheld.any(), "and counts withheld so that they cannot be worked out"
+    assert (table.loc[hidden, "Number"] == RULE.shown_as).all()
+    assert (table.loc[withheld, "Number"] == RULE.withheld_as).all()
+    suppressed = hidden | withheld
     assert table.loc[suppressed, "Rate per 1,000 residents"].isna().all()
     assert (table.loc[suppressed, "Change in words"] == tables.WITHHELD).all()
-    shown = ~suppressed & ~screen["previous_count"].between(1, 4).to_numpy()
+    shown = ~suppressed
     assert table.loc[shown, "Number"].tolist() == screen.loc[shown, "count"].tolist()
+    assert all(number % RULE.round_to == 0 for number in table.loc[shown, "Number"])  # rounded to the nearest 5
+    small_before = shown & screen["previous_disclosure"].isin(["hidden", "withheld"]).to_numpy()
+    assert small_before.any() and table.loc[small_before, "Change (%)"].isna().all()
     # the same indicator for wards is not controlled
     assert "<5" not in tables.area_table(dataset, "hate_incidents", "ward", PERIOD)["Number"].tolist()
 
 
 def test_monthly_table_protects_small_monthly_counts_where_control_applies(dataset):
     lsoa = "E01011698"
-    window = Period(pd.Timestamp("2024-03-01"), pd.Timestamp("2025-02-01"))
-    table = tables.monthly_table(dataset, "hate_incidents", [lsoa, "E08000035"], window)
-    small = table[(table["Code"] == lsoa) & (table["Number"] == "<5")]
-    assert len(small), "a small area has months with 1 to 4 hate incidents"
-    assert small["Rate per 1,000 residents"].isna().all()
+    table = tables.monthly_table(dataset, "hate_incidents", [lsoa, "E08000035"], PERIOD)
+    # a small area's counts are published for 12 months at a time: no month of it is given, and none is
+    # said to be small (which would be a figure of its own)
+    small_area = table[table["Code"] == lsoa]
+    assert len(small_area) == 12 and (small_area["Number"] == RULE.withheld_as).all()
+    assert small_area["Rate per 1,000 residents"].isna().all()
     leeds = table[table["Code"] == "E08000035"]
     assert len(leeds) == 12 and (leeds["Number"].astype(float) > 4).all()
-    assert set(table["Status"]) <= {"modelled", "recorded", "provisional"}
+    assert set(table["Status"]) <= set(dataset.catalogue.statuses.ids)
+    # where monthly counts are published (a ward of a non-sensitive indicator), they are as they are
+    ward = tables.monthly_table(dataset, "total_crime", ["E05011385"], PERIOD)
+    assert len(ward) == 12 and ward["Number"].map(lambda n: isinstance(n, float)).all()
 
 
 def test_sheet_names_are_valid_and_unique():

@@ -102,6 +102,27 @@ def test_stabilised_standard_errors():
     np.testing.assert_allclose(stabilised_se(np.array([100.0, 2500.0])), [0.05, 0.01])
 
 
+@pytest.mark.parametrize(
+    ("kind", "target", "base", "tau2"), [("rate", 0.07, 20_000.0, 0.01), ("proportion", 0.8, 5_000.0, 0.05)]
+)
+def test_very_overdispersed_limits_are_spiegelhalters_additive_limits_and_widen_with_coverage(kind, target, base, tau2):
+    # the widened z-scores (over 50) are far beyond what a tail probability can hold in floating point
+    dispersion = stats.Dispersion(33, 600.0, 0.0, True, "additive", tau2=tau2)
+    widths = []
+    for coverage in (0.95, 0.998, 0.9995):
+        low, high = stats.funnel_limits(np.array([base]), kind, target, coverage, dispersion)
+        z = sps.norm.isf((1 - coverage) / 2)
+        spread = z * np.sqrt(stabilised_se(base) ** 2 + dispersion.tau2)  # on the variance-stabilised scale
+        if kind == "rate":
+            expected = (max(np.sqrt(target) - spread, 0.0) ** 2, (np.sqrt(target) + spread) ** 2)
+        else:
+            angle = np.arcsin(np.sqrt(target))
+            expected = tuple(np.sin(np.clip(angle + sign * spread, 0, np.pi / 2)) ** 2 for sign in (-1, 1))
+        assert (low[0], high[0]) == pytest.approx(expected, rel=2e-3, abs=1e-4)
+        widths.append(high[0] - low[0])
+    assert widths[0] < widths[1] < widths[2]
+
+
 # ----------------------------------------------------------------------------- simulated areas
 
 

@@ -81,12 +81,10 @@ def test_preparing_the_pack_gives_the_chosen_file_and_the_next_reuses_its_pictur
     assert app.get("button_group")[0].value == "pptx"  # PowerPoint unless another file type is chosen
     app.button(key="pack-prepare").click().run(timeout=240)
     assert not app.exception
-    assert "Safer Leeds board pack: Armley, March 2024 to February 2025: ready to download (PowerPoint)." in page_text(
-        app
-    )
+    assert "Safer Leeds board pack: Armley, August 2024 to July 2025: ready to download (PowerPoint)." in page_text(app)
     assert download_labels(app)[1] == "Download PowerPoint"
     request, pack, files = app.session_state[pack_ui.BUILT_KEY]
-    assert pack.file_name("pptx") == "safer-leeds-board-pack-armley-2024-03-to-2025-02.pptx"
+    assert pack.file_name("pptx") == "safer-leeds-board-pack-armley-2024-08-to-2025-07.pptx"
     assert request.area == "E05011385" and request.indicators == ("drugs", "reoffending")
     deck = Presentation(io.BytesIO(files["pptx"]))
     assert [s.shapes.title.text for s in deck.slides][:5] == [

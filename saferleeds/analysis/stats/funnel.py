@@ -278,13 +278,39 @@ def estimate_dispersion(
 # ----------------------------------------------------------------------------- limits and verdicts
 
 
+FAR_TAIL = 1e-290  # beyond about 36 standard errors a tail probability is too small for floating point
+
+
+def stabilised_limits(z, base, kind: str, target: float) -> tuple[np.ndarray, np.ndarray]:
+    """The counts whose variance-stabilised (Anscombe) z-score is -z and +z (``anscombe_z`` inverted),
+    kept within 0 and, for percentages, the number of people."""
+    z, n = np.asarray(z, dtype=float), np.asarray(base, dtype=float)
+    if kind == "rate":
+        centre = np.sqrt(target * n + 3 / 8)
+        low = np.maximum(centre - z / 2, np.sqrt(3 / 8)) ** 2 - 3 / 8
+        return np.maximum(low, 0.0), (centre + z / 2) ** 2 - 3 / 8
+    angle, step = np.arcsin(np.sqrt(target)), z / (2 * np.sqrt(n + 1 / 2))
+    low, high = (np.sin(np.clip(angle + sign * step, 0, np.pi / 2)) ** 2 * (n + 3 / 4) - 3 / 8 for sign in (-1, 1))
+    return np.clip(low, 0, n), np.clip(high, 0, n)
+
+
 def funnel_limits(base, kind: str, target: float, coverage: float, dispersion: Dispersion | None = None):
-    """Lower and upper limits on the rate or proportion scale (count over base) at ``coverage``."""
+    """Lower and upper limits on the rate or proportion scale (count over base) at ``coverage``.
+
+    Where the widened z-score is so large that its tail probability underflows (very overdispersed areas),
+    the limits are the variance-stabilised ones the exact limits approach there (as ``exact_z`` does for
+    z-scores), so that wider coverages still give wider limits.
+    """
     base = np.asarray(base, dtype=float)
     widening = dispersion.widening(base) if dispersion is not None else np.ones(base.shape)
-    tail = sps.norm.sf(sps.norm.isf((1 - coverage) / 2) * widening)
+    z = sps.norm.isf((1 - coverage) / 2) * widening
+    tail = sps.norm.sf(z)
     low = mid_p_quantile(tail, base, kind, target, "low")
     high = mid_p_quantile(tail, base, kind, target, "high")
+    far = tail < FAR_TAIL
+    if far.any():
+        far_low, far_high = stabilised_limits(z, base, kind, target)
+        low, high = np.where(far, far_low, low), np.where(far, far_high, high)
     with np.errstate(divide="ignore", invalid="ignore"):
         return low / base, high / base
 

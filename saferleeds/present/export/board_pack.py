@@ -23,6 +23,7 @@ from saferleeds.core.dataset import Dataset
 from saferleeds.core.errors import DataError, Problem
 from saferleeds.core.geography import CITY_CODE, CITY_NAME, slugify
 from saferleeds.core.periods import Period, month_ranges
+from saferleeds.core.text import join_words
 from saferleeds.core.vocabulary import MODELLED, RECORDED
 from saferleeds.present.export import pdf, powerpoint, render, tables
 from saferleeds.present.export.contents import FORMATS, BoardPack, PackRequest, Picture, Progress, Section
@@ -122,21 +123,28 @@ def assembly_steps(request: PackRequest, charts: bool) -> int:
 
 
 def modelled_words(dataset: Dataset, indicator_id: str, window: Period) -> str:
-    """Which months of an indicator are recorded, estimated or modelled (at one level or another), in words."""
+    """Which months of an indicator are recorded, estimated or modelled, in words, in the order they come.
+
+    A month is as weak as its weakest figure at any level; where only some of its figures are that weak
+    (small areas estimated from recorded totals, say), it is that status "in places"."""
     rows = dataset.rows(indicator_id)
     rows = rows[window.contains(rows["period"]).to_numpy()]
     if rows.empty:
         return "No figures in this period."
     statuses = dataset.catalogue.statuses
-    present = [s for s in statuses.ids if s in set(rows["status"])]
-    if present == [MODELLED]:
+    ranks = statuses.ranks(rows["status"])
+    weakest = ranks.groupby(rows["period"]).max()
+    strongest = ranks.groupby(rows["period"]).min()
+    if (strongest == statuses.rank(MODELLED)).all():
         return "Every month is modelled, not recorded data."
-    if present == [RECORDED]:
+    if (weakest == statuses.rank(RECORDED)).all():
         return "Every month is recorded data."
     parts = []
-    for status in present:
-        months = pd.DatetimeIndex(sorted(rows.loc[rows["status"] == status, "period"].unique()))
-        parts.append(f"{statuses.label(status)}: {month_ranges(list(months))}.")
+    for rank in sorted(set(weakest), key=lambda r: weakest.index[weakest == r].min()):
+        months = weakest.index[weakest == rank]
+        label = statuses.label(statuses.ids[rank]) if rank < len(statuses.ids) else "Of unknown status"
+        everywhere = bool((strongest[months] == rank).all())
+        parts.append(f"{label}{'' if everywhere else ' in places'}: {month_ranges(list(months))}.")
     return " ".join(parts)
 
 
@@ -341,14 +349,28 @@ def _sources(dataset: Dataset, sections: Sequence[Section]) -> tuple[str, ...]:
     )
 
 
+def disclosure_words(dataset: Dataset) -> str:
+    """The disclosure rule in a sentence or two, from the catalogue: which indicators and levels it covers,
+    "<5", rounding, 12-month periods and withheld counts."""
+    catalogue = dataset.catalogue
+    rule = catalogue.disclosure
+    sensitive = join_words([i.short_label.lower() for i in catalogue.indicators if i.sensitive])
+    levels = join_words([catalogue.level(level).plural for level in rule.levels])
+    return (
+        f"To protect privacy, counts of {sensitive} for {levels} are given for {rule.period_months}-month periods "
+        f"only: counts of 1 to {rule.below - 1} are shown as '{rule.shown_as}' and others are rounded to the "
+        f"nearest {rule.round_to}. A count that would let a small one be worked out is shown as "
+        f"'{rule.withheld_as}', and figures worked out from hidden counts (rates, changes, comparisons) are not given."
+    )
+
+
 def _notes(dataset: Dataset, request: PackRequest, area_name: str, created: date) -> tuple[str, ...]:
-    rule, rates = dataset.catalogue.disclosure, dataset.catalogue.rates
+    rates = dataset.catalogue.rates
     return (
         f"Safer Leeds board pack for {area_name}, {request.period.label()}, prepared {created:%-d %B %Y}.",
         "Changes compare the period with " + comparison_words(request.period) + "; 'significant' means a "
         "statistical test says the change is unlikely to be chance (5% level).",
-        f"Counts of 1 to {rule.below - 1} of sensitive indicators for small areas and priority neighbourhoods are "
-        f"shown as '{rule.shown_as}', and figures that would reveal them are not given.",
+        disclosure_words(dataset),
         MODELLED_MEANING,
         f"Rates are {rates.with_population} ({rates.population_source}).",
         f"{OS_ATTRIBUTION} {LICENCE}",

@@ -206,7 +206,7 @@ def definitions_page(pack: BoardPack) -> list[Page]:
         )
         for _, r in definitions.iterrows()
     )
-    table = Table(("Indicator", "Definition", "Source", "Status and what is modelled"), rows, (26, 62, 46, 40))
+    table = Table(("Indicator", "Definition", "Source", "Status and what is modelled"), rows, (24, 58, 42, 50))
     notes = tuple(Paragraph(line, "note") for line in pack.notes["Definitions"][1:])
     return [Page(DEFINITIONS_TITLE, (table, *notes))]
 

@@ -8,6 +8,7 @@ named. Rings are wound as Vega needs (``present.maps.shapes.vega_geometry``), or
 from __future__ import annotations
 
 import json
+import textwrap
 
 from saferleeds.analysis.area_summary import city_figures
 from saferleeds.analysis.measures import format_value
@@ -23,6 +24,7 @@ MAP_SIZE = (460, 380)
 AREAS_DATASET, CLASSES_DATASET = "areas", "classes"
 OUTLINE_COLOUR = "#0b0c0c"
 OS_ATTRIBUTION = "Contains OS data © Crown copyright and database right."
+LEGEND_TITLE_WIDTH = 24  # characters a line of the legend's title holds within its width
 
 
 def pack_map_model(dataset: Dataset, indicator_id: str, level: str, period: Period, measure: str) -> MapModel:
@@ -47,6 +49,11 @@ def print_features(dataset: Dataset, level: str, hex_view: bool = False) -> list
 def legend_label(label: str, areas: int) -> str:
     """A class as the print legend names it: its bounds and how many areas it holds, as on the Map page."""
     return f"{label} ({areas})"
+
+
+def legend_title(unit: str) -> list[str]:
+    """The legend's unit words in lines short enough to be shown whole ('Per 1,000 residents', '(Census 2021)')."""
+    return textwrap.wrap(sentence_case(unit), LEGEND_TITLE_WIDTH) or [""]
 
 
 def map_description(model: MapModel, highlight_name: str | None) -> str:
@@ -86,7 +93,7 @@ def _filled_areas(model: MapModel) -> tuple[dict, list[dict]]:
         "field": "legend",
         "type": "nominal",
         "scale": {"domain": domain, "range": [entry.colour for entry in entries]},
-        "legend": {"title": [sentence_case(model.legend.unit), model.period.short_label()], "orient": "right"},
+        "legend": {"title": [*legend_title(model.legend.unit), model.period.short_label()], "orient": "right"},
         "sort": domain,
     }
     layer = {

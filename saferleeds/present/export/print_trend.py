@@ -14,6 +14,7 @@ import pandas as pd
 from saferleeds.analysis.aggregate import area_monthly
 from saferleeds.analysis.disclosure import hidden_months
 from saferleeds.analysis.measures import measure_label
+from saferleeds.analysis.trends import area_series
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import CITY_CODE, CITY_NAME
@@ -47,19 +48,34 @@ def source_lines(*sentences: str) -> list[str]:
     return textwrap.wrap(" ".join(s for s in sentences if s), SOURCE_WIDTH)
 
 
-def _series(dataset: Dataset, indicator: Indicator, code: str, window: Period, measure: str) -> pd.DataFrame:
-    """One area's months in the window; months the disclosure rule hides are left out."""
-    monthly = area_monthly(dataset, indicator.id, code, measure)
-    monthly = monthly[window.contains(monthly["period"]).to_numpy() & monthly["shown"].notna().to_numpy()]
-    monthly = monthly[~hidden_months(dataset, indicator.id, code, monthly["period"])]
-    return pd.DataFrame(
+def _series(
+    dataset: Dataset, indicator: Indicator, code: str, window: Period, measure: str, rolling: bool = False
+) -> tuple[pd.DataFrame, int]:
+    """One area's months in the window, and how many of them disclosure control keeps back (left out).
+
+    With ``rolling`` each month is the average of the 12 months to it, as published (rounded where the
+    rule says; left out where the 12-month total is hidden or withheld)."""
+    if rolling:
+        series = area_series(dataset, indicator.id, code, measure)
+        series = series[window.contains(series["period"]).to_numpy()]
+        values, statuses = series["rolling"], series["rolling_status"]
+        kept = values.notna().to_numpy()
+        dropped = int((~kept & series["value"].notna().to_numpy()).sum())
+    else:
+        series = area_monthly(dataset, indicator.id, code, measure)
+        series = series[window.contains(series["period"]).to_numpy() & series["shown"].notna().to_numpy()]
+        values, statuses = series["shown"], series["status"]
+        hidden = hidden_months(dataset, indicator.id, code, series["period"])
+        kept, dropped = ~hidden, int(hidden.sum())
+    frame = pd.DataFrame(
         {
             "area": CITY_NAME if code == CITY_CODE else dataset.geography.name(code),
-            "period": monthly["period"].to_numpy(),
-            "y": monthly["shown"].to_numpy(dtype=float),
-            "status": monthly["status"].to_numpy(),
+            "period": series["period"].to_numpy()[kept],
+            "y": values.to_numpy(dtype=float)[kept],
+            "status": statuses.to_numpy()[kept],
         }
     )
+    return frame, dropped
 
 
 def _value_format(values: pd.Series) -> str:
@@ -67,12 +83,36 @@ def _value_format(values: pd.Series) -> str:
     return ",.0f" if largest >= 20 else (".1f" if largest >= 2 else ".2f")
 
 
-def trend_description(indicator: Indicator, where: str, window: Period) -> str:
+def trend_description(indicator: Indicator, where: str, window: Period, rolling: bool = False) -> str:
     """The chart in one sentence: its text alternative in the pack, on screen and in the SVG."""
-    return (
-        f"Line chart of {indicator.label.lower()} each month, {where}, {window.label()}; "
-        "dashed where estimated or modelled."
-    )
+    what = f"the 12-month average of {indicator.label.lower()}" if rolling else indicator.label.lower()
+    return f"Line chart of {what} each month, {where}, {window.label()}; dashed where estimated or modelled."
+
+
+def _disclosure_note(
+    dataset: Dataset, indicator: Indicator, level: str, rolling: bool, compared: bool, dropped: int
+) -> str:
+    """Why the area's line is of 12-month averages, has gaps or is missing, in a sentence (nothing when none)."""
+    catalogue = dataset.catalogue
+    rule = catalogue.disclosure
+    if not compared:
+        return (
+            "No month of the area can be shown without revealing small numbers, so Leeds is shown alone."
+            if dropped
+            else ""
+        )
+    if rolling:
+        gaps = (
+            f" Months whose 12-month total is {rule.shown_as} or {rule.withheld_as} are not shown." if dropped else ""
+        )
+        return (
+            f"To protect privacy, {indicator.short_label.lower()} for {catalogue.level(level).plural} is published "
+            f"for 12 months at a time, so each point is the average of the 12 months to it (counts rounded to the "
+            f"nearest {rule.round_to}).{gaps}"
+        )
+    if dropped:
+        return f"Months {rule.withheld_as} so that small numbers cannot be worked out are not shown."
+    return ""
 
 
 def _period_shade(period: Period) -> dict:
@@ -120,11 +160,23 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return rows.astype(object).where(rows.notna(), None).to_dict("records")
 
 
+def broken_at_gaps(segments: pd.DataFrame) -> pd.DataFrame:
+    """Each line's pieces split again where months are missing (kept back by disclosure control), so a
+    line never runs across months it does not show."""
+    shown = segments.loc[~segments["bridge"], ["area", "period"]].drop_duplicates().sort_values(["area", "period"])
+    months = shown["period"].dt.year * 12 + shown["period"].dt.month
+    gap = months.groupby(shown["area"]).diff().fillna(1).to_numpy() > 1
+    runs = pd.Series(gap, index=shown.index).groupby(shown["area"]).cumsum()
+    run_of = dict(zip(zip(shown["area"], shown["period"], strict=True), runs, strict=True))
+    run = [run_of.get((a, p), 0) for a, p in zip(segments["area"], segments["period"], strict=True)]
+    return segments.assign(segment=[f"{s}.{r}" for s, r in zip(segments["segment"], run, strict=True)])
+
+
 def _lines(dataset: Dataset, data: pd.DataFrame, names: list[str], y_title: str, unit_format: str):
     """The lines dashed by status (the screen's dashes and words) and a dot on each recorded month,
     drawn from named data sets, with those data sets."""
     statuses = dataset.catalogue.palette.statuses
-    segments = status_segments(data, "area", statuses)
+    segments = broken_at_gaps(status_segments(data, "area", statuses))
     scale = area_colour_scale(names, dataset.catalogue.palette).to_dict()
     x = {
         "field": "period",
@@ -168,21 +220,27 @@ def print_trend_chart(
 
     Each status is drawn in the catalogue's dash and named in the legend, with a dot on each recorded
     month; the selected period is shaded. Counts beside Leeds are shown as rates so the two lines
-    compare. Months of small counts that disclosure control hides are left out, and the chart says so.
+    compare. Where disclosure control publishes the area's counts for 12 months at a time, both lines are
+    12-month averages; months it keeps back are left out, and the chart says so.
     Returned as a Vega-Lite specification whose ``description`` is its text alternative.
     """
     catalogue = dataset.catalogue
     indicator = catalogue.indicator(indicator_id)
     window = Period(period.comparison().start, period.end)
-    area = pd.DataFrame()
-    if code and code != CITY_CODE:
-        area = _series(dataset, indicator, code, window, chart_measure(indicator, measure, compared=True))
+    area, dropped, rolling = pd.DataFrame(), 0, False
+    level = (dataset.geography.level_of(code) or "") if code and code != CITY_CODE else ""
+    if level:
+        rolling = catalogue.disclosure.applies(indicator.sensitive, level)
+        compared_measure = chart_measure(indicator, measure, compared=True)
+        area, dropped = _series(dataset, indicator, code or "", window, compared_measure, rolling)
     compared = not area.empty
+    rolling = rolling and compared  # Leeds beside the area's 12-month averages is drawn the same way
     shown = chart_measure(indicator, measure, compared)
-    leeds = _series(dataset, indicator, CITY_CODE, window, shown)
+    leeds, _ = _series(dataset, indicator, CITY_CODE, window, shown, rolling)
     data = pd.concat([area, leeds], ignore_index=True) if compared else leeds
     names = list(dict.fromkeys(data["area"])) or [CITY_NAME]
-    y_title = f"{sentence_case(measure_label(indicator, shown))}, each month"
+    each = "12-month average" if rolling else "each month"
+    y_title = f"{sentence_case(measure_label(indicator, shown))}, {each}"
     lines, datasets = _lines(dataset, data, names, y_title, _value_format(data["y"]))
     where = f"{names[0]} and Leeds" if compared else "Leeds"
     view = {
@@ -191,15 +249,13 @@ def print_trend_chart(
         "height": TREND_SIZE[1],
         "title": {"text": indicator.label, "subtitle": f"{where}, {window.label()}"},
     }
-    rule, statuses = catalogue.disclosure, catalogue.statuses
-    level = dataset.geography.level_of(code) if compared and code else None
-    hidden = compared and len(area) < window.months and rule.applies(indicator.sensitive, level or "")
+    statuses = catalogue.statuses
     notes = source_lines(
         f"Source: {indicator.source}.",
         f"Solid lines with dots are {statuses.label(statuses.strongest).lower()} data; dashed lines are "
         "estimates, named in the legend.",
         "Shaded: the selected period; the months before it are the comparison period.",
-        f"Months with fewer than {rule.below} are not shown." if hidden else "",
+        _disclosure_note(dataset, indicator, level, rolling, compared, dropped) if level else "",
         f"Rates are {indicator.rates.with_population_of(shown)}." if indicator.rates.is_rate(shown) else "",
     )
-    return print_spec(view, notes, trend_description(indicator, where, window), datasets)
+    return print_spec(view, notes, trend_description(indicator, where, window, rolling), datasets)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from saferleeds.analysis.area_summary import area_row, city_figures
+from saferleeds.analysis.disclosure import HIDDEN, ROUNDED, WITHHELD
 from saferleeds.analysis.measures import format_value
 from saferleeds.core.catalogue import Indicator
 from saferleeds.core.dataset import Dataset
@@ -21,14 +22,41 @@ def comparison_words(period: Period) -> str:
     return f"the {period.months} months before"
 
 
+def _disclosure(row: pd.Series, column: str = "disclosure") -> str:
+    """How disclosure control published the row's count: 'hidden', 'withheld', 'rounded' or '' (exact)."""
+    value = row.get(column, "")
+    return value if isinstance(value, str) else ""
+
+
 def _value_words(dataset: Dataset, indicator: Indicator, row: pd.Series, measure: str) -> str:
+    rule = dataset.catalogue.disclosure
+    state = _disclosure(row)
+    if state == WITHHELD:
+        return f"{rule.withheld_as}, so that small numbers elsewhere cannot be worked out"
     if row["suppressed"]:
-        return f"fewer than {dataset.catalogue.disclosure.below}"
+        return f"fewer than {rule.below}"
     text = format_value(row["value"], indicator, measure)
+    rounded = f"rounded to the nearest {rule.round_to}" if state == ROUNDED else ""
     if indicator.unit == "count" and measure == "count" and row["population"]:
         rates = indicator.rates
-        text += f" ({rates.per * row['count'] / row['population']:,.1f} {rates.words} residents)"
-    return text
+        rate = f"{rates.per * row['count'] / row['population']:,.1f} {rates.words} residents"
+        return f"{text} ({'; '.join(part for part in (rounded, rate) if part)})"
+    return f"{text} ({rounded})" if rounded else text
+
+
+def _no_change_words(dataset: Dataset, row: pd.Series, period: Period) -> str:
+    """Why no change is given: a count of this period or of the one before is hidden or withheld."""
+    if _disclosure(row) == WITHHELD:
+        return "No change is shown, to protect privacy."
+    if row["suppressed"]:
+        return "Numbers this small are not given in detail, and no change is shown, to protect privacy."
+    before = comparison_words(period)
+    if _disclosure(row, "previous_disclosure") == HIDDEN:
+        return f"No change is shown: the figure for {before} is too small to give."
+    return (
+        f"No change is shown: the figure for {before} is {dataset.catalogue.disclosure.withheld_as}, so that "
+        "small numbers cannot be worked out."
+    )
 
 
 def _target_words(indicator: Indicator, row: pd.Series) -> str:
@@ -50,7 +78,9 @@ def summary_sentences(
 ) -> list[str]:
     """What the figure is, whether it changed (significantly or not) and how it compares with Leeds.
 
-    Small counts of sensitive indicators are described as "fewer than" the disclosure threshold, with no change given.
+    Small counts of sensitive indicators are described as "fewer than" the disclosure threshold, counts withheld
+    to protect them as withheld, and rounded counts as rounded; no change is given where either period's count is
+    hidden or withheld.
     """
     indicator = dataset.catalogue.indicator(indicator_id)
     code = code or CITY_CODE
@@ -68,10 +98,8 @@ def summary_sentences(
     sentences = [
         f"{indicator.short_label} in {name}, {period.label()}: {_value_words(dataset, indicator, row, measure)}."
     ]
-    if row["suppressed"]:
-        sentences.append("Numbers this small are not given in detail, and no change is shown, to protect privacy.")
-    elif change_withheld(row):
-        sentences.append(f"No change is shown: the figure for {comparison_words(period)} is too small to give.")
+    if row["suppressed"] or change_withheld(row):
+        sentences.append(_no_change_words(dataset, row, period))
     else:
         change = f"Compared with {comparison_words(period)}: {row['change_words']}."
         if indicator.polarity == "context" and row["change_direction"] == "up":

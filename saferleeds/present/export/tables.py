@@ -1,9 +1,11 @@
 """Tables for download: disclosure control, spreadsheet safety, Excel workbooks and CSV files.
 
-Every table leaves here with the same disclosure control as the screen (counts of 1 to 4 of sensitive
-indicators at small-area and priority-neighbourhood level are shown as "<5", and nothing that would
-reveal them is given) and with every text cell that a spreadsheet would read as a formula (one
-starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) written as plain text.
+Every table leaves here with the same disclosure control as the screen (``analysis.disclosure``: for
+sensitive indicators at the protected levels, counts of 1 to 4 read "<5", other counts are rounded to the
+nearest 5 and given for 12-month periods only, a count that would let a small one be worked out reads
+"withheld", and nothing worked out from a hidden count is given) and with every text cell that a
+spreadsheet would read as a formula (one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return) written as plain text.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from openpyxl.utils import get_column_letter
 
 from saferleeds.analysis.aggregate import area_monthly
 from saferleeds.analysis.area_summary import CHANGE_WITHHELD, summarise
-from saferleeds.analysis.disclosure import hidden_months
+from saferleeds.analysis.disclosure import HIDDEN, area_states
+from saferleeds.analysis.disclosure import WITHHELD as WITHHELD_STATE
 from saferleeds.analysis.measures import effective_measure, rate_title
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.geography import slugify
@@ -129,7 +132,7 @@ def _hidden_text(frame: pd.DataFrame, rule: DisclosureRule, column: str) -> np.n
     state = "previous_disclosure" if column == "previous_count" else "disclosure"
     if state not in frame.columns:
         return np.full(len(frame), rule.shown_as, dtype=object)
-    return np.where(frame[state].to_numpy() == "withheld", rule.withheld_as, rule.shown_as).astype(object)
+    return np.where(frame[state].to_numpy() == WITHHELD_STATE, rule.withheld_as, rule.shown_as).astype(object)
 
 
 def disclosure_applies(dataset: Dataset, indicator_id: str, level: str) -> bool:
@@ -178,8 +181,21 @@ def area_table(dataset: Dataset, indicator_id: str, level: str, period: Period) 
     return table.reset_index(drop=True)
 
 
+def month_states(dataset: Dataset, indicator_id: str, code: str, months: pd.Series) -> np.ndarray:
+    """How disclosure control publishes each month of one area: 'hidden' ("<5"), 'withheld' (every month
+    at a protected level, where counts are given for 12 months at a time; elsewhere a month that would
+    reveal a small count) or '' (shown)."""
+    periods = pd.DatetimeIndex(pd.to_datetime(pd.Series(months)))
+    level = dataset.geography.level_of(code) or dataset.catalogue.levels.city
+    canonical = (dataset.geography.recognise(code) or (level, code))[1]
+    states = area_states(dataset, indicator_id, level, canonical, pd.DatetimeIndex(periods.unique()))["state"]
+    found = states.reindex(periods).to_numpy(dtype=object)
+    return np.where(np.isin(found, [HIDDEN, WITHHELD_STATE]), found, "").astype(object)
+
+
 def monthly_table(dataset: Dataset, indicator_id: str, codes: Sequence[str], window: Period) -> pd.DataFrame:
-    """Monthly figures of the chosen areas (and Leeds), with each month's status, protected as on screen."""
+    """Monthly figures of the chosen areas (and Leeds), with each month's status, protected as on screen:
+    a month disclosure control keeps back reads "<5" or "withheld", as its state says."""
     indicator = dataset.catalogue.indicator(indicator_id)
     rule = dataset.catalogue.disclosure
     value_name = "Percent" if indicator.unit == "percent" else rate_title(indicator)
@@ -189,6 +205,7 @@ def monthly_table(dataset: Dataset, indicator_id: str, codes: Sequence[str], win
         series = area_monthly(dataset, indicator_id, code, "rate")
         series = series[window.contains(series["period"]).to_numpy()]
         applies = disclosure_applies(dataset, indicator_id, level)
+        states = month_states(dataset, indicator_id, code, series["period"])
         frame = pd.DataFrame(
             {
                 "name": dataset.geography.name(code),
@@ -197,7 +214,8 @@ def monthly_table(dataset: Dataset, indicator_id: str, codes: Sequence[str], win
                 "count": series["value"].to_numpy(),
                 "shown": series["shown"].to_numpy(),
                 "status": series["status"].to_numpy(),
-                "suppressed": hidden_months(dataset, indicator_id, code, series["period"]),
+                "suppressed": states != "",
+                "disclosure": states,
             }
         )
         pieces.append(protect(frame, rule, applies=applies))
@@ -207,7 +225,7 @@ def monthly_table(dataset: Dataset, indicator_id: str, codes: Sequence[str], win
     table = pd.concat(pieces, ignore_index=True).rename(columns=columns | {"status": "Status"})
     if indicator.unit != "count":
         table = table.drop(columns="Number")
-    return table.drop(columns="suppressed")
+    return table.drop(columns=["suppressed", "disclosure"])
 
 
 # --------------------------------------------------------------------------- writing
