@@ -148,3 +148,24 @@ def open_numbers(app: AppTest, key: str) -> pd.DataFrame:
     assert not app.exception, [e.value for e in app.exception]
     (table,) = [t for t in app.table if t.proto.alt.startswith("The numbers of")]
     return table.value
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    from tests.browser.harness import CHROMIUM
+
+    require(CHROMIUM.exists(), f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    """One Chromium for the whole worker: Playwright's sync API allows one instance per thread."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.harness import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -18,8 +18,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from deploy.control import start, stop
 from deploy.deployment import Settings
 from tests.browser.harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     click_area_on_map,
     free_port,
     open_map,
@@ -56,14 +54,8 @@ def nginx() -> str:
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    require(CHROMIUM.exists(), f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+def chromium(browser):
+    return browser
 
 
 def pinned_page(chromium, deployment: Deployment, port: int):

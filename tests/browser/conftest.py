@@ -4,24 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, new_tab, streamlit_server
-from tests.conftest import require
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    require(CHROMIUM.exists(), f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    return str(CHROMIUM)
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+from tests.browser.harness import new_tab, streamlit_server
 
 
 @pytest.fixture(scope="session")

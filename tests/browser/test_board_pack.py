@@ -27,7 +27,7 @@ def test_the_powerpoint_downloads_and_opens_with_its_slides(page, app_url, tmp_p
         download.click()
     saved = tmp_path / started.value.suggested_filename
     started.value.save_as(saved)
-    assert saved.name == "safer-leeds-board-pack-armley-2024-03-to-2025-02.pptx"
+    assert saved.name == "safer-leeds-board-pack-armley-2024-08-to-2025-07.pptx"
     deck = Presentation(saved)
     assert [slide.shapes.title.text for slide in deck.slides][:4] == [
         "Safer Leeds board pack: Armley",

@@ -20,7 +20,7 @@ def test_upload_report_apply_and_see_the_month_on_trends(browser, chromium_path,
         page = new_tab(browser, viewport={"width": 1280, "height": 900})
         page.goto(f"{base}/data")
         wait_settled(page)
-        assert "What is modelled?" in _main_text(page)
+        assert "Recorded, estimated or modelled?" in _main_text(page)
         assert "Each file may be up to 200 MB" in _main_text(page)
 
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(

@@ -35,7 +35,7 @@ def test_champion_opens_a_committee_area_profile_and_follows_a_ward_link(phone, 
 
     text = main.locator(".st-key-summary").inner_text()
     assert text.startswith("Inner East, ")
-    for point in ("Up:", "Down:", "Against Leeds:", "Modelled:"):
+    for point in ("Up:", "Down:", "Against Leeds:", "How it was made:"):
         assert point in text
     assert "modelled" in text.lower()
     assert _sideways_scroll(phone) <= 0

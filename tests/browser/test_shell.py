@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import new_tab, runs_again, sidebar_select, wait_settled
+from tests.browser.harness import new_tab, runs_again, sidebar_select, wait_for_location, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -71,8 +71,7 @@ def test_a_tile_link_opens_trends_for_that_indicator_keeping_the_filters(page, a
     tile = page.locator(".st-key-tile-drugs")
     with runs_again(page):
         tile.get_by_role("button", name="See the trend").click()
-    assert "/trends" in page.url
-    assert "area=Armley" in page.url and "measure=Rate" in page.url
+    wait_for_location(page, "/trends", "area=Armley", "measure=Rate")
     assert "indicator=Drug+offences+recorded" in page.url or "indicator=Drug%20offences%20recorded" in page.url
     assert "Drug offences recorded for Armley" in _main_text(page)
 
