@@ -25,7 +25,7 @@ from saferleeds.ui.navigation import request_page
 from saferleeds.ui.registry import page
 
 MODELLED_KEY = "attention_modelled"
-POLL_SECONDS = 1.0
+POLL_SECONDS = 2.5  # between polls the page is still for longer than a browser needs to call it drawn
 REMEMBERED = 64
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attention")
 _PENDING: OrderedDict[tuple, Future] = OrderedDict()
