@@ -12,7 +12,7 @@ import json
 import pytest
 
 from saferleeds.ui.registry import PAGES
-from tests.browser.harness import streamlit_server, wait_settled
+from tests.browser.harness import streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,8 @@ def navigation_seen(browser, url: str) -> list[dict]:
     tab.add_init_script(WATCH_NAVIGATION)
     tab.goto(url)
     tab.wait_for_function(ALL_LINKS_DRAWN, arg=TITLES, timeout=90_000)
-    wait_settled(tab)
+    # Watch until the page itself is drawn (its heading), so any later redraw of the navigation is seen too.
+    tab.locator('[data-testid="stMain"] h1').first.wait_for(timeout=180_000)
     seen = [json.loads(item) for item in tab.evaluate("window.__navigation")]
     context.close()
     return seen
