@@ -198,7 +198,7 @@ def test_thresholds_and_palettes(catalogue):
     thresholds = catalogue.thresholds
     assert (thresholds.funnel_inner, thresholds.funnel_outer) == (0.95, 0.998)
     assert catalogue.disclosure.below == 5 and catalogue.disclosure.shown_as == "<5"
-    assert set(catalogue.disclosure.levels) == {"lsoa", "neighbourhood"}
+    assert set(catalogue.disclosure.levels) == {"lsoa", "msoa", "neighbourhood"}
     for polarity in POLARITIES:
         assert len(catalogue.palettes.for_values(polarity)) >= 5
     assert set(UNITS) == {"count", "percent", "rate"}
