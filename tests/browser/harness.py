@@ -121,15 +121,21 @@ def streamlit_server(home: Path | None = None, timeout: float = 60) -> Iterator[
 def _wait_healthy(base: str, process: subprocess.Popen, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with status {process.returncode}")
         try:
             with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
                 if response.read().strip() == b"ok":
                     return
         except OSError:
-            time.sleep(0.25)
+            _wait_for_exit(process, 0.25)  # a short wait that also notices the server dying
     raise RuntimeError("streamlit did not become healthy in time")
+
+
+def _wait_for_exit(process: subprocess.Popen, seconds: float) -> None:
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return
+    raise RuntimeError(f"streamlit exited with status {process.returncode}")
 
 
 def new_tab(browser, **options):
