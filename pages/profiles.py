@@ -6,7 +6,7 @@ from saferleeds.analysis.profiles import build_profile, key_trends_key, trend_nu
 from saferleeds.present.charts.views import profile_locator_chart, profile_trend_chart
 from saferleeds.present.export.print_map import OS_ATTRIBUTION
 from saferleeds.ui.breakdown import draw_area_breakdowns
-from saferleeds.ui.data import escape
+from saferleeds.ui.data import escape, escape_table
 from saferleeds.ui.downloads import table_download
 from saferleeds.ui.figures import show_chart, table_with_download
 from saferleeds.ui.page import start_page
@@ -53,7 +53,7 @@ for pair in profile.key_figure_pairs():
         with column:
             key_figure_card(dataset, profile, figure)
 with st.expander("Key indicators as a table"):
-    st.table(profile.key_table, hide_index=True, alt=f"Key indicators for {profile.name} against Leeds")
+    st.table(escape_table(profile.key_table), hide_index=True, alt=f"Key indicators for {profile.name} against Leeds")
 table_download(
     profile.key_table, f"profile {profile.slug}", label="Download the key indicators (CSV)", key="key-table-csv"
 )

@@ -8,6 +8,7 @@ one test works out (summaries, profiles, boundaries) is there for the next.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.paths import HOME_VARIABLE, PROJECT_ROOT, DatasetPaths, dataset_paths, dataset_version
 from saferleeds.ui import data as ui_data
+from saferleeds.ui.data import WORD_JOINER
 from saferleeds.ui.registry import PAGES
 from saferleeds.ui.shell import PAGE_FAILED
 
@@ -141,13 +143,28 @@ def chart_download_keys(slot: str, numbers: bool = True) -> set[str]:
     return {f"{slot}-download-{kind}" for kind in kinds}
 
 
+MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")  # a backslash before punctuation, as escape() writes it
+
+
 def open_numbers(app: AppTest, key: str) -> pd.DataFrame:
     """Open a "Numbers behind this chart" expander and return the plain table it shows."""
     app.session_state[key] = True
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     (table,) = [t for t in app.table if t.proto.alt.startswith("The numbers of")]
-    return table.value
+    return as_read(table.value)
+
+
+def _read(value: object) -> object:
+    return MARKDOWN_ESCAPE.sub(r"\1", value.replace(WORD_JOINER, "")) if isinstance(value, str) else value
+
+
+def as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table given to ``st.table`` (which reads Markdown, so its text is escaped) as a person reads it."""
+    shown = frame.rename(columns=_read)
+    for column in shown.columns:
+        shown[column] = shown[column].map(_read)
+    return shown
 
 
 @pytest.fixture(scope="session")

@@ -28,15 +28,17 @@ def test_the_workbook_written_by_the_command_line_matches_the_library(dataset, t
     assert status == 0
     captured = capsys.readouterr()
     assert f"Wrote {out}" in captured.out and "Safer Leeds board pack: Armley" in captured.out
-    assert "[##############################] 11/11 wrote Excel" in captured.err
+    assert "[##############################] 12/12 wrote Excel" in captured.err
     book = openpyxl.load_workbook(out)
     pack = pack_for(dataset, charts=False)
-    assert book.sheetnames[0] == "Summary" and book.sheetnames[-2:] == ["Monthly", "Definitions"]
-    for name in ("Summary", "Recorded crime", "Monthly"):
+    assert book.sheetnames[:2] == ["What needs attention", "Summary"]
+    assert book.sheetnames[-2:] == ["Monthly", "Definitions"]
+    for name in ("What needs attention", "Summary", "Recorded crime", "Monthly"):
         frame = pack.tables[name]
         sheet = book[name]
         assert [c.value for c in sheet[1]] == list(frame.columns)
-        assert sheet.max_row == len(frame) + 1
+        notes = pack.notes.get(name, ())  # written two rows below the table
+        assert sheet.max_row == len(frame) + 1 + (len(notes) + 1 if notes else 0)
     summary = [r for r in book["Summary"].iter_rows(min_row=2, values_only=True)]
     assert [list(r) for r in summary] == [
         [None if v == "" else v for v in row] for row in pack.tables["Summary"].itertuples(index=False)
@@ -50,20 +52,21 @@ def test_a_powerpoint_for_chosen_indicators_round_trips(tmp_path, capsys):
     deck = Presentation(out)
     assert [s.shapes.title.text for s in deck.slides] == [
         "Safer Leeds board pack: Armley",
+        "What needs attention: Armley",
         "The plan on a page: Armley beside Leeds",
         "Drug offences recorded",
         "Reported anti-social behaviour",
         "Definitions, sources and what is modelled",
     ]
-    assert "8/8 wrote PowerPoint" in capsys.readouterr().err
-    pictures = [shape for shape in deck.slides[2].shapes if shape.shape_type == 13]
+    assert "9/9 wrote PowerPoint" in capsys.readouterr().err
+    pictures = [shape for shape in deck.slides[3].shapes if shape.shape_type == 13]
     assert len(pictures) == 2 and all(p._element.nvPicPr.cNvPr.get("descr") for p in pictures)
 
 
 def test_a_pdf_is_written_tagged(tmp_path, capsys):
     out = tmp_path / "pack.pdf"
     assert main(["board-pack", "--area", "armley", "--indicators", "asb", "--format", "pdf", "--out", str(out)]) == 0
-    assert "5/5 wrote PDF" in capsys.readouterr().err
+    assert "6/6 wrote PDF" in capsys.readouterr().err
     with pikepdf.open(out) as document:
         assert "/StructTreeRoot" in document.Root and str(document.Root.Lang) == "en-GB"
 
@@ -73,6 +76,7 @@ def test_a_csv_pack_is_a_zip_of_tables(tmp_path):
     assert main(["board-pack", "--area", "leeds", "--priority", "offender", "--out", str(out)]) == 0
     with zipfile.ZipFile(out) as archive:
         assert archive.namelist() == [
+            "what-needs-attention.csv",
             "summary.csv",
             "drug-offences.csv",
             "re-offending.csv",

@@ -20,6 +20,7 @@ from deploy.deployment import Settings
 from tests.browser.harness import (
     click_area_on_map,
     free_port,
+    new_tab,
     open_map,
     sidebar_select,
     wait_for_location,
@@ -60,9 +61,9 @@ def chromium(browser):
 
 def pinned_page(chromium, deployment: Deployment, port: int):
     """A new browser whose route cookie sends it to the process on ``port``."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": ROUTE_COOKIE, "value": deployment.route_to(port), "url": deployment.url}])
-    return context.new_page()
+    page = new_tab(chromium, viewport={"width": 1280, "height": 900})
+    page.context.add_cookies([{"name": ROUTE_COOKIE, "value": deployment.route_to(port), "url": deployment.url}])
+    return page
 
 
 def route_of(page) -> str:
@@ -87,7 +88,7 @@ def choose_on_map(page, dataset, code: str, in_address: str, attempts: int = 3) 
 
 
 def test_a_session_works_through_the_proxy(chromium, deployment, dataset):
-    page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page = new_tab(chromium, viewport={"width": 1280, "height": 900})
     page.goto(f"{deployment.url}/")
     wait_settled(page)
     route = route_of(page)  # the proxy gave this browser its route
@@ -107,23 +108,23 @@ def test_data_applied_through_one_process_is_seen_by_a_session_on_the_other(chro
     reader = pinned_page(chromium, deployment, second)
     reader.goto(f"{deployment.url}/trends")
     wait_settled(reader)
-    assert "March 2024 to February 2025" in main_text(reader)
+    assert "August 2024 to July 2025" in main_text(reader)
 
     uploader = pinned_page(chromium, deployment, first)
     uploader.goto(f"{deployment.url}/data")
     wait_settled(uploader)
     uploader.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        str(FIXTURES / "police_uk_2025-03_street.csv")
+        str(FIXTURES / "police_uk_2025-08_street.csv")
     )
     uploader.get_by_text("Validation report").wait_for(timeout=60_000)
     wait_settled(uploader)
     uploader.get_by_role("button", name="Apply", exact=True).click()
-    uploader.get_by_text("Applied: police.uk street-level crime for March 2025").wait_for(timeout=60_000)
+    uploader.get_by_text("Applied: police.uk street-level crime for August 2025").wait_for(timeout=60_000)
     wait_settled(uploader)
 
     reader.reload()  # the next run on the other process picks the new version up, without a restart
     wait_settled(reader)
-    assert "April 2024 to March 2025" in main_text(reader)
+    assert "September 2024 to August 2025" in main_text(reader)
     assert set(deployment.served(route_of(reader))) == {second}
     assert set(deployment.served(route_of(uploader))) == {first}
     for port in (first, second):

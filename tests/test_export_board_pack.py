@@ -14,6 +14,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from saferleeds.analysis.area_summary import area_row, summarise
+from saferleeds.analysis.attention import what_needs_attention
 from saferleeds.core.dataset import load_dataset
 from saferleeds.core.errors import DataError
 from saferleeds.core.periods import Period
@@ -117,16 +118,17 @@ def test_progress_is_reported_for_every_step(dataset):
     seen: list[tuple[int, int, str]] = []
     request = board_pack.PackRequest(ARMLEY, PERIOD, ("drugs", "asb"))
     board_pack.assemble(dataset, request, progress=lambda *step: seen.append(step), charts=False)
-    assert [s[0] for s in seen] == [1, 2, 3] and {s[1] for s in seen} == {3}
-    assert seen[0][2] == "Drug offences: figures" and seen[-1][2] == "tables"
+    assert [s[0] for s in seen] == [1, 2, 3, 4] and {s[1] for s in seen} == {4}
+    assert seen[0][2] == "what needs attention" and seen[1][2] == "Drug offences: figures" and seen[-1][2] == "tables"
 
 
 def test_preparing_a_file_counts_every_step_once_and_reuses_the_pictures(dataset):
     seen: list[tuple[int, int, str]] = []
     request = board_pack.PackRequest(ARMLEY, PERIOD, ("drugs", "reoffending"))
     pack, deck = board_pack.prepare(dataset, request, "pptx", progress=lambda *step: seen.append(step))
-    assert [s[0] for s in seen] == list(range(1, 9)) and {s[1] for s in seen} == {8}
+    assert [s[0] for s in seen] == list(range(1, 10)) and {s[1] for s in seen} == {9}
     assert [s[2] for s in seen] == [
+        "what needs attention",
         "Drug offences: figures",
         "Re-offending: figures",
         "Drug offences: trend chart",
@@ -157,22 +159,23 @@ def test_the_pack_is_its_parts_and_one_more_part_is_one_entry(dataset, monkeypat
     pack = pack_for(dataset, indicators=("drugs",))
     assert [part.__name__ for part in pages.PARTS] == [
         "front_page",
+        "attention_page",
         "plan_on_a_page",
         "indicator_pages",
         "definitions_page",
     ]
 
-    def attention(pack):
-        return [pages.Page("What needs attention", (pages.Paragraph("Nothing stands out.", "lead"),))]
+    def actions(pack):
+        return [pages.Page("Actions agreed", (pages.Paragraph("Nothing is outstanding.", "lead"),))]
 
-    parts = (*pages.PARTS[:2], attention, *pages.PARTS[2:])
+    parts = (*pages.PARTS[:3], actions, *pages.PARTS[3:])
     titles = [page.title for page in pages.pack_pages(pack, parts)]
-    assert titles[2] == "What needs attention" and len(titles) == 5
+    assert titles[3] == "Actions agreed" and len(titles) == 6
     monkeypatch.setattr(pages, "PARTS", parts)
-    document = " ".join(PdfReader(io.BytesIO(board_pack.write(pack, "pdf"))).pages[2].extract_text().split())
+    document = " ".join(PdfReader(io.BytesIO(board_pack.write(pack, "pdf"))).pages[3].extract_text().split())
     deck = Presentation(io.BytesIO(board_pack.write(pack, "pptx")))
-    assert document.startswith("What needs attention Nothing stands out.")
-    assert deck.slides[2].shapes.title.text == "What needs attention"
+    assert document.startswith("Actions agreed Nothing is outstanding.")
+    assert deck.slides[3].shapes.title.text == "Actions agreed"
 
 
 def test_the_summary_says_the_same_as_the_plan_on_a_page(dataset):
@@ -193,7 +196,14 @@ def test_the_workbook_has_a_sheet_per_table_and_its_cells_match_the_screen(datas
     path.write_bytes(file_for(dataset, "xlsx"))
     book = openpyxl.load_workbook(path)
     short = [dataset.catalogue.indicator(i).short_label for i in KEY_INDICATORS]
-    assert book.sheetnames == ["Summary", *short, "Monthly", "Definitions"]
+    assert book.sheetnames == ["What needs attention", "Summary", *short, "Monthly", "Definitions"]
+    findings = what_needs_attention(dataset, ARMLEY, "ward", PERIOD).findings
+    attention = list(book["What needs attention"].iter_rows(min_row=2, values_only=True))
+    assert [row[2] for row in attention[: len(findings)]] == [f.sentence for f in findings]
+    statuses = dataset.catalogue.statuses
+    assert [row[3] for row in attention[: len(findings)]] == [statuses.label(f.status) for f in findings]
+    assert all(row[8].split("?")[0] in {"trends", "compare", "map"} for row in attention[: len(findings)])
+    assert any("Benjamini-Hochberg" in str(row[0]) for row in attention[len(findings) :])
     sheet = book["Recorded crime"]
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(min_row=2)]
@@ -220,7 +230,11 @@ def test_the_workbook_has_a_sheet_per_table_and_its_cells_match_the_screen(datas
 def test_the_csv_pack_holds_the_same_tables(dataset):
     with zipfile.ZipFile(io.BytesIO(file_for(dataset, "csv"))) as archive:
         names = archive.namelist()
-        assert names[0] == "summary.csv" and "monthly.csv" in names and "definitions.csv" in names
+        assert (
+            names[:2] == ["what-needs-attention.csv", "summary.csv"]
+            and "monthly.csv" in names
+            and "definitions.csv" in names
+        )
         assert "recorded-crime.csv" in names and "README.txt" in names
         rows = list(csv.DictReader(io.StringIO(archive.read("recorded-crime.csv").decode("utf-8-sig"))))
     screen = summarise(dataset, "total_crime", "ward", PERIOD)

@@ -11,14 +11,16 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
+from saferleeds.analysis.attention import summary_words, what_needs_attention
 from saferleeds.present.export import pdf
 from saferleeds.present.export.pages import DEFINITIONS_TITLE
-from tests.packs import KEY_INDICATORS, PERIOD, file_for, pack_for
+from tests.packs import ARMLEY, KEY_INDICATORS, PERIOD, file_for, pack_for
 
 pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
 
 A4_POINTS = (595.28, 841.89)
-FIRST_DEFINITIONS = 2 + len(KEY_INDICATORS)  # the page the definitions start on (counted from 0)
+ATTENTION, PLAN, FIRST_INDICATOR = 1, 2, 3  # pages counted from 0, after the front page
+FIRST_DEFINITIONS = FIRST_INDICATOR + len(KEY_INDICATORS)  # the page the definitions start on
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +65,15 @@ def structure(document):
     return elements(document.Root.StructTreeRoot.K, page_of)
 
 
-def test_the_pdf_is_a4_with_a_front_page_the_plan_a_page_per_indicator_and_definitions(dataset, reader, pages):
+def test_the_pdf_is_a4_with_a_front_page_attention_the_plan_a_page_per_indicator_and_definitions(
+    dataset, reader, pages
+):
     titles = [section.indicator.label for section in pack_for(dataset).sections]
     assert pages[0].startswith("Safer Leeds board pack: Armley")
-    assert pages[1].startswith("The plan on a page: Armley beside Leeds")
-    assert all(page.startswith(title) for page, title in zip(pages[2:FIRST_DEFINITIONS], titles, strict=True))
+    assert pages[ATTENTION].startswith("What needs attention: Armley")
+    assert pages[PLAN].startswith("The plan on a page: Armley beside Leeds")
+    indicator_pages = pages[FIRST_INDICATOR:FIRST_DEFINITIONS]
+    assert all(page.startswith(title) for page, title in zip(indicator_pages, titles, strict=True))
     assert pages[FIRST_DEFINITIONS].startswith(DEFINITIONS_TITLE)
     # the definitions and the notes under them may run on to one more page, and nothing else follows
     assert len(reader.pages) in (FIRST_DEFINITIONS + 1, FIRST_DEFINITIONS + 2)
@@ -93,7 +99,7 @@ def test_the_structure_tree_has_headings_in_order_and_tables_with_header_cells(s
     headings = [kind for kind in kinds if kind.startswith("/H") and kind[2:].isdigit()]
     assert headings[0] == "/H1" and headings.count("/H1") == 1
     assert all(int(b[2:]) - int(a[2:]) <= 1 for a, b in itertools.pairwise(headings))
-    assert kinds.count("/Table") == 2  # the plan on a page and the definitions
+    assert kinds.count("/Table") == 3  # what needs attention, the plan on a page and the definitions
     tables = [element for kind, element, _ in structure if kind == "/Table"]
     for table in tables:
         cells = [kind for kind, _, _ in elements(table.K)]
@@ -106,9 +112,10 @@ def test_every_chart_and_map_is_a_figure_with_the_words_shown_on_screen(dataset,
     descriptions = [picture.description for picture in pack.pictures]
     assert [alt for alt, _ in figures] == descriptions
     assert all(alt.strip() for alt, _ in figures)
-    # a section's pictures stand on its own page (3 onwards): nothing is pushed away or cut
+    # a section's pictures stand on its own page: nothing is pushed away or cut
     pages = [page for _, page in figures]
-    expected = [number for number, section in enumerate(pack.sections, start=3) for _ in section.pictures]
+    first = FIRST_INDICATOR + 1  # counted from 1
+    expected = [number for number, section in enumerate(pack.sections, start=first) for _ in section.pictures]
     assert pages == expected
 
 
@@ -134,8 +141,20 @@ def test_the_first_page_names_the_area_period_date_and_sources(dataset, pages):
     assert dataset.catalogue.rates.population_source in first and "Open Government Licence" in first
 
 
-def test_the_plan_on_a_page_is_whole_on_the_second_page(dataset, pages):
-    plan = pages[1]
+def test_what_needs_attention_opens_the_pack_with_the_findings_of_the_overview(dataset, pages):
+    pack = pack_for(dataset)
+    found = what_needs_attention(dataset, ARMLEY, "ward", PERIOD)
+    text = pages[ATTENTION]
+    assert found.findings, "Armley has findings on recorded or estimated data in this period"
+    assert summary_words(found) in text
+    for finding in found.findings:
+        assert " ".join(finding.sentence.split()) in text.replace("- ", "-")
+    assert "Benjamini-Hochberg" in text and "left out" in text
+    assert list(pack.tables["What needs attention"]["Finding"]) == [f.sentence for f in found.findings]
+
+
+def test_the_plan_on_a_page_is_whole_on_its_page(dataset, pages):
+    plan = pages[PLAN]
     assert plan.startswith("The plan on a page: Armley beside Leeds")
     for section in pack_for(dataset).sections:
         assert section.indicator.label in plan
@@ -146,7 +165,7 @@ def test_the_plan_on_a_page_is_whole_on_the_second_page(dataset, pages):
 
 def test_each_indicator_page_says_the_sentence_that_matters_first(dataset, pages):
     pack = pack_for(dataset)
-    for text, section in zip(pages[2:FIRST_DEFINITIONS], pack.sections, strict=True):
+    for text, section in zip(pages[FIRST_INDICATOR:FIRST_DEFINITIONS], pack.sections, strict=True):
         title = section.indicator.label
         assert text.startswith(f"{title} {' '.join(section.headline.split())}")
         assert f"Status: {section.status}." in text

@@ -11,11 +11,14 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
 from saferleeds.analysis.area_summary import area_row, city_figures
-from tests.packs import ARMLEY, PERIOD, file_for, pack_for
+from saferleeds.analysis.attention import KIND_LABELS, summary_words, what_needs_attention
+from tests.packs import ARMLEY, KEY_INDICATORS, PERIOD, file_for, pack_for
 
 pytestmark = pytest.mark.xdist_group("board-pack")  # one worker: see tests/README.md
 
 DEFINITIONS = "Definitions, sources and what is modelled"
+ATTENTION, PLAN, FIRST_INDICATOR = 1, 2, 3  # slides counted from 0, after the front slide
+FIRST_DEFINITIONS = FIRST_INDICATOR + len(KEY_INDICATORS)
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +44,17 @@ def titles(deck) -> list[str]:
     return [slide.shapes.title.text for slide in deck.slides]
 
 
-def test_the_deck_has_a_front_slide_the_plan_a_slide_per_indicator_and_definitions(dataset, deck):
+def test_the_deck_has_a_front_slide_attention_the_plan_a_slide_per_indicator_and_definitions(dataset, deck):
     pack = pack_for(dataset)
     found = titles(deck)
-    assert found[:11] == [
+    assert found[:FIRST_DEFINITIONS] == [
         "Safer Leeds board pack: Armley",
+        "What needs attention: Armley",
         "The plan on a page: Armley beside Leeds",
         *[section.indicator.label for section in pack.sections],
     ]
-    assert found[11] == DEFINITIONS and all(t == f"{DEFINITIONS} (continued)" for t in found[12:])
+    assert found[FIRST_DEFINITIONS] == DEFINITIONS
+    assert all(t == f"{DEFINITIONS} (continued)" for t in found[FIRST_DEFINITIONS + 1 :])
     assert deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=0.01)
 
 
@@ -72,8 +77,23 @@ def test_the_front_slide_names_the_area_period_date_and_sources(dataset, deck):
     assert "Where the numbers come from" in text and "Open Government Licence" in text
 
 
+def test_what_needs_attention_lists_the_findings_of_the_overview_with_their_status(dataset, deck):
+    found = what_needs_attention(dataset, ARMLEY, "ward", PERIOD)
+    slide = deck.slides[ATTENTION]
+    (table,) = [shape.table for shape in slide.shapes if shape.has_table]
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    assert cells[0] == ["", "Finding", "Status"]
+    statuses = dataset.catalogue.statuses
+    assert cells[1:] == [
+        [str(rank), f"{KIND_LABELS[f.kind]}: {f.sentence}", statuses.label(f.status)]
+        for rank, f in enumerate(found.findings, start=1)
+    ]
+    assert summary_words(found) in slide_text(slide)
+    assert found.findings[0].sentence in slide.notes_slide.notes_text_frame.text
+
+
 def test_the_plan_on_a_page_shows_value_change_and_status_for_each_indicator(dataset, deck):
-    tables = [shape.table for shape in deck.slides[1].shapes if shape.has_table]
+    tables = [shape.table for shape in deck.slides[PLAN].shapes if shape.has_table]
     assert len(tables) == 1
     cells = [[cell.text for cell in row.cells] for row in tables[0].rows]
     assert cells[0] == ["Indicator", "Armley", "Change", "Compared with Leeds", "Leeds", "Status"]
@@ -96,7 +116,7 @@ def test_the_plan_on_a_page_shows_value_change_and_status_for_each_indicator(dat
 
 def test_each_indicator_slide_leads_with_the_sentence_that_matters_and_has_its_pictures(dataset, deck):
     pack = pack_for(dataset)
-    for slide, section in zip(list(deck.slides)[2:11], pack.sections, strict=True):
+    for slide, section in zip(list(deck.slides)[FIRST_INDICATOR:FIRST_DEFINITIONS], pack.sections, strict=True):
         shown = pictures(slide)
         assert [p._element.nvPicPr.cNvPr.get("descr") for p in shown] == [p.description for p in section.pictures]
         for picture in shown:
@@ -106,12 +126,12 @@ def test_each_indicator_slide_leads_with_the_sentence_that_matters_and_has_its_p
         text = slide_text(slide)
         assert f"Status: {section.status}." in text
         assert section.headline in slide.notes_slide.notes_text_frame.text
-    reoffending = list(deck.slides)[2 + [s.indicator.id for s in pack.sections].index("reoffending")]
+    reoffending = list(deck.slides)[FIRST_INDICATOR + [s.indicator.id for s in pack.sections].index("reoffending")]
     assert "Proven re-offending is not published for wards, so there is no map." in slide_text(reoffending)
 
 
 def test_the_definitions_give_sources_and_what_is_modelled(deck):
-    text = "\n".join(slide_text(slide) for slide in list(deck.slides)[11:])
+    text = "\n".join(slide_text(slide) for slide in list(deck.slides)[FIRST_DEFINITIONS:])
     assert "Crimes recorded by West Yorkshire Police in the area" in text
     assert "police.uk street-level crime" in text
     assert (
@@ -124,8 +144,11 @@ def test_the_definitions_give_sources_and_what_is_modelled(deck):
 
 def test_a_leeds_pack_has_no_comparison_column(dataset):
     deck = Presentation(io.BytesIO(file_for(dataset, "pptx", area=None, indicators=("drugs", "feel_safe"))))
-    assert titles(deck)[:2] == ["Safer Leeds board pack: Leeds", "The plan on a page: Leeds"]
-    table = next(shape.table for shape in deck.slides[1].shapes if shape.has_table)
+    found = titles(deck)
+    assert found[0] == "Safer Leeds board pack: Leeds" and found[1] == "What needs attention: Leeds"
+    plan = found.index("The plan on a page: Leeds")
+    assert all(title.startswith("What needs attention: Leeds") for title in found[1:plan])
+    table = next(shape.table for shape in deck.slides[plan].shapes if shape.has_table)
     assert [cell.text for cell in table.rows[0].cells] == ["Indicator", "Leeds", "Change", "Status"]
-    assert titles(deck)[4] == DEFINITIONS
-    assert all(len(pictures(slide)) == 2 for slide in list(deck.slides)[2:4])
+    assert found[plan + 3] == DEFINITIONS
+    assert all(len(pictures(slide)) == 2 for slide in list(deck.slides)[plan + 1 : plan + 3])

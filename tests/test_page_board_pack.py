@@ -87,8 +87,9 @@ def test_preparing_the_pack_gives_the_chosen_file_and_the_next_reuses_its_pictur
     assert pack.file_name("pptx") == "safer-leeds-board-pack-armley-2024-08-to-2025-07.pptx"
     assert request.area == "E05011385" and request.indicators == ("drugs", "reoffending")
     deck = Presentation(io.BytesIO(files["pptx"]))
-    assert [s.shapes.title.text for s in deck.slides][:5] == [
+    assert [s.shapes.title.text for s in deck.slides][:6] == [
         "Safer Leeds board pack: Armley",
+        "What needs attention: Armley",
         "The plan on a page: Armley beside Leeds",
         "Drug offences recorded",
         "Proven re-offending",

@@ -411,7 +411,7 @@ BAD_INPUTS = [
     BadInput("only blank lines", _bytes(b"\n\n  \n"), None, None, "the file is empty"),
     BadInput("header and no rows", _bytes(JANUARY.read_bytes().split(b"\n")[0] + b"\n"), 2, None, "no rows"),
     BadInput("row with too few fields", _short_row, 7, None, "has 5 fields but the header has 12"),
-    BadInput("binary file", _bytes(b"\x00\x01PK not a csv" * 10), None, None, "not a CSV text file"),
+    BadInput("binary file", _bytes(b"\x00\x01PK not a csv" * 10), None, None, "binary data"),
     BadInput("zip with no street files", _zip_without_street_files, None, None, "holds no police.uk street files"),
     BadInput("truncated zip", _truncated_zip, None, None, "damaged or incomplete"),
 ]

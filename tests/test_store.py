@@ -199,11 +199,12 @@ def test_killing_the_ingest_while_it_writes_leaves_the_previous_dataset(tmp_path
     march.write_text(text.replace(",2025-02,", ",2025-03,"), encoding="utf-8")
     before = fingerprint(home)
     values_before = home.values.read_bytes()
+    values_loaded_before = load_dataset(home).values
 
     process = _start(home, "ingest", str(march))
     killed = _kill_when(process, lambda: any(home.data.glob(f".{home.values.name}.*.tmp")))
     assert killed, "the ingest finished before it could be killed"
-    assert (home.data / store.JOURNAL_FILE).exists()  # the apply was caught part way
+    assert os.path.islink(home.data / store.JOURNAL_FILE)  # the apply was caught part way
     half_written = list(home.data.glob(f".{home.values.name}.*.tmp"))
     assert half_written, "the kill landed after the new table was renamed into place"
     assert home.values.read_bytes() == values_before  # the table in use was never touched
@@ -212,14 +213,15 @@ def test_killing_the_ingest_while_it_writes_leaves_the_previous_dataset(tmp_path
     assert store.recover(home) is True
     assert fingerprint(home) == before
     assert not list(home.data.glob(".*.tmp"))
-    loaded = load_dataset(home)
-    assert pd.Timestamp("2025-03-01") not in set(loaded.months)
+    assert home.values.read_bytes() == values_before
+    assert load_dataset(home).values.equals(values_loaded_before)
 
 
 @pytest.mark.slow
 def test_killing_an_apply_of_several_files_puts_every_file_back(tmp_path: Path):
     home = copy_default(tmp_path / "home")
     before = fingerprint(home)
+    indicators_before = len(load_dataset(home).catalogue.indicators)
     process = _start(home, "ingest", str(FIXTURES / "indicator_wide.xlsx"))
     # the catalogue is written first, then the values: kill once the values are being written
     killed = _kill_when(process, lambda: any(home.data.glob(f".{home.values.name}.*.tmp")))
@@ -232,5 +234,5 @@ def test_killing_an_apply_of_several_files_puts_every_file_back(tmp_path: Path):
         text=True,
         check=True,
     )
-    assert "20 indicators" in result.stdout
+    assert f"{indicators_before} indicators" in result.stdout
     assert fingerprint(home) == before

@@ -136,21 +136,48 @@ def nested_differences(system: System) -> tuple[sparse.csr_matrix, np.ndarray, n
     return sparse.csr_matrix(rows), np.where(np.isnan(low), -np.inf, low), np.where(np.isnan(high), np.inf, high)
 
 
-def _tighten(rows: sparse.coo_matrix, row_low, row_high, low, high) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class _Rows:
+    """The rows of the system as (row, cell) pairs, grouped by cell once so that each round can take every
+    cell's tightest bound with one ``reduceat`` (far quicker than ``ufunc.at``)."""
+
+    row: np.ndarray
+    col: np.ndarray
+    count: int  # rows in all
+    order: np.ndarray  # the pairs sorted by cell
+    starts: np.ndarray  # where each cell's run of pairs starts in that order
+    cells: np.ndarray  # the cell of each run
+
+    @classmethod
+    def of(cls, rows: sparse.coo_matrix) -> _Rows:
+        order = np.argsort(rows.col, kind="stable")
+        by_cell = rows.col[order]
+        starts = np.flatnonzero(np.r_[True, by_cell[1:] != by_cell[:-1]]) if len(by_cell) else np.zeros(0, int)
+        return cls(rows.row, rows.col, rows.shape[0], order, starts, by_cell[starts])
+
+    def tightest(self, bounds: np.ndarray, candidates: np.ndarray, combine: np.ufunc) -> np.ndarray:
+        """``bounds`` with each cell's own bound combined with every candidate for it."""
+        result = bounds.copy()
+        if len(self.starts):
+            best = combine.reduceat(candidates[self.order], self.starts)
+            result[self.cells] = combine(result[self.cells], best)
+        return result
+
+
+def _tighten(rows: _Rows, row_low, row_high, low, high) -> tuple[np.ndarray, np.ndarray]:
     """One round: each cell's bounds from each row, the rest of the row at its least or most."""
     r, j = rows.row, rows.col
     finite_high = np.where(np.isfinite(high), high, 0.0)
     infinite = (~np.isfinite(high)).astype(float)
-    sum_high = np.bincount(r, finite_high[j], minlength=rows.shape[0])
-    count_infinite = np.bincount(r, infinite[j], minlength=rows.shape[0])
-    sum_low = np.bincount(r, low[j], minlength=rows.shape[0])
+    sum_high = np.bincount(r, finite_high[j], minlength=rows.count)
+    count_infinite = np.bincount(r, infinite[j], minlength=rows.count)
+    sum_low = np.bincount(r, low[j], minlength=rows.count)
     others_infinite = count_infinite[r] - infinite[j]
     with np.errstate(invalid="ignore"):
         candidate_low = np.where(others_infinite == 0, row_low[r] - (sum_high[r] - finite_high[j]), -np.inf)
         candidate_high = row_high[r] - (sum_low[r] - low[j])
-    new_low, new_high = low.copy(), high.copy()
-    np.maximum.at(new_low, j, np.nan_to_num(candidate_low, nan=-np.inf))
-    np.minimum.at(new_high, j, np.nan_to_num(candidate_high, nan=np.inf))
+    new_low = rows.tightest(low, np.nan_to_num(candidate_low, nan=-np.inf), np.maximum)
+    new_high = rows.tightest(high, np.nan_to_num(candidate_high, nan=np.inf), np.minimum)
     return np.maximum(new_low, 0.0), new_high
 
 
@@ -160,7 +187,7 @@ def infer(system: System) -> Bounds:
     differences, difference_low, difference_high = nested_differences(system)
     stacked = sparse.csr_matrix(sparse.vstack([system.members, groups, differences]))
     stacked.eliminate_zeros()
-    rows = stacked.tocoo()
+    rows = _Rows.of(stacked.tocoo())
     row_low = np.concatenate([system.figure_low, group_values, difference_low])
     row_high = np.concatenate([system.figure_high, group_values, difference_high])
     row_low = np.where(np.isfinite(row_low), row_low, -np.inf)

@@ -325,7 +325,7 @@ def recover(paths: DatasetPaths) -> bool:
 def applying(paths: DatasetPaths) -> bool:
     """True while an apply or restore is writing the files (in any process): its journal is there and it
     holds the lock. Readers wait for it to finish rather than load a dataset that is half the old version."""
-    if not (paths.data / JOURNAL_FILE).exists():
+    if not os.path.lexists(paths.data / JOURNAL_FILE):  # the journal is a link to a version id, not a file
         return False
     with open(paths.data / LOCK_FILE, "a+") as handle:
         try:

@@ -10,6 +10,7 @@ import gc
 import re
 import time
 
+import pandas as pd
 import streamlit as st
 from streamlit.logger import get_logger
 
@@ -81,6 +82,10 @@ INLINE_SPECIALS = re.compile(r"[\\`*_\[\]()!<>~$:@]")
 # bare address (www.) or a character of an entity (&lt;).
 LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
 WWW_DOT = re.compile(r"(?i)(?<=www)\.")
+# Streamlit links bare addresses (https://, www., name@host) after the Markdown is read, so a backslash does
+# not stop them: an invisible word joiner before the ':' of '://' and before '@' breaks the pattern.
+WORD_JOINER = "\u2060"
+BARE_LINK = re.compile(r"\\:(?=//)|\\@")
 ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
 
@@ -94,8 +99,18 @@ def escape(text: str) -> str:
     """
     flat = " ".join(str(text).splitlines())
     escaped = INLINE_SPECIALS.sub(lambda found: "\\" + found.group(0), flat)
-    escaped = WWW_DOT.sub(r"\\.", ENTITY.sub(r"\\&", escaped))
+    escaped = WWW_DOT.sub(WORD_JOINER + r"\\.", ENTITY.sub(r"\\&", escaped))
+    escaped = BARE_LINK.sub(WORD_JOINER + r"\g<0>", escaped)
     return LINE_START.sub(_escape_line_start, escaped)
+
+
+def escape_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` for ``st.table``, which reads Markdown in every heading and cell: each text escaped."""
+    shown = frame.rename(columns=lambda name: escape(name) if isinstance(name, str) else name)
+    for column in shown.columns:
+        if not pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda value: escape(value) if isinstance(value, str) else value)
+    return shown
 
 
 def _escape_line_start(found: re.Match) -> str:

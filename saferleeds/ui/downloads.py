@@ -20,7 +20,7 @@ from saferleeds.core.geography import slugify
 from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
 from saferleeds.core.vocabulary import DisclosureRule
 from saferleeds.present.export import render, tables
-from saferleeds.ui.data import escape, get_dataset_or_none
+from saferleeds.ui.data import escape, escape_table, get_dataset_or_none
 
 Chart: TypeAlias = alt.TopLevelMixin | dict
 Table: TypeAlias = pd.DataFrame | Callable[[], pd.DataFrame]
@@ -122,4 +122,4 @@ def numbers_table(frame: Table, key: str, name: str, label: str = NUMBERS_LABEL)
             if table.empty:
                 st.caption("There are no numbers to show.")
             else:
-                st.table(table, hide_index=True, alt=f"The numbers of {name}")
+                st.table(escape_table(table), hide_index=True, alt=f"The numbers of {escape(name)}")

@@ -41,13 +41,18 @@ def write_police_csv(rows: list[dict]) -> str:
     return out.getvalue()
 
 
-def make_police() -> None:
-    rows = police_rows("2025-03")
+def make_street_month(month: str) -> None:
+    rows = police_rows(month)
     rows[3]["LSOA code"] = ""  # placed by its coordinates instead
     rows[3]["LSOA name"] = ""
     rows[4]["LSOA code"] = "E01000001"  # City of London: outside Leeds
     rows[4]["LSOA name"] = "City of London 001A"
-    (HERE / "police_uk_2025-03_street.csv").write_text(write_police_csv(rows), encoding="utf-8")
+    (HERE / f"police_uk_{month}_street.csv").write_text(write_police_csv(rows), encoding="utf-8")
+
+
+def make_police() -> None:
+    make_street_month("2025-03")  # a month the default holds: an upload replaces it
+    make_street_month("2025-08")  # the month after the default's last: an upload adds it
     with zipfile.ZipFile(HERE / "police_uk_bulk.zip", "w", zipfile.ZIP_DEFLATED) as archive:
         for month, offset in (("2025-04", 7), ("2025-05", 11)):
             text = write_police_csv(police_rows(month, offset=offset))

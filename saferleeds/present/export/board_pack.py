@@ -16,6 +16,7 @@ import pandas as pd
 
 from saferleeds.analysis.aggregate import latest_period
 from saferleeds.analysis.area_summary import summarise
+from saferleeds.analysis.attention import what_needs_attention
 from saferleeds.analysis.measures import measure_label
 from saferleeds.analysis.overview import figure, tile_indicators
 from saferleeds.core.catalogue import Indicator
@@ -27,6 +28,7 @@ from saferleeds.core.text import join_words
 from saferleeds.core.vocabulary import MODELLED, RECORDED
 from saferleeds.present.export import pdf, powerpoint, render, tables
 from saferleeds.present.export.contents import FORMATS, BoardPack, PackRequest, Picture, Progress, Section
+from saferleeds.present.export.findings import ATTENTION_TITLE, findings_notes, findings_table
 from saferleeds.present.export.print_map import OS_ATTRIBUTION, pack_map_model, print_map
 from saferleeds.present.export.print_trend import print_trend_chart
 from saferleeds.present.export.sentences import comparison_words, lead_and_rest
@@ -115,8 +117,9 @@ class Steps:
 
 
 def assembly_steps(request: PackRequest, charts: bool) -> int:
-    """Steps of assembling: each indicator's figures (and its trend chart and map), then the tables."""
-    return len(request.indicators) * (3 if charts else 1) + 1
+    """Steps of assembling: what needs attention, each indicator's figures (and its trend chart and map),
+    then the tables."""
+    return len(request.indicators) * (3 if charts else 1) + 2
 
 
 # --------------------------------------------------------------------------- pictures and sections
@@ -394,9 +397,11 @@ def assemble(
     code = request.area
     area_name = dataset.geography.name(code) if code else CITY_NAME
     level = _level(dataset, request) if code else dataset.catalogue.levels.city
+    attention = what_needs_attention(dataset, code, _level(dataset, request), request.period, request.measure)
+    steps("what needs attention")
     sections = _sections(dataset, request, charts, slides, steps)
     created = date.today()
-    found = _tables(dataset, request, sections, area_name)
+    found = {ATTENTION_TITLE: findings_table(dataset, attention), **_tables(dataset, request, sections, area_name)}
     steps("tables")
     return BoardPack(
         request=request,
@@ -407,7 +412,10 @@ def assemble(
         created=created,
         sections=sections,
         tables=found,
-        notes={"Definitions": _notes(dataset, request, area_name, created)},
+        notes={
+            ATTENTION_TITLE: findings_notes(dataset, attention),
+            "Definitions": _notes(dataset, request, area_name, created),
+        },
         modelled_note=_modelled_note(sections),
         sources=_sources(dataset, sections),
         change_colours=dict(dataset.catalogue.palettes.judgement),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from saferleeds.core.text import sentence_case
 from saferleeds.present.export.contents import BoardPack, Picture
+from saferleeds.present.export.findings import ATTENTION_TITLE
 from saferleeds.present.export.sentences import comparison_words
 
 # a heading within the page, the sentence that matters, text, small print, how the figures were made
@@ -97,6 +98,24 @@ def front_page(pack: BoardPack) -> list[Page]:
         Paragraph(" ".join(pack.sources), "note"),
     ]
     return [Page(pack.title, tuple(blocks))]
+
+
+# --------------------------------------------------------------------------- what needs attention
+
+
+def attention_page(pack: BoardPack) -> list[Page]:
+    """The findings the Overview lists for the pack's area and period, strongest first, each with its status."""
+    found = pack.tables[ATTENTION_TITLE]
+    summary, method, _ = pack.notes[ATTENTION_TITLE]
+    blocks: list[Block] = [Paragraph(summary, "lead")]
+    if len(found):
+        rows = tuple(
+            (Cell(str(r["Rank"])), Cell(f"{r['Kind']}: {r['Finding']}"), Cell(r["Status"])) for _, r in found.iterrows()
+        )
+        blocks.append(Table(("", "Finding", "Status"), rows, (5, 120, 22)))
+    blocks.append(Paragraph(method, "note"))
+    notes = (summary, *(f"{r['Rank']}. {r['Finding']} ({r['Status']})" for _, r in found.iterrows()))
+    return [Page(f"{ATTENTION_TITLE}: {pack.area_name}", tuple(blocks), notes)]
 
 
 # --------------------------------------------------------------------------- the plan on a page
@@ -211,7 +230,7 @@ def definitions_page(pack: BoardPack) -> list[Page]:
     return [Page(DEFINITIONS_TITLE, (table, *notes))]
 
 
-PARTS: tuple[PackPart, ...] = (front_page, plan_on_a_page, indicator_pages, definitions_page)
+PARTS: tuple[PackPart, ...] = (front_page, attention_page, plan_on_a_page, indicator_pages, definitions_page)
 
 
 def pack_pages(pack: BoardPack, parts: Sequence[PackPart] | None = None) -> list[Page]:
