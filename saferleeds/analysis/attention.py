@@ -278,7 +278,7 @@ def spc_findings(dataset: Dataset, indicator: Indicator, code: str, period: Peri
     """One test per area and indicator: the control chart's strongest signal in the period (if any)."""
     thresholds = dataset.catalogue.thresholds
     run, trend = thresholds.spc_run_length, thresholds.spc_trend_length
-    series = area_series(dataset, indicator.id, code, measure)
+    series = area_series(dataset, indicator.id, code, measure, rolling=False)
     series = series[series["period"] <= period.end]
     chart, _ = spc_data(series, spc_rules(thresholds), indicator.is_count)
     if chart.empty:

@@ -33,6 +33,7 @@ from scipy import sparse
 
 from saferleeds.analysis.aggregate import monthly
 from saferleeds.analysis.disclosure_check import System, atoms, infer
+from saferleeds.analysis.disclosure_store import Withheld, ledger
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
 from saferleeds.core.vocabulary import DisclosureRule
@@ -77,10 +78,12 @@ def area_states(
     if level in rule.levels and window != rule.period_months:
         return frame.assign(state=WITHHELD)
     for month in months:
-        found = protection(dataset, indicator_id, Period(month - pd.DateOffset(months=window - 1), month))
+        period = Period(month - pd.DateOffset(months=window - 1), month)
+        found = protection(dataset, indicator_id, period, save=False)
         row = found.level(level).reindex([code]).iloc[0] if found is not None else None
         if row is not None and isinstance(row["state"], str):
             frame.loc[month, ["shown", "state"]] = [row["shown"], row["state"]]
+    ledger(dataset, indicator_id).save()
     return frame
 
 
@@ -93,12 +96,15 @@ def hidden_months(dataset: Dataset, indicator_id: str, code: str, months) -> np.
     return states["state"].reindex(months).isin([HIDDEN, WITHHELD]).to_numpy()
 
 
-def protection(dataset: Dataset, indicator_id: str, period: Period) -> Protection | None:
-    """The disclosure state of every area for a sensitive indicator (None when the indicator is not one)."""
+def protection(dataset: Dataset, indicator_id: str, period: Period, save: bool = True) -> Protection | None:
+    """The disclosure state of every area for a sensitive indicator (None when the indicator is not one).
+
+    Decisions are filed on disk (``disclosure_store``); ``save=False`` leaves writing them to the caller,
+    which asks for many periods and saves once."""
     if not dataset.catalogue.indicator(indicator_id).sensitive:
         return None
     key = ("protection", indicator_id, period)
-    return dataset.memo(key, lambda: _protection(dataset, indicator_id, period))
+    return dataset.memo(key, lambda: _protection(dataset, indicator_id, period, save))
 
 
 # ----------------------------------------------------------------------------- the figures of a period
@@ -158,18 +164,43 @@ def first_states(table: pd.DataFrame, rule: DisclosureRule, period: Period) -> n
     return state.astype(object)
 
 
-def _protection(dataset: Dataset, indicator_id: str, period: Period) -> Protection:
+def _protection(dataset: Dataset, indicator_id: str, period: Period, save: bool = True) -> Protection:
     rule = dataset.catalogue.disclosure
     table = period_counts(dataset, indicator_id, period)
-    state = first_states(table, rule, period)
-    skeleton = _skeleton(dataset, indicator_id)
-    if skeleton is not None and len(table) and _needs_secondary(skeleton, table, rule, period):
-        state = secondary(skeleton, table, state, rule)
+    first = first_states(table, rule, period)
+    decisions = ledger(dataset, indicator_id)
+    filed = decisions.get(period)
+    if filed is not None:
+        state = _with_withheld(table, first, filed)
+    else:
+        state = _secondary_states(dataset, indicator_id, table, first, period)
+        extra = (state == WITHHELD) & (first != WITHHELD)
+        decisions.add(period, tuple(zip(table["level"][extra], table["code"][extra], strict=True)))
+        if save:
+            decisions.save()
     count = table["count"].to_numpy(dtype=float)
     shown = np.where(state == EXACT, count, np.nan)
     shown = np.where(state == ROUNDED, rounded(count, rule.round_to), shown)
     result = table.assign(shown=shown, state=state)
     return Protection(period, result.reset_index(drop=True))
+
+
+def _secondary_states(
+    dataset: Dataset, indicator_id: str, table: pd.DataFrame, first: np.ndarray, period: Period
+) -> np.ndarray:
+    rule = dataset.catalogue.disclosure
+    skeleton = _skeleton(dataset, indicator_id)
+    if skeleton is not None and len(table) and _needs_secondary(skeleton, table, rule, period):
+        return secondary(skeleton, table, first, rule)
+    return first
+
+
+def _with_withheld(table: pd.DataFrame, first: np.ndarray, withheld: Withheld) -> np.ndarray:
+    """The first step's states with the areas a filed decision withheld."""
+    if not withheld:
+        return first
+    chosen = pd.MultiIndex.from_frame(table[["level", "code"]]).isin(list(withheld))
+    return np.where(chosen, WITHHELD, first).astype(object)
 
 
 # ----------------------------------------------------------------------------- secondary suppression

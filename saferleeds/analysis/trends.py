@@ -110,18 +110,19 @@ def _empty_series() -> pd.DataFrame:
     )
 
 
-def area_series(dataset: Dataset, indicator_id: str, code: str, measure: str) -> pd.DataFrame:
+def area_series(dataset: Dataset, indicator_id: str, code: str, measure: str, rolling: bool = True) -> pd.DataFrame:
     """Every month of one area: shown value, rolling average, same month a year earlier, statuses.
 
     ``shown`` and ``rolling`` are NaN where disclosure control hides a small count. Months missing
-    from the data are missing rows; the rolling average needs twelve months in a row.
+    from the data are missing rows; the rolling average needs twelve months in a row. Without
+    ``rolling`` the rolling columns are left out, and so is the disclosure check of every 12 months.
     """
     found = dataset.geography.recognise(code)
     if not found:
         return _empty_series()
     level, canonical = found
-    key = ("area_series", indicator_id, canonical, measure)
-    return dataset.memo(key, lambda: _area_series(dataset, indicator_id, level, canonical, measure))
+    key = ("area_series", indicator_id, canonical, measure, rolling)
+    return dataset.memo(key, lambda: _area_series(dataset, indicator_id, level, canonical, measure, rolling))
 
 
 def _weakest_over(ranks: pd.Series, window: int, statuses: Statuses) -> list[str]:
@@ -130,7 +131,9 @@ def _weakest_over(ranks: pd.Series, window: int, statuses: Statuses) -> list[str
     return [statuses.ids[int(r)] if pd.notna(r) else statuses.strongest for r in weakest]
 
 
-def _area_series(dataset: Dataset, indicator_id: str, level: str, code: str, measure: str) -> pd.DataFrame:
+def _area_series(
+    dataset: Dataset, indicator_id: str, level: str, code: str, measure: str, rolling: bool
+) -> pd.DataFrame:
     indicator = dataset.catalogue.indicator(indicator_id)
     statuses = dataset.catalogue.statuses
     rows = monthly(dataset, indicator_id, level)
@@ -153,14 +156,16 @@ def _area_series(dataset: Dataset, indicator_id: str, level: str, code: str, mea
     result["value"] = frame["value"]
     result["shown"] = shown(frame["value"], frame["denominator"])
     result["status"] = frame["status"].fillna(statuses.strongest)
-    rolling_value = frame["value"].rolling(ROLLING_MONTHS, min_periods=ROLLING_MONTHS).sum()
-    rolling_denominator = frame["denominator"].rolling(ROLLING_MONTHS, min_periods=ROLLING_MONTHS).sum()
     monthly_guard = area_states(dataset, indicator_id, level, code, months[present.to_numpy()])
-    rolling_guard = area_states(dataset, indicator_id, level, code, months[rolling_value.notna().to_numpy()], 12)
     result["suppressed"] = monthly_guard["state"].reindex(months).isin([HIDDEN, WITHHELD]).to_numpy()
-    published = _published(rolling_value, rolling_guard.reindex(months))
-    result["rolling"] = shown(published / ROLLING_MONTHS, rolling_denominator / ROLLING_MONTHS)
-    result["rolling_status"] = _weakest_over(ranks, ROLLING_MONTHS, statuses)
+    if rolling:
+        rolling_value = frame["value"].rolling(ROLLING_MONTHS, min_periods=ROLLING_MONTHS).sum()
+        rolling_denominator = frame["denominator"].rolling(ROLLING_MONTHS, min_periods=ROLLING_MONTHS).sum()
+        ended = months[rolling_value.notna().to_numpy()]
+        rolling_guard = area_states(dataset, indicator_id, level, code, ended, ROLLING_MONTHS)
+        published = _published(rolling_value, rolling_guard.reindex(months))
+        result["rolling"] = shown(published / ROLLING_MONTHS, rolling_denominator / ROLLING_MONTHS)
+        result["rolling_status"] = _weakest_over(ranks, ROLLING_MONTHS, statuses)
     result.loc[result["suppressed"].to_numpy(), "shown"] = np.nan
     result["year_ago"] = result["shown"].shift(12)
     result["year_on_year"] = _year_on_year(result["shown"], result["year_ago"], effective_measure(indicator, measure))
