@@ -442,11 +442,14 @@ def attention_findings(
 def summary_words(attention: Attention) -> str:
     """What the list was made from, in a sentence (and why it is empty when it is)."""
     tests = f"{attention.tested:,} tests of {attention.where}, {attention.period.label()}"
+    held_back = (
+        f"; {attention.held_back} {'finding' if attention.held_back == 1 else 'findings'} on modelled data "
+        f"{'is' if attention.held_back == 1 else 'are'} held back"
+    )
     if attention.findings:
-        return f"{len(attention.findings)} of {attention.passed} findings that pass after allowing for {tests}."
+        listed = attention.passed - attention.held_back
+        found = f"{len(attention.findings)} of {listed} findings that pass after allowing for {tests}"
+        return f"{found}{held_back if attention.held_back else ''}."
     if attention.held_back:
-        return (
-            f"Nothing on recorded data needs attention after allowing for {tests}; {attention.held_back} "
-            "findings on modelled data are held back."
-        )
+        return f"Nothing on recorded data needs attention after allowing for {tests}{held_back}."
     return f"Nothing needs attention: no test passes after allowing for {tests}."

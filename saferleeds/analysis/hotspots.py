@@ -8,6 +8,7 @@ recommend for local spatial statistics.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +41,11 @@ def gi_star(values: np.ndarray, weights: W, levels: list[float]) -> HotspotResul
     """
     from esda.getisord import G_Local
 
-    result = G_Local(np.asarray(values, dtype=float), weights, transform="B", permutations=0, star=True)
+    # Areas cut off from the rest (separate parts of the map) and all-zero values are expected: their z is NaN
+    # and they are never a spot, so the library's warnings about them say nothing here.
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", UserWarning)
+        result = G_Local(np.asarray(values, dtype=float), weights, transform="B", permutations=0, star=True)
     z = np.asarray(result.Zs, dtype=float)
     p_values = np.where(np.isfinite(z), 2 * sps.norm.sf(np.abs(z)), np.nan)
     q_values, _ = benjamini_hochberg(p_values, 1.0)
