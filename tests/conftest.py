@@ -143,6 +143,16 @@ def chart_download_keys(slot: str, numbers: bool = True) -> set[str]:
     return {f"{slot}-download-{kind}" for kind in kinds}
 
 
+# What a running app keeps beside the dataset (never committed, never part of a build): kept versions, the
+# police.uk fetch cache, filed disclosure decisions, the apply lock and journal.
+RUNTIME_FOLDERS = ("versions", "fetch-cache", "disclosure-cache")
+
+
+def committed_part(relative: Path) -> bool:
+    """Whether a path inside data/ or geo/ is part of the dataset as built and committed."""
+    return not any(part in RUNTIME_FOLDERS or part.startswith(".") for part in relative.parts)
+
+
 MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")  # a backslash before punctuation, as escape() writes it
 
 

@@ -97,6 +97,8 @@ def ledger(dataset: Dataset, indicator_id: str) -> Ledger:
     """The decisions of one indicator for this dataset (one ledger per dataset, shared by its sessions)."""
 
     def open_ledger() -> Ledger:
+        if not dataset.stored:  # values changed in memory: nothing on disk is theirs
+            return Ledger(None)
         folder = dataset.paths.data / CACHE_FOLDER
         return Ledger(folder / f"{indicator_id}-{fingerprint(dataset, indicator_id)}.json")
 

@@ -33,6 +33,7 @@ class Dataset:
     values: pd.DataFrame
     annotations: pd.DataFrame
     by_indicator: dict[str, pd.DataFrame] = field(default_factory=dict)
+    stored: bool = True  # the values are the dataset folder's (not changed in memory), so results may be filed there
     _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _kept: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -51,6 +52,7 @@ class Dataset:
             values=values,
             annotations=self.annotations if annotations is None else annotations,
             by_indicator=split_by_indicator(values),
+            stored=False,
         )
 
     def rows(self, indicator: str) -> pd.DataFrame:

@@ -29,11 +29,12 @@ def test_the_powerpoint_downloads_and_opens_with_its_slides(page, app_url, tmp_p
     started.value.save_as(saved)
     assert saved.name == "safer-leeds-board-pack-armley-2024-08-to-2025-07.pptx"
     deck = Presentation(saved)
-    assert [slide.shapes.title.text for slide in deck.slides][:4] == [
+    assert [slide.shapes.title.text for slide in deck.slides][:5] == [
         "Safer Leeds board pack: Armley",
+        "What needs attention: Armley",
         "The plan on a page: Armley beside Leeds",
         "Drug offences recorded",
         "Definitions, sources and what is modelled",
     ]
-    pictures = [shape for shape in deck.slides[2].shapes if shape.shape_type == 13]
+    pictures = [shape for shape in deck.slides[3].shapes if shape.shape_type == 13]
     assert len(pictures) == 2 and all(p._element.nvPicPr.cNvPr.get("descr") for p in pictures)
