@@ -169,6 +169,9 @@ def tab_until(page, found, limit: int = 200) -> int:
     raise AssertionError(f"Tab never reached the control within {limit} presses")
 
 
+ACTIVE_OPTION = "() => document.activeElement && document.activeElement.getAttribute('aria-activedescendant')"
+
+
 def choose_by_keyboard(page, label: str, option: str) -> None:
     """Tab to the select box labelled ``label``, type to find ``option`` and press Enter."""
     tab_until(page, lambda tag, aria, text: tag == "INPUT" and aria == label)
@@ -176,8 +179,10 @@ def choose_by_keyboard(page, label: str, option: str) -> None:
     page.keyboard.type(option)
     found = page.get_by_role("option", name=option, exact=True)
     found.wait_for()
-    if found.get_attribute("data-focused") != "true":
+    option_id = found.get_attribute("id")
+    if page.evaluate(ACTIVE_OPTION) != option_id:  # some lists focus the first match by themselves, some do not
         page.keyboard.press("ArrowDown")
+    page.wait_for_function(f"id => ({ACTIVE_OPTION})() === id", arg=option_id)  # Enter chooses what is focused
     page.keyboard.press("Enter")
 
 
