@@ -433,7 +433,7 @@ def attention_findings(
     measure: str = "count",
     include_modelled: bool = False,
 ) -> list[dict]:
-    """The findings as plain data, for a board pack: each a dict of sentence, status, kind, score, link
+    """The findings as plain data: each a dict of sentence, status, kind, score, link
     (page and filters), indicator, area_code, p_value and adjusted_p_value, strongest first."""
     chosen = what_needs_attention(dataset, area, level, period, measure, include_modelled=include_modelled)
     return [finding.as_dict() for finding in chosen.findings]

@@ -11,13 +11,13 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 
-import pandas as pd
 import streamlit as st
 
 from saferleeds.analysis.attention import KIND_LABELS, Attention, Finding, candidates, summary_words
 from saferleeds.analysis.attention import what_needs_attention as find
 from saferleeds.analysis.selection import Selection
 from saferleeds.core.dataset import Dataset
+from saferleeds.present.export.findings import findings_table
 from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import table_download
 from saferleeds.ui.filters import ALL
@@ -151,18 +151,8 @@ def draw_overview_panel(dataset: Dataset, selection: Selection, most: int = 5) -
 
 
 def draw_download(attention: Attention, dataset: Dataset) -> None:
-    rows = [
-        {
-            "Kind": KIND_LABELS[f.kind],
-            "Finding": f.sentence,
-            "Data": dataset.catalogue.statuses.label(f.status),
-            "p-value": f.p_value,
-            "Adjusted p-value (Benjamini-Hochberg)": f.adjusted_p_value,
-        }
-        for f in attention.findings
-    ]
     table_download(
-        pd.DataFrame(rows),
+        findings_table(dataset, attention),
         f"what needs attention {attention.where} {attention.period.start:%Y-%m} {attention.period.end:%Y-%m}",
         label="Download these findings (CSV)",
         key="attention-csv",

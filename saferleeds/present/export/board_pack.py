@@ -396,8 +396,9 @@ def assemble(
     steps = steps or Steps(assembly_steps(request, charts), progress)
     code = request.area
     area_name = dataset.geography.name(code) if code else CITY_NAME
-    level = _level(dataset, request) if code else dataset.catalogue.levels.city
-    attention = what_needs_attention(dataset, code, _level(dataset, request), request.period, request.measure)
+    tested_level = _level(dataset, request)  # the areas the findings test (wards, for a pack of all Leeds)
+    level = tested_level if code else dataset.catalogue.levels.city
+    attention = what_needs_attention(dataset, code, tested_level, request.period, request.measure)
     steps("what needs attention")
     sections = _sections(dataset, request, charts, slides, steps)
     created = date.today()
