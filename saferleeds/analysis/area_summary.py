@@ -18,7 +18,7 @@ import pandas as pd
 
 from saferleeds.analysis.aggregate import monthly, period_totals
 from saferleeds.analysis.area_tests import CHANGE_WITHHELD, Method, add_change, add_funnel, funnel_inputs
-from saferleeds.analysis.disclosure import HIDDEN, WITHHELD, protection
+from saferleeds.analysis.disclosure import HIDDEN, WITHHELD, protection, published_as_counted
 from saferleeds.analysis.measures import display_value, format_value, rate_population
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
@@ -74,6 +74,8 @@ def _published(
     """The counts disclosure control lets out (by code) and each one's state."""
     totals = period_totals(monthly(dataset, indicator_id, level), period, dataset.catalogue.statuses)
     counts = totals["value"].reindex(codes)
+    if published_as_counted(dataset, indicator_id, level, period):
+        return counts, pd.Series("", index=codes, dtype=object)
     guarded = protection(dataset, indicator_id, period)
     if guarded is None:
         return counts, pd.Series("", index=codes, dtype=object)

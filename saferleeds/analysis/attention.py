@@ -26,7 +26,6 @@ from scipy import stats as sps
 
 from saferleeds.analysis.aggregate import monthly, period_totals
 from saferleeds.analysis.area_summary import summarise
-from saferleeds.analysis.hotspots import hotspots
 from saferleeds.analysis.measures import measure_label
 from saferleeds.analysis.overview import tile_indicators
 from saferleeds.analysis.trend_spc import spc_data, spc_rules
@@ -344,6 +343,9 @@ def hotspot_findings(
 
 
 def _hotspots(dataset: Dataset, indicator: Indicator, period: Period, measure: str) -> pd.DataFrame:
+    # Imported here: the spatial weights library takes longer to load than a page's first run allows.
+    from saferleeds.analysis.hotspots import hotspots
+
     finest = dataset.catalogue.levels.finest
     values = summarise(dataset, indicator.id, finest, period, measure).set_index("code")["value"]
     return hotspots(dataset, indicator.id, period, measure, values).set_index("code")

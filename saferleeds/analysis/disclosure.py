@@ -107,6 +107,17 @@ def protection(dataset: Dataset, indicator_id: str, period: Period, save: bool =
     return dataset.memo(key, lambda: _protection(dataset, indicator_id, period, save))
 
 
+def published_as_counted(dataset: Dataset, indicator_id: str, level: str, period: Period) -> bool:
+    """Whether every figure of ``level`` for the period is shown exactly as counted, known without working
+    out the period: a level the rule does not protect, none of whose areas a filed decision withholds."""
+    if not dataset.catalogue.indicator(indicator_id).sensitive:
+        return True
+    if level in dataset.catalogue.disclosure.levels:
+        return False
+    withheld = ledger(dataset, indicator_id).get(period)
+    return withheld is not None and all(area_level != level for area_level, _ in withheld)
+
+
 # ----------------------------------------------------------------------------- the figures of a period
 
 

@@ -7,16 +7,18 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
-from saferleeds.core.boundaries import dissolved_boundaries, read_boundary
 from saferleeds.core.catalogue import Catalogue, load_catalogue
 from saferleeds.core.errors import DataError, Problem, file_label
 from saferleeds.core.geography import Geography, load_geography
 from saferleeds.core.paths import DatasetPaths, dataset_version
 from saferleeds.core.values import read_values
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 ANNOTATION_COLUMNS = ("date", "indicators", "note")
 MEMO_LIMIT = 2000  # derived results remembered per dataset version
@@ -92,6 +94,9 @@ class Dataset:
         """Boundaries of one level in lon/lat with ``code`` and ``name`` (read once, then shared)."""
 
         def load() -> gpd.GeoDataFrame:
+            # Imported here: pages without a map never need the geometry libraries, which are slow to load.
+            from saferleeds.core.boundaries import dissolved_boundaries, read_boundary
+
             if level in self.geography.listed_levels:
                 return dissolved_boundaries(self.boundaries(self.geography.levels.finest), self.geography, level)
             frame = read_boundary(self.paths.boundary(level))

@@ -189,7 +189,10 @@ class Statuses:
 
     def ranks(self, statuses: pd.Series) -> pd.Series:
         """The rank of every status in a column (0 the most trusted; unknown words rank below all)."""
-        return statuses.map(self._ranks).fillna(len(self.items)).astype(int)
+        codes, uniques = pd.factorize(statuses)
+        unknown = len(self.items)
+        lookup = np.array([self._ranks.get(str(u), unknown) for u in uniques] + [unknown], dtype=np.int64)
+        return pd.Series(lookup[codes], index=statuses.index)
 
     @property
     def strongest(self) -> str:

@@ -30,16 +30,22 @@ REMEMBERED = 64
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attention")
 _PENDING: OrderedDict[tuple, Future] = OrderedDict()
 _PENDING_LOCK = threading.Lock()
+_ASKED: dict[tuple, tuple[Dataset, Selection]] = {}
 
 
 def _arguments(selection: Selection) -> tuple:
     return (selection.area, selection.level, selection.period, selection.measure, selection.priority, selection.theme)
 
 
+def _key(dataset: Dataset, selection: Selection) -> tuple:
+    return (dataset.version, *_arguments(selection))
+
+
 def _work(dataset: Dataset, selection: Selection) -> Future:
     """The background work for this selection (started when first asked for)."""
-    key = (dataset.version, *_arguments(selection))
+    key = _key(dataset, selection)
     with _PENDING_LOCK:
+        _ASKED.pop(key, None)
         future = _PENDING.get(key)
         if future is None:
             future = _WORKER.submit(candidates, dataset, *_arguments(selection))
@@ -47,6 +53,25 @@ def _work(dataset: Dataset, selection: Selection) -> Future:
             while len(_PENDING) > REMEMBERED:
                 _PENDING.popitem(last=False)
         return future
+
+
+def _started(dataset: Dataset, selection: Selection) -> Future | None:
+    """The work for this selection if it has begun; otherwise it is asked for, to begin after the page."""
+    key = _key(dataset, selection)
+    with _PENDING_LOCK:
+        future = _PENDING.get(key)
+        if future is None:
+            _ASKED[key] = (dataset, selection)
+        return future
+
+
+def start_asked() -> None:
+    """Begin the work pages asked for during this run. It begins once the page is drawn because, sharing
+    the interpreter with the page, it would otherwise slow every part of the page's first run."""
+    with _PENDING_LOCK:
+        asked = list(_ASKED.values())
+    for dataset, selection in asked:
+        _work(dataset, selection)
 
 
 def wait_for_findings(timeout: float | None = None) -> None:
@@ -58,8 +83,8 @@ def wait_for_findings(timeout: float | None = None) -> None:
 
 
 def findings_or_none(dataset: Dataset, selection: Selection, include_modelled: bool, most: int) -> Attention | None:
-    future = _work(dataset, selection)
-    if not future.done():
+    future = _started(dataset, selection)
+    if future is None or not future.done():
         return None
     future.result()  # a failure is raised here, on the page, where the router reports it
     chosen = selection

@@ -8,6 +8,7 @@ import streamlit as st
 
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.errors import DataError
+from saferleeds.ui import attention
 from saferleeds.ui.data import get_dataset_or_none, show_data_problem
 from saferleeds.ui.filters import shared_filters
 from saferleeds.ui.page import remember_selection
@@ -51,3 +52,5 @@ def run_page(page) -> None:
     except Exception:
         LOGGER.exception("the page %s failed", getattr(page, "title", "?"))
         st.error(PAGE_FAILED, icon=":material/error:")
+    finally:
+        attention.start_asked()
