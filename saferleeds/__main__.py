@@ -2,6 +2,7 @@
 
 import sys
 
-from saferleeds.cli import main
+if __name__ == "__main__":  # not when a worker process (drawing pictures) imports this module
+    from saferleeds.cli import main
 
-sys.exit(main())
+    sys.exit(main())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -79,3 +80,36 @@ def test_a_folder_that_cannot_be_written_costs_time_not_an_error(home):
     fresh = _worked_out(home, PERIODS[0])
     assert (fresh["state"] == WITHHELD).any()
     assert (home.data / CACHE_FOLDER).read_text(encoding="utf-8") == "a file where the folder would be"
+
+
+def _nothing_filed(dataset, indicator_id, level, code, months, window):
+    count = len(months)
+    return np.full(count, np.nan), np.full(count, disclosure.EXACT, dtype=object), np.zeros(count, dtype=bool)
+
+
+@pytest.mark.parametrize("window", [1, 12])
+def test_an_area_s_states_read_from_filed_decisions_are_those_worked_out(home, window, monkeypatch):
+    dataset = load_dataset(home)
+    months = dataset.months[-30:]
+    table = protection(dataset, INDICATOR, PERIODS[0]).table
+    chosen = table[table["state"] == WITHHELD]
+    areas = [
+        (level, dataset.geography.level_areas(level)["code"].iloc[0]) for level in ("lsoa", "msoa", "ward", "committee")
+    ]
+    areas += sorted(zip(chosen["level"], chosen["code"], strict=True))[:3]
+    worked_out = {}
+    with monkeypatch.context() as patched:
+        patched.setattr(disclosure, "_filed_states", _nothing_filed)
+        for level, code in areas:
+            worked_out[level, code] = disclosure.area_states(dataset, INDICATOR, level, code, months, window)
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a filed period was worked out again")
+
+    monkeypatch.setattr(disclosure, "protection", must_not_run)
+    again = load_dataset(home)  # a new process, reading what the first filed
+    for (level, code), expected in worked_out.items():
+        pd.testing.assert_frame_equal(disclosure.area_states(again, INDICATOR, level, code, months, window), expected)
+    states = pd.concat(worked_out.values())["state"]
+    if window == 12:
+        assert {disclosure.ROUNDED, disclosure.EXACT, WITHHELD} <= set(states), "every kind of state is checked"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from saferleeds.core import boundaries as boundaries_module
 from saferleeds.core import dataset as dataset_module
 from tests.conftest import DATA_PAGES, page_text, run_app
 
@@ -31,7 +32,7 @@ def watch_reads(monkeypatch) -> list[str]:
         (dataset_module, "read_values"),
         (dataset_module, "load_catalogue"),
         (dataset_module, "load_geography"),
-        (dataset_module, "read_boundary"),
+        (boundaries_module, "read_boundary"),  # imported when first needed
         (dataset_module, "read_annotations"),
     ):
         original = getattr(module, name)

@@ -5,6 +5,8 @@ much of a period is recorded, estimated, provisional or modelled. Results are re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -72,7 +74,7 @@ def _monthly(dataset: Dataset, indicator: str, level: str) -> pd.DataFrame:
         row_target = target_of_code.fillna(-1).to_numpy(dtype=np.int64)[area_index]
         keep = row_target >= 0
         frame = pd.DataFrame({"target": row_target[keep], **{k: v[keep] for k, v in columns.items()}})
-        grouped = _sum_groups(frame, ["target", "period"], status_rank=("status_rank", "max")).reset_index()
+        grouped = _sum_by_area_month(frame)
         pieces.append(grouped.assign(rank=levels.rank(source_level)))
     if not pieces:
         return _empty_monthly()
@@ -89,13 +91,35 @@ def _monthly(dataset: Dataset, indicator: str, level: str) -> pd.DataFrame:
     return combined.drop(columns="rank")
 
 
-def _sum_groups(frame: pd.DataFrame, keys: list[str], **extra) -> pd.DataFrame:
-    """Sum value and denominator by ``keys``; a group whose denominators are all missing keeps NaN."""
-    grouped = frame.groupby(keys, sort=True).agg(
-        value=("value", "sum"), denominator=("denominator", "sum"), _with_denominator=("denominator", "count"), **extra
+def _sum_by_area_month(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sum value and denominator by target and period (a group whose denominators are all missing keeps
+    NaN) and keep the weakest status rank; sorted by target, then period."""
+    months, month_codes = pd.factorize(frame["period"], sort=True)
+    keys, groups = pd.factorize(frame["target"].to_numpy() * len(month_codes) + months, sort=True)
+    size = len(groups)
+    ranks = np.full(size, -1, dtype=np.int64)
+    np.maximum.at(ranks, keys, frame["status_rank"].to_numpy())
+    return pd.DataFrame(
+        {
+            "target": groups // max(len(month_codes), 1),
+            "period": month_codes[groups % max(len(month_codes), 1)] if size else month_codes[:0],
+            **_sums(keys, size, frame["value"].to_numpy(dtype=float), frame["denominator"].to_numpy(dtype=float)),
+            "status_rank": ranks,
+        }
     )
-    grouped.loc[grouped["_with_denominator"] == 0, "denominator"] = np.nan
-    return grouped.drop(columns="_with_denominator")
+
+
+def _sums(groups: np.ndarray, size: int, value: np.ndarray, denominator: np.ndarray) -> dict[str, np.ndarray]:
+    """Each group's sum of value (missing counted as 0) and of denominator (NaN when all are missing)."""
+    with_denominator = np.bincount(groups, weights=np.isfinite(denominator), minlength=size)
+    return {
+        "value": np.bincount(groups, weights=np.nan_to_num(value, nan=0.0), minlength=size).astype(float),
+        "denominator": np.where(
+            with_denominator > 0,
+            np.bincount(groups, weights=np.nan_to_num(denominator, nan=0.0), minlength=size),
+            np.nan,
+        ),
+    }
 
 
 def available_levels(dataset: Dataset, indicator: str) -> list[str]:
@@ -103,28 +127,76 @@ def available_levels(dataset: Dataset, indicator: str) -> list[str]:
     return [lv for lv in dataset.catalogue.levels.ids if not monthly(dataset, indicator, lv).empty]
 
 
-def _window(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
-    return frame[period.contains(frame["period"]).to_numpy()]
+@dataclass(frozen=True)
+class _Columns:
+    """A monthly frame as arrays: each row's area (an index into ``areas``), month, figures and status."""
+
+    areas: pd.Index  # area codes, sorted
+    groups: np.ndarray
+    times: np.ndarray  # datetime64[ms]
+    value: np.ndarray
+    denominator: np.ndarray
+    ranks: np.ndarray
+    modelled: np.ndarray
+    estimated: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, statuses: Statuses) -> _Columns:
+        groups, areas = pd.factorize(frame["area_code"], sort=True)
+        return cls(
+            pd.Index(areas, name="area_code"),
+            groups,
+            frame["period"].to_numpy().astype("datetime64[ms]"),
+            frame["value"].to_numpy(dtype=float),
+            frame["denominator"].to_numpy(dtype=float),
+            statuses.ranks(frame["status"]).to_numpy(),
+            frame["modelled"].to_numpy(dtype=float),
+            (frame["status"] == ESTIMATED).to_numpy(dtype=float),
+        )
+
+    def totals(self, period: Period, statuses: Statuses) -> pd.DataFrame:
+        inside = (self.times >= np.datetime64(period.start, "ms")) & (self.times <= np.datetime64(period.end, "ms"))
+        groups, size = self.groups[inside], len(self.areas)
+
+        def count(flags: np.ndarray) -> np.ndarray:
+            return np.bincount(groups, weights=flags, minlength=size).astype(np.int64)
+
+        ranks = self.ranks[inside]
+        weakest = np.full(size, -1, dtype=np.int64)
+        np.maximum.at(weakest, groups, ranks)
+        months = np.unique(groups * (len(self.times) + 1) + np.unique(self.times[inside], return_inverse=True)[1])
+        ids = np.asarray(statuses.ids, dtype=object)
+        frame = pd.DataFrame(
+            {
+                **_sums(groups, size, self.value[inside], self.denominator[inside]),
+                "months": np.bincount(months // (len(self.times) + 1), minlength=size).astype(np.int64),
+                "modelled_months": count(self.modelled[inside]),
+                "estimated_months": count(self.estimated[inside]),
+                "weakest": ids[np.clip(weakest, 0, len(ids) - 1)],
+                "weakest_months": count((ranks == weakest[groups]).astype(float)),
+            },
+            index=self.areas,
+        )
+        return frame[np.bincount(groups, minlength=size) > 0]
 
 
 def period_totals(frame: pd.DataFrame, period: Period, statuses: Statuses) -> pd.DataFrame:
     """Each area's total over the period's months: value, denominator, months with data, modelled months,
     estimated months, the weakest status among its months and how many months have it."""
-    window = _window(frame, period).assign(
-        status_rank=lambda f: statuses.ranks(f["status"]), estimated=lambda f: f["status"] == ESTIMATED
-    )
-    totals = _sum_groups(
-        window,
-        ["area_code"],
-        months=("period", "nunique"),
-        modelled_months=("modelled", "sum"),
-        estimated_months=("estimated", "sum"),
-    )
-    weakest = window.groupby("area_code")["status_rank"].max()
-    at_weakest = window[window["status_rank"] == window["area_code"].map(weakest)].groupby("area_code").size()
-    totals["weakest"] = weakest.map(lambda r: statuses.ids[min(int(r), len(statuses.ids) - 1)])
-    totals["weakest_months"] = at_weakest.reindex(totals.index).fillna(0).astype(int)
-    return totals
+    return _Columns.of(frame, statuses).totals(period, statuses)
+
+
+def level_totals(dataset: Dataset, indicator: str, level: str, period: Period) -> pd.DataFrame:
+    """``period_totals`` of the indicator's monthly values for every area of ``level`` (remembered)."""
+    statuses = dataset.catalogue.statuses
+
+    def columns() -> _Columns:
+        return _Columns.of(monthly(dataset, indicator, level), statuses)
+
+    def totals() -> pd.DataFrame:
+        return dataset.memo(("monthly_columns", indicator, level), columns).totals(period, statuses)
+
+    return dataset.memo(("level_totals", indicator, level, period), totals)
 
 
 def area_monthly(dataset: Dataset, indicator_id: str, code: str, measure: str = "count") -> pd.DataFrame:

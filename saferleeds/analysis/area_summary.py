@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from saferleeds.analysis.aggregate import monthly, period_totals
+from saferleeds.analysis.aggregate import level_totals
 from saferleeds.analysis.area_tests import CHANGE_WITHHELD, Method, add_change, add_funnel, funnel_inputs
 from saferleeds.analysis.disclosure import HIDDEN, WITHHELD, protection, published_as_counted
 from saferleeds.analysis.measures import display_value, format_value, rate_population
@@ -72,7 +72,7 @@ def _published(
     dataset: Dataset, indicator_id: str, level: str, period: Period, codes: pd.Index
 ) -> tuple[pd.Series, pd.Series]:
     """The counts disclosure control lets out (by code) and each one's state."""
-    totals = period_totals(monthly(dataset, indicator_id, level), period, dataset.catalogue.statuses)
+    totals = level_totals(dataset, indicator_id, level, period)
     counts = totals["value"].reindex(codes)
     if published_as_counted(dataset, indicator_id, level, period):
         return counts, pd.Series("", index=codes, dtype=object)
@@ -90,10 +90,8 @@ def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, 
     catalogue = dataset.catalogue
     areas = dataset.geography.level_areas(level)[["code", "name", "population"]].set_index("code")
     areas["population"] = rate_population(dataset.geography, level, measure, catalogue.rates).reindex(areas.index)
-    areas["population"] = rate_population(dataset.geography, level, measure, catalogue.rates).reindex(areas.index)
-    series = monthly(dataset, indicator_id, level)
-    current = period_totals(series, period, catalogue.statuses).reindex(areas.index)
-    previous = period_totals(series, period.comparison(), catalogue.statuses).reindex(areas.index)
+    current = level_totals(dataset, indicator_id, level, period).reindex(areas.index)
+    previous = level_totals(dataset, indicator_id, level, period.comparison()).reindex(areas.index)
     frame = areas.copy()
     frame["count"], frame["disclosure"] = _published(dataset, indicator_id, level, period, areas.index)
     frame["previous_count"], frame["previous_disclosure"] = _published(
@@ -104,12 +102,7 @@ def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, 
     _add_status(frame, current, previous, catalogue.statuses.strongest)
     frame["suppressed"] = frame["disclosure"].isin([HIDDEN, WITHHELD])
     frame["change_withheld"] = frame["suppressed"] | frame["previous_disclosure"].isin([HIDDEN, WITHHELD])
-    frame["value"] = [
-        np.nan if s else display_value(indicator, c, d, p, measure)
-        for c, d, p, s in zip(
-            frame["count"], frame["denominator"], frame["population"], frame["suppressed"], strict=True
-        )
-    ]
+    frame["value"] = _values(indicator, frame, measure)
     add_change(frame, dataset, indicator, level, period)
     inputs = funnel_inputs(dataset, indicator, level, period)
     method = add_funnel(frame, dataset, indicator, level, inputs)
@@ -118,6 +111,31 @@ def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, 
         _display(v, s, indicator, measure, catalogue) for v, s in zip(frame["value"], frame["disclosure"], strict=True)
     ]
     return frame.reset_index().rename(columns={"index": "code"}), method
+
+
+def _values(indicator, frame: pd.DataFrame, measure: str) -> list[float]:
+    """Each area's figure as the measure shows it (missing where its count is kept back)."""
+    return [
+        np.nan if s else display_value(indicator, c, d, p, measure)
+        for c, d, p, s in zip(
+            frame["count"], frame["denominator"], frame["population"], frame["suppressed"], strict=True
+        )
+    ]
+
+
+def area_values(dataset: Dataset, indicator_id: str, level: str, period: Period, measure: str) -> pd.Series:
+    """The ``value`` column of ``summarise`` by area code, without comparing the areas (remembered)."""
+
+    def compute() -> pd.Series:
+        codes = pd.Index(dataset.geography.level_areas(level)["code"], name="code")
+        population = rate_population(dataset.geography, level, measure, dataset.catalogue.rates).reindex(codes)
+        frame = pd.DataFrame({"population": population}, index=codes)
+        frame["count"], disclosure = _published(dataset, indicator_id, level, period, codes)
+        frame["denominator"] = level_totals(dataset, indicator_id, level, period)["denominator"].reindex(codes)
+        frame["suppressed"] = disclosure.isin([HIDDEN, WITHHELD])
+        return pd.Series(_values(dataset.catalogue.indicator(indicator_id), frame, measure), index=codes, name="value")
+
+    return dataset.memo(("area_values", indicator_id, level, period, measure), compute)
 
 
 def _display(value: float, disclosure: str, indicator, measure: str, catalogue) -> str:

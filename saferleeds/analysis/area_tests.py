@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from saferleeds.analysis import stats
-from saferleeds.analysis.aggregate import monthly, period_totals
+from saferleeds.analysis.aggregate import level_totals
 from saferleeds.analysis.exposure import exposure, residents
 from saferleeds.analysis.stats.change import size_words
 from saferleeds.core.catalogue import Indicator
@@ -129,13 +129,13 @@ def funnel_inputs(dataset: Dataset, indicator: Indicator, level: str, period: Pe
     empty = FunnelInputs("", pd.Series(dtype=float), np.nan)
     if level == city_level:
         return empty
-    city = period_totals(monthly(dataset, indicator.id, city_level), period, dataset.catalogue.statuses)
+    city = level_totals(dataset, indicator.id, city_level, period)
     if city.empty:
         return empty
     if percentages_untested(dataset, indicator, period):
         return FunnelInputs("", pd.Series(dtype=float), np.nan, UNTESTED_FUNNEL)
     if indicator.is_ratio:
-        totals = period_totals(monthly(dataset, indicator.id, level), period, dataset.catalogue.statuses)
+        totals = level_totals(dataset, indicator.id, level, period)
         kind = "proportion" if indicator.unit == "percent" else "rate"
         return FunnelInputs(kind, totals["denominator"], float(city["value"].iloc[0] / city["denominator"].iloc[0]))
     year = period.end.year

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from saferleeds.analysis.aggregate import monthly, period_totals
-from saferleeds.analysis.area_summary import summarise
+from saferleeds.analysis.aggregate import level_totals
+from saferleeds.analysis.area_summary import area_values, summarise
 from saferleeds.analysis.measures import measure_label
 from saferleeds.analysis.overview import tile_indicators
 from saferleeds.analysis.trend_spc import spc_data, spc_rules
@@ -132,7 +132,7 @@ def _weakest(dataset: Dataset, indicator_id: str, level: str, window: Period) ->
     """Area code -> the weakest status among the months of the window (remembered)."""
 
     def build() -> dict[str, str]:
-        totals = period_totals(monthly(dataset, indicator_id, level), window, dataset.catalogue.statuses)
+        totals = level_totals(dataset, indicator_id, level, window)
         return {str(k): str(v) for k, v in totals["weakest"].items()} if "weakest" in totals.columns else {}
 
     return dataset.memo(("attention_weakest", indicator_id, level, window), build)
@@ -347,7 +347,7 @@ def _hotspots(dataset: Dataset, indicator: Indicator, period: Period, measure: s
     from saferleeds.analysis.hotspots import hotspots
 
     finest = dataset.catalogue.levels.finest
-    values = summarise(dataset, indicator.id, finest, period, measure).set_index("code")["value"]
+    values = area_values(dataset, indicator.id, finest, period, measure)
     return hotspots(dataset, indicator.id, period, measure, values).set_index("code")
 
 

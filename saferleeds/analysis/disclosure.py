@@ -25,14 +25,14 @@ withholds one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from saferleeds.analysis.aggregate import monthly
 from saferleeds.analysis.disclosure_check import System, atoms, infer
+from saferleeds.analysis.disclosure_months import month_matrix, period_counts, rows_by_area
 from saferleeds.analysis.disclosure_store import Withheld, ledger
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
@@ -50,11 +50,23 @@ class Protection:
 
     period: Period
     table: pd.DataFrame  # level, code, count, shown, state
+    _levels: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     def level(self, level: str) -> pd.DataFrame:
         """The areas of one level, indexed by code: shown, state."""
-        part = self.table[self.table["level"] == level]
-        return part.set_index("code")[["shown", "state"]]
+        part = self._levels.get(level)
+        if part is None:
+            part = self.table[self.table["level"] == level].set_index("code")[["shown", "state"]]
+            self._levels[level] = part
+        return part
+
+    def area(self, level: str, code: str) -> tuple[float, str] | None:
+        """One area's shown count and state (None when it has no figure in the period)."""
+        part = self.level(level)
+        if code not in part.index:
+            return None
+        row = part.loc[code]
+        return float(row["shown"]), str(row["state"])
 
 
 def rounded(values, base: int) -> np.ndarray:
@@ -77,14 +89,52 @@ def area_states(
         return frame.assign(shown=np.nan)
     if level in rule.levels and window != rule.period_months:
         return frame.assign(state=WITHHELD)
-    for month in months:
+    shown, state, known = _filed_states(dataset, indicator_id, level, code, months, window)
+    frame["shown"], frame["state"] = shown, state
+    for month in months[~known]:
         period = Period(month - pd.DateOffset(months=window - 1), month)
         found = protection(dataset, indicator_id, period, save=False)
-        row = found.level(level).reindex([code]).iloc[0] if found is not None else None
-        if row is not None and isinstance(row["state"], str):
-            frame.loc[month, ["shown", "state"]] = [row["shown"], row["state"]]
+        area = found.area(level, code) if found is not None else None
+        if area is not None:
+            frame.loc[month, ["shown", "state"]] = list(area)
     ledger(dataset, indicator_id).save()
     return frame
+
+
+def _filed_states(
+    dataset: Dataset, indicator_id: str, level: str, code: str, months: pd.DatetimeIndex, window: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What ``area_states`` finds for each month without working a period out: from the area's own counts
+    and the decisions already filed. ``known`` is False for the months whose period has none filed."""
+    rule = dataset.catalogue.disclosure
+    shown, state = np.full(len(months), np.nan), np.full(len(months), EXACT, dtype=object)
+    row = rows_by_area(dataset, indicator_id).get((level, code))
+    if row is None:  # no figure in any period: nothing is shown and nothing needs deciding
+        return shown, state, np.ones(len(months), dtype=bool)
+    data = month_matrix(dataset, indicator_id)
+    values = data.values[row]
+    finite = np.isfinite(values)
+    sums = np.concatenate([[0.0], np.cumsum(np.where(finite, values, 0.0))])
+    seen = np.concatenate([[0], np.cumsum(finite)])
+    ends = data.months.searchsorted(months, side="right")
+    starts = data.months.searchsorted(months - pd.DateOffset(months=window - 1), side="left")
+    counts, present = sums[ends] - sums[starts], seen[ends] > seen[starts]
+    decisions = ledger(dataset, indicator_id)
+    known = ~present
+    for i in np.flatnonzero(present):
+        withheld = decisions.get(Period(months[i] - pd.DateOffset(months=window - 1), months[i]))
+        if withheld is None:
+            continue
+        known[i] = True
+        if (level, code) in withheld:
+            state[i] = WITHHELD
+        elif level not in rule.levels:
+            state[i], shown[i] = EXACT, counts[i]
+        elif bool(rule.hides([counts[i]]).iloc[0]):
+            state[i] = HIDDEN
+        else:
+            state[i], shown[i] = ROUNDED, float(rounded(counts[i], rule.round_to))
+    return shown, state, known
 
 
 def hidden_months(dataset: Dataset, indicator_id: str, code: str, months) -> np.ndarray:
@@ -118,52 +168,6 @@ def published_as_counted(dataset: Dataset, indicator_id: str, level: str, period
     return withheld is not None and all(area_level != level for area_level, _ in withheld)
 
 
-# ----------------------------------------------------------------------------- the figures of a period
-
-
-@dataclass(frozen=True)
-class _Months:
-    """One indicator's monthly values for every area of every level with data, as a matrix."""
-
-    levels: np.ndarray  # level of each row
-    codes: np.ndarray  # area code of each row
-    months: pd.DatetimeIndex
-    values: np.ndarray  # rows x months (NaN where an area has no value for a month)
-
-
-def _months(dataset: Dataset, indicator_id: str) -> _Months:
-    def build() -> _Months:
-        pieces = []
-        for level in dataset.catalogue.levels.ids:
-            series = monthly(dataset, indicator_id, level)
-            if not series.empty:
-                wide = series.pivot_table(index="area_code", columns="period", values="value", aggfunc="sum")
-                pieces.append((level, wide))
-        months = pd.DatetimeIndex(sorted(set().union(*(set(w.columns) for _, w in pieces)))) if pieces else None
-        if months is None:
-            return _Months(np.array([]), np.array([]), pd.DatetimeIndex([]), np.zeros((0, 0)))
-        frames = [w.reindex(columns=months) for _, w in pieces]
-        return _Months(
-            np.concatenate([np.full(len(w), level) for level, w in pieces]),
-            np.concatenate([w.index.astype(str).to_numpy() for _, w in pieces]),
-            months,
-            np.vstack([f.to_numpy(dtype=float) for f in frames]),
-        )
-
-    return dataset.memo(("disclosure_months", indicator_id), build)
-
-
-def period_counts(dataset: Dataset, indicator_id: str, period: Period) -> pd.DataFrame:
-    """Every area's total over the period: level, code, count (areas with no month in it are left out)."""
-    data = _months(dataset, indicator_id)
-    inside = np.asarray(period.contains(pd.Series(data.months)), dtype=bool)
-    window = data.values[:, inside]
-    present = np.isfinite(window).any(axis=1)
-    totals = np.nansum(window, axis=1)
-    rows = np.flatnonzero(present)
-    return pd.DataFrame({"level": data.levels[rows], "code": data.codes[rows], "count": totals[rows], "row": rows})
-
-
 def first_states(table: pd.DataFrame, rule: DisclosureRule, period: Period) -> np.ndarray:
     """Primary suppression and rounding at the protected levels (all withheld for other period lengths);
     exact counts elsewhere."""
@@ -182,7 +186,7 @@ def _protection(dataset: Dataset, indicator_id: str, period: Period, save: bool 
     decisions = ledger(dataset, indicator_id)
     filed = decisions.get(period)
     if filed is not None:
-        state = _with_withheld(table, first, filed)
+        state = _with_withheld(dataset, indicator_id, table, first, filed)
     else:
         state = _secondary_states(dataset, indicator_id, table, first, period)
         extra = (state == WITHHELD) & (first != WITHHELD)
@@ -206,11 +210,14 @@ def _secondary_states(
     return first
 
 
-def _with_withheld(table: pd.DataFrame, first: np.ndarray, withheld: Withheld) -> np.ndarray:
+def _with_withheld(
+    dataset: Dataset, indicator_id: str, table: pd.DataFrame, first: np.ndarray, withheld: Withheld
+) -> np.ndarray:
     """The first step's states with the areas a filed decision withheld."""
     if not withheld:
         return first
-    chosen = pd.MultiIndex.from_frame(table[["level", "code"]]).isin(list(withheld))
+    row_of = rows_by_area(dataset, indicator_id)
+    chosen = np.isin(table["row"].to_numpy(), [row_of[area] for area in withheld if area in row_of])
     return np.where(chosen, WITHHELD, first).astype(object)
 
 
@@ -234,7 +241,7 @@ class _Skeleton:
 
 def _skeleton(dataset: Dataset, indicator_id: str) -> _Skeleton | None:
     def build() -> _Skeleton | None:
-        data = _months(dataset, indicator_id)
+        data = month_matrix(dataset, indicator_id)
         levels = dataset.catalogue.levels
         cell_rows = np.flatnonzero(data.levels == levels.finest)
         cells = data.codes[cell_rows]

@@ -242,10 +242,15 @@ def _pack_format(arguments: argparse.Namespace) -> str:
 
 
 def board_pack_command(arguments: argparse.Namespace) -> int:
+    from saferleeds.present.export import drawing
+
+    fmt = _pack_format(arguments)
+    if fmt in drawing.PICTURE_FORMATS:
+        drawing.warm()  # the drawing processes start while the data loads
+
     from saferleeds.core.values import write_atomic
     from saferleeds.present.export import board_pack
 
-    fmt = _pack_format(arguments)
     loaded = dataset.load_dataset(dataset_paths(arguments.home))
     levels = [lv for lv in loaded.catalogue.level_ids if lv != "city"]
     if arguments.level not in levels:

@@ -130,9 +130,11 @@ class Geography:
         and for every area made only of whole areas of that level; other areas get NaN.
         """
         if base is None or (not base.level and base.column == "population"):
-            frame = self.level_areas(level)
-            return frame.set_index("code")["population"].astype(float)
+            return self._derive(("residents", level), lambda: self._residents(level))
         return self._derive(("population", level, base.column, base.level), lambda: self._population(level, base))
+
+    def _residents(self, level: str) -> pd.Series:
+        return self.level_areas(level).set_index("code")["population"].astype(float)
 
     def _population(self, level: str, base: Population) -> pd.Series:
         codes = self.level_areas(level)["code"]

@@ -1,15 +1,14 @@
 """A board pack: the content is assembled once (figures, sentences, pictures, tables) and handed to
 each writer (PowerPoint, PDF, Excel, CSV), so every format says the same thing.
 
-Pictures are drawn on a worker thread while the next indicators' figures are computed: vl-convert
-releases the interpreter while it draws, so the two share the machine's cores.
+Pictures are drawn in a worker process (``drawing``) while the next indicators' figures, and then what
+needs attention, are worked out here, so the two take a core each.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
 import pandas as pd
@@ -26,7 +25,7 @@ from saferleeds.core.geography import CITY_CODE, CITY_NAME, slugify
 from saferleeds.core.periods import Period, month_ranges
 from saferleeds.core.text import join_words
 from saferleeds.core.vocabulary import MODELLED, RECORDED
-from saferleeds.present.export import pdf, powerpoint, render, tables
+from saferleeds.present.export import drawing, pdf, powerpoint, render, tables
 from saferleeds.present.export.contents import FORMATS, BoardPack, PackRequest, Picture, Progress, Section
 from saferleeds.present.export.findings import ATTENTION_TITLE, findings_notes, findings_table
 from saferleeds.present.export.print_map import OS_ATTRIBUTION, pack_map_model, print_map
@@ -44,7 +43,6 @@ MODELLED_MEANING = (
     "is not recorded. Modelled figures are made where open data does not exist or does not go back far enough; "
     "they are not recorded data."
 )
-CHART_FORMATS = ("pptx", "pdf")
 
 
 # --------------------------------------------------------------------------- choosing
@@ -98,7 +96,7 @@ def check_indicators(dataset: Dataset, indicators: Sequence[str]) -> tuple[str, 
 
 
 def needs_charts(fmt: str) -> bool:
-    return fmt in CHART_FORMATS
+    return fmt in drawing.PICTURE_FORMATS
 
 
 # --------------------------------------------------------------------------- progress
@@ -117,8 +115,8 @@ class Steps:
 
 
 def assembly_steps(request: PackRequest, charts: bool) -> int:
-    """Steps of assembling: what needs attention, each indicator's figures (and its trend chart and map),
-    then the tables."""
+    """Steps of assembling: each indicator's figures, what needs attention, each indicator's trend chart
+    and map (as their drawing finishes), then the tables."""
     return len(request.indicators) * (3 if charts else 1) + 2
 
 
@@ -151,14 +149,11 @@ def modelled_words(dataset: Dataset, indicator_id: str, window: Period) -> str:
     return " ".join(parts)
 
 
-def draw_picture(spec: dict, slides: bool) -> Picture:
-    """A chart drawn once, as SVG; with ``slides`` its PNG is made too (on the drawing thread)."""
-    svg = render.svg(spec)
+def draw_picture(spec: dict, drawn: drawing.Drawn) -> Picture:
+    """A chart drawn once, as SVG (with its slide PNG when one was made)."""
+    svg, png = drawn
     width, height = render.svg_size(svg)
-    picture = Picture(svg, str(spec.get("description", "")), spec, width, height)
-    if slides:
-        _ = picture.png
-    return picture
+    return Picture(svg, str(spec.get("description", "")), spec, width, height, slide_png=png)
 
 
 def _table_level(dataset: Dataset, indicator_id: str, level: str, period: Period) -> str:
@@ -181,25 +176,28 @@ def _specs(dataset: Dataset, request: PackRequest, indicator: Indicator, level: 
 class _Drafts:
     """Sections whose figures are known and whose pictures are being drawn."""
 
-    def __init__(self, pool: ThreadPoolExecutor | None, slides: bool) -> None:
-        self.pool, self.slides = pool, slides
-        self.items: list[tuple[dict, Future | None, Future | None]] = []
+    def __init__(self, charts: bool, slides: bool) -> None:
+        self.charts, self.slides = charts, slides
+        self.items: list[tuple[dict, dict[str, tuple[dict, drawing.Drawing] | None]]] = []
 
     def add(self, fields: dict, trend: dict | None, chart_map: dict | None) -> None:
-        def submit(spec: dict | None) -> Future | None:
-            return None if spec is None or self.pool is None else self.pool.submit(draw_picture, spec, self.slides)
+        def start(spec: dict | None) -> tuple[dict, drawing.Drawing] | None:
+            if spec is None or not self.charts:
+                return None
+            png_ppi = render.BASE_PPI * render.SLIDE_SCALE if self.slides else None
+            return spec, drawing.Drawing(drawing.Job(render.spec(spec), render.options(), png_ppi))
 
-        self.items.append((fields, submit(trend), submit(chart_map)))
+        self.items.append((fields, {"trend": start(trend), "map": start(chart_map)}))
 
-    def sections(self, charts: bool, step: Callable[[str], None]) -> tuple[Section, ...]:
+    def sections(self, step: Callable[[str], None]) -> tuple[Section, ...]:
         finished = []
-        for fields, trend, chart_map in self.items:
+        for fields, drawings in self.items:
             label = fields["indicator"].short_label
-            pictures = {"trend": None, "map": None}
-            for name, future in (("trend", trend), ("map", chart_map)):
-                pictures[name] = None if future is None else future.result()
-                if charts:
-                    step(f"{label}: {'trend chart' if name == 'trend' else 'map' if future else 'no map'}")
+            pictures: dict[str, Picture | None] = {}
+            for name, started in drawings.items():
+                pictures[name] = None if started is None else draw_picture(started[0], started[1].result())
+                if self.charts:
+                    step(f"{label}: {'trend chart' if name == 'trend' else 'map' if started else 'no map'}")
             finished.append(Section(**fields, trend=pictures["trend"], map=pictures["map"]))
         return tuple(finished)
 
@@ -227,22 +225,20 @@ def _level(dataset: Dataset, request: PackRequest) -> str:
     return (dataset.geography.level_of(request.area) if request.area else None) or request.level
 
 
-def _sections(
-    dataset: Dataset, request: PackRequest, charts: bool, slides: bool, step: Callable[[str], None]
-) -> tuple[Section, ...]:
+def _drafts(dataset: Dataset, request: PackRequest, charts: bool, slides: bool, step: Callable[[str], None]) -> _Drafts:
+    """Every section's figures, with its pictures started (drawn while the rest of the pack is worked out)."""
     level = _level(dataset, request)
     indicators = [dataset.catalogue.indicator(i) for i in check_indicators(dataset, request.indicators)]
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-pictures") as pool:
-        drafts = _Drafts(pool if charts else None, slides)
-        for indicator in indicators:
-            table_level = _table_level(dataset, indicator.id, level, request.period)
-            fields = _section_fields(dataset, request, indicator, table_level)
-            trend, chart_map, map_note = (
-                _specs(dataset, request, indicator, level, table_level) if charts else (None, None, "")
-            )
-            drafts.add(fields | {"map_note": map_note}, trend, chart_map)
-            step(f"{indicator.short_label}: figures")
-        return drafts.sections(charts, step)
+    drafts = _Drafts(charts, slides)
+    for indicator in indicators:
+        table_level = _table_level(dataset, indicator.id, level, request.period)
+        fields = _section_fields(dataset, request, indicator, table_level)
+        trend, chart_map, map_note = (
+            _specs(dataset, request, indicator, level, table_level) if charts else (None, None, "")
+        )
+        drafts.add(fields | {"map_note": map_note}, trend, chart_map)
+        step(f"{indicator.short_label}: figures")
+    return drafts
 
 
 # --------------------------------------------------------------------------- tables
@@ -274,7 +270,8 @@ def summary_table(sections: Sequence[Section], area_name: str) -> pd.DataFrame:
 def preview_table(dataset: Dataset, request: PackRequest) -> pd.DataFrame:
     """The pack's plan-on-a-page table, without drawing anything (for showing on screen)."""
     area_name = dataset.geography.name(request.area) if request.area else CITY_NAME
-    return summary_table(_sections(dataset, request, False, False, lambda message: None), area_name)
+    sections = _drafts(dataset, request, False, False, lambda message: None).sections(lambda message: None)
+    return summary_table(sections, area_name)
 
 
 def _unit_words(indicator: Indicator) -> str:
@@ -398,9 +395,12 @@ def assemble(
     area_name = dataset.geography.name(code) if code else CITY_NAME
     tested_level = _level(dataset, request)  # the areas the findings test (wards, for a pack of all Leeds)
     level = tested_level if code else dataset.catalogue.levels.city
+    if charts:
+        drawing.warm()
+    drafts = _drafts(dataset, request, charts, slides, steps)
     attention = what_needs_attention(dataset, code, tested_level, request.period, request.measure)
     steps("what needs attention")
-    sections = _sections(dataset, request, charts, slides, steps)
+    sections = drafts.sections(steps)
     created = date.today()
     found = {ATTENTION_TITLE: findings_table(dataset, attention), **_tables(dataset, request, sections, area_name)}
     steps("tables")

@@ -54,10 +54,11 @@ class Picture:
     chart: dict = field(repr=False, compare=False)  # the Vega-Lite spec, for PNG and SVG downloads
     width: float = 0.0  # layout size in points (the SVG's own width and height)
     height: float = 0.0
+    slide_png: bytes | None = field(default=None, repr=False, compare=False)  # made with the SVG, if it was
 
     @cached_property
     def png(self) -> bytes:
-        return render.png_from_svg(self.svg, render.SLIDE_SCALE)
+        return self.slide_png if self.slide_png is not None else render.png_from_svg(self.svg, render.SLIDE_SCALE)
 
     @property
     def size(self) -> tuple[float, float]:

@@ -133,7 +133,8 @@ def _merged(base: dict, extra: dict) -> dict:
     return merged
 
 
-def _options() -> dict:
+def options() -> dict:
+    """vl-convert's options for every drawing."""
     # No base URL is allowed: a chart can never fetch anything while it is drawn.
     options: dict = {"allowed_base_urls": []}
     if VEGA_LITE_VERSION:
@@ -144,12 +145,12 @@ def _options() -> dict:
 def png(chart: alt.TopLevelMixin | dict, scale: float = PRINT_SCALE) -> bytes:
     """A PNG of the chart at ``scale`` times its layout size, its pixel density recorded to match."""
     # vl-convert sizes the image by ppi / 72 (and by scale on top), so the density alone sets both.
-    return vl_convert.vegalite_to_png(spec(chart), scale=1.0, ppi=BASE_PPI * scale, **_options())
+    return vl_convert.vegalite_to_png(spec(chart), scale=1.0, ppi=BASE_PPI * scale, **options())
 
 
 def svg(chart: alt.TopLevelMixin | dict) -> bytes:
     """An SVG of the chart (text kept as text, so it stays sharp at any size)."""
-    return vl_convert.vegalite_to_svg(spec(chart), **_options()).encode("utf-8")
+    return vl_convert.vegalite_to_svg(spec(chart), **options()).encode("utf-8")
 
 
 _ENGINE_STARTED = threading.Event()
