@@ -57,16 +57,21 @@ def area_options(geography: Geography, level: str) -> list[str]:
 
 def area_label(geography: Geography, code: str, level_labels: dict[str, str] | None = None) -> str:
     """The area's name, with its kind of area added when another area has the same name (Pudsey)."""
-    name = geography.name(code)
-    found = geography.recognise(code)
-    if not found:
-        return name
-    level = found[0]
-    same_name = geography.areas[geography.areas["name"] == name]
-    if len(same_name) > 1 or (level == "lsoa" and name in set(geography.areas["name"])):
-        label = (level_labels or {}).get(level, level)
-        return f"{name} ({label.lower()})"
-    return name
+    return area_labels(geography, [code], level_labels)[code]
+
+
+def area_labels(geography: Geography, codes, level_labels: dict[str, str] | None = None) -> dict[str, str]:
+    """``area_label`` of each code, worked out together."""
+    names = geography.areas["name"].value_counts()
+    labels = {}
+    for code in codes:
+        name, found = geography.name(code), geography.recognise(code)
+        if found and (names.get(name, 0) > 1 or (found[0] == "lsoa" and name in names.index)):
+            kind = (level_labels or {}).get(found[0], found[0])
+            labels[code] = f"{name} ({kind.lower()})"
+        else:
+            labels[code] = name
+    return labels
 
 
 def areas_to_show(focus: str | None, others: list[str], limit: int = MAX_AREAS) -> list[str]:

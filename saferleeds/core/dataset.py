@@ -25,6 +25,16 @@ MEMO_LIMIT = 2000  # derived results remembered per dataset version
 
 
 @dataclass
+class _Working:
+    """A result being worked out by one thread, which others asking for it wait on."""
+
+    thread: int
+    done: threading.Event = field(default_factory=threading.Event)
+    result: object = None
+    failed: BaseException | None = None
+
+
+@dataclass
 class Dataset:
     """Everything a page needs, read once per dataset version and shared read-only."""
 
@@ -39,6 +49,7 @@ class Dataset:
     _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _kept: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _working: dict = field(default_factory=dict, repr=False)  # key -> _Working, while one thread computes it
 
     def __repr__(self) -> str:
         return f"Dataset({self.paths.root}, version {self.version}, {len(self.values):,} values)"
@@ -72,8 +83,9 @@ class Dataset:
     def memo(self, key: tuple, compute, keep: bool = False):
         """Remember a derived result for this dataset version (thread-safe, shared by sessions).
 
-        The least recently used results are forgotten beyond MEMO_LIMIT, so memory stays bounded
-        however many combinations people look at; ``keep`` results (boundaries) are never forgotten.
+        A result asked for by several sessions at once is worked out once: the others wait for it. The
+        least recently used results are forgotten beyond MEMO_LIMIT, so memory stays bounded however
+        many combinations people look at; ``keep`` results (boundaries) are never forgotten.
         """
         store = self._kept if keep else self._memo
         with self._lock:
@@ -81,9 +93,26 @@ class Dataset:
                 if not keep:
                     self._memo.move_to_end(key)
                 return store[key]
-        result = compute()
+            found: _Working | None = self._working.get(key)
+            mine = found is None or found.thread == threading.get_ident()
+            working = _Working(threading.get_ident()) if found is None or mine else found
+            if mine:
+                self._working[key] = working
+        if not mine:
+            working.done.wait()
+            return working.result if working.failed is None else compute()
+        try:
+            working.result = compute()
+        except BaseException as error:
+            working.failed = error
+            raise
+        finally:
+            with self._lock:
+                if self._working.get(key) is working:
+                    del self._working[key]
+            working.done.set()
         with self._lock:
-            store.setdefault(key, result)
+            store.setdefault(key, working.result)
             if not keep:
                 self._memo.move_to_end(key)
                 while len(self._memo) > MEMO_LIMIT:

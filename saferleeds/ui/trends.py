@@ -10,7 +10,7 @@ from saferleeds.analysis.trends import (
     MAX_AREAS,
     SPANS,
     TrendView,
-    area_label,
+    area_labels,
     area_options,
     areas_to_show,
 )
@@ -26,7 +26,7 @@ def _labels(dataset: Dataset) -> dict[str, str]:
         levels = {lv.id: lv.label for lv in dataset.catalogue.levels}
         geography = dataset.geography
         codes = [*geography.areas["code"], *geography.lsoa.index]
-        return {code: area_label(geography, code, levels) for code in codes}
+        return area_labels(geography, codes, levels)
 
     return dataset.memo(("area_labels",), compute)
 
