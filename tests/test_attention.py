@@ -138,3 +138,20 @@ def test_when_nothing_qualifies_the_list_says_so(recorded):
     found = what_needs_attention(calm, ARMLEY, "ward", latest_period(calm), include_modelled=True)
     assert not found.findings
     assert summary_words(found).startswith("Nothing needs attention")
+
+
+def test_choosing_a_priority_tests_nothing_again_and_adjusts_among_its_own_tests(dataset, monkeypatch):
+    from saferleeds.analysis import attention, overview
+
+    period = latest_period(dataset)
+    everything = attention.candidates(dataset, ARMLEY, "ward", period, "count")
+    tested: list[str] = []
+    original = attention.change_findings
+    monkeypatch.setattr(attention, "change_findings", lambda d, i, *a: tested.append(i.id) or original(d, i, *a))
+    priority = dataset.catalogue.priorities[0].id
+    chosen = attention.candidates(dataset, ARMLEY, "ward", period, "count", priority)
+    assert tested == [], "every indicator of the priority was tested already"
+    ids = {i.id for column in overview.tile_indicators(dataset, priority, None).values() for i in column}
+    assert {f.indicator for f in chosen} <= ids < {f.indicator for f in everything}
+    adjusted = adjusted_p_values([f.p_value for f in chosen])
+    assert [f.adjusted_p_value for f in chosen] == pytest.approx(list(adjusted)), "adjusted among its own tests"

@@ -383,23 +383,33 @@ def _candidates(
     priority: str | None,
     theme: str | None,
 ) -> list[Finding]:
-    where = scope(dataset, area, level)
     indicators = [i for chosen in tile_indicators(dataset, priority, theme).values() for i in chosen]
-    found: list[Finding] = []
-    for indicator in indicators:
-        for group_level, codes in where.groups:
-            if group_level not in indicator.geographies:
-                continue
-            found += change_findings(dataset, indicator, group_level, codes, period, measure)
-            found += funnel_findings(dataset, indicator, group_level, codes, period, measure)
-        found += spc_findings(dataset, indicator, where.focus, period, measure)
-        found += hotspot_findings(dataset, indicator, where.small_areas, period, measure, level)
+    found = [f for indicator in indicators for f in _tests(dataset, indicator, area, level, period, measure)]
     found = [f for f in found if math.isfinite(f.p_value)]
     adjusted = adjusted_p_values([f.p_value for f in found])
     return [
         replace(f, adjusted_p_value=float(q), score=round(-math.log10(max(float(q), 1e-300)), 3))
         for f, q in zip(found, adjusted, strict=True)
     ]
+
+
+def _tests(
+    dataset: Dataset, indicator: Indicator, area: str | None, level: str, period: Period, measure: str
+) -> list[Finding]:
+    """Every test of one indicator for the area and period, before adjusting for the others (remembered,
+    so choosing another priority or focus theme tests only the indicators not tested yet)."""
+
+    def run() -> list[Finding]:
+        where = scope(dataset, area, level)
+        found: list[Finding] = []
+        for group_level, codes in where.groups:
+            if group_level in indicator.geographies:
+                found += change_findings(dataset, indicator, group_level, codes, period, measure)
+                found += funnel_findings(dataset, indicator, group_level, codes, period, measure)
+        found += spc_findings(dataset, indicator, where.focus, period, measure)
+        return found + hotspot_findings(dataset, indicator, where.small_areas, period, measure, level)
+
+    return dataset.memo(("attention_tests", indicator.id, area, level, period, measure), run)
 
 
 def what_needs_attention(
