@@ -159,3 +159,18 @@ def test_rolling_averages_sent_to_the_browser_are_made_from_rounded_counts(datas
     totals = (series["rolling"].dropna() * 12).round(6)
     assert len(totals) and (totals % dataset.catalogue.disclosure.round_to == 0).all()
     assert series.loc[series["suppressed"], "shown"].isna().all()
+
+
+def test_leeds_is_never_withheld_so_its_figure_needs_no_working_out(dataset):
+    from saferleeds.analysis.disclosure import published_as_counted
+
+    city = dataset.catalogue.levels.city
+    latest = latest_period(dataset)
+    withheld = 0
+    for indicator_id in ("hate_incidents", "domestic_abuse", "violence_sexual"):
+        for period in (latest, latest.comparison(), Period(pd.Timestamp("2019-01-01"), pd.Timestamp("2019-12-01"))):
+            table = _published(dataset, indicator_id, period)
+            withheld += int((table["state"] == WITHHELD).sum())
+            assert set(table.loc[table["level"] == city, "state"]) == {EXACT}
+            assert published_as_counted(dataset, indicator_id, city, period)
+    assert withheld, "partners are withheld in these periods, so the claim is tested"

@@ -160,8 +160,8 @@ def protection(dataset: Dataset, indicator_id: str, period: Period, save: bool =
 def published_as_counted(dataset: Dataset, indicator_id: str, level: str, period: Period) -> bool:
     """Whether every figure of ``level`` for the period is shown exactly as counted, known without working
     out the period: a level the rule does not protect, none of whose areas a filed decision withholds."""
-    if not dataset.catalogue.indicator(indicator_id).sensitive:
-        return True
+    if not dataset.catalogue.indicator(indicator_id).sensitive or level == dataset.catalogue.levels.city:
+        return True  # Leeds holds every small area, so no partner is ever withheld from it
     if level in dataset.catalogue.disclosure.levels:
         return False
     withheld = ledger(dataset, indicator_id).get(period)
