@@ -24,6 +24,10 @@ problem = follow_place(dataset, selection)
 if problem:
     st.warning(escape(problem), icon=":material/search_off:")
 profile = build_profile(dataset, selection.area, selection.period, selection.measure, selection.indicator)
+if profile is None:  # an area that is not one of this dataset's (a stale link, or data changed meanwhile)
+    st.warning("That area is not in the data now loaded, so this shows Leeds.", icon=":material/search_off:")
+    profile = build_profile(dataset, None, selection.period, selection.measure, selection.indicator)
+assert profile is not None  # Leeds always has a profile
 keep_place_in_url(None if profile.is_city else profile.slug)
 place_picker(dataset, None if profile.is_city else profile.code)
 

@@ -121,3 +121,13 @@ def test_the_numbers_behind_a_profile_chart_open_as_a_plain_table():
     assert set(numbers["Area"]) == {"New Wortley", "Leeds"}
     small = numbers.loc[numbers["Area"] == "New Wortley", "Value (per 1,000 residents (Census 2021))"]
     assert "<5" in set(small)  # hidden counts stay hidden in the table too
+
+
+def test_an_area_the_data_no_longer_has_shows_leeds_with_a_note(monkeypatch):
+    from saferleeds.analysis import profiles
+
+    original = profiles.build_profile
+    monkeypatch.setattr(profiles, "build_profile", lambda d, code, *a: None if code else original(d, code, *a))
+    app = run_app("pages/profiles.py", {"area": "Armley"})
+    assert "That area is not in the data now loaded, so this shows Leeds." in page_text(app)
+    assert app.header[0].value == "Leeds"
