@@ -75,7 +75,7 @@ def warm() -> None:
         return
     try:
         for _ in range(WORKERS):
-            pool.submit(draw, Job(WARM_SPEC, {"allowed_base_urls": []}))
+            pool.submit(draw, Job(WARM_SPEC, {"allowed_base_urls": []}))  # any options start the engine
     except POOL_FAILURES:
         _forget(pool)
 

@@ -14,6 +14,8 @@ import threading
 import altair as alt
 import vl_convert
 
+from saferleeds.present.export import drawing
+
 PRINT_SCALE = 3.0
 SLIDE_SCALE = 2.0  # a picture half a 16:9 slide wide is still sharper than the meeting-room screen
 BASE_PPI = 72.0
@@ -150,7 +152,7 @@ def png(chart: alt.TopLevelMixin | dict, scale: float = PRINT_SCALE) -> bytes:
 
 def svg(chart: alt.TopLevelMixin | dict) -> bytes:
     """An SVG of the chart (text kept as text, so it stays sharp at any size)."""
-    return vl_convert.vegalite_to_svg(spec(chart), **options()).encode("utf-8")
+    return drawing.draw(drawing.Job(spec(chart), options()))[0]
 
 
 _ENGINE_STARTED = threading.Event()
@@ -162,8 +164,7 @@ def start_engine() -> None:
     if _ENGINE_STARTED.is_set():
         return
     _ENGINE_STARTED.set()
-    warm = {"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}}
-    threading.Thread(target=lambda: svg(warm), name="vl-convert-start", daemon=True).start()
+    threading.Thread(target=lambda: svg(drawing.WARM_SPEC), name="vl-convert-start", daemon=True).start()
 
 
 def png_from_svg(svg: bytes, scale: float = PRINT_SCALE) -> bytes:
