@@ -291,6 +291,12 @@ def click_area_on_map(page, dataset: Dataset, code: str, level: str = "ward") ->
     raise AssertionError(f"the map never took the click on {code}")
 
 
+def wait_for_frame(page) -> None:
+    """Wait until the browser has drawn two frames, so events such as the scroll that moving focus
+    caused have been delivered (a list that opens before its page's scroll event arrives closes again)."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def wait_for_location(page, *parts: str) -> None:
     """Wait until the address bar holds every part (Streamlit rewrites it without a page load)."""
     page.wait_for_function(

@@ -15,6 +15,7 @@ from tests.browser.harness import (
     open_map,
     runs_again,
     wait_for_charts,
+    wait_for_frame,
     wait_for_location,
     wait_settled,
 )
@@ -175,6 +176,7 @@ ACTIVE_OPTION = "() => document.activeElement && document.activeElement.getAttri
 def choose_by_keyboard(page, label: str, option: str) -> None:
     """Tab to the select box labelled ``label``, type to find ``option`` and press Enter."""
     tab_until(page, lambda tag, aria, text: tag == "INPUT" and aria == label)
+    wait_for_frame(page)
     page.keyboard.press("Control+A")  # the box shows its current choice: type over it
     page.keyboard.type(option)
     found = page.get_by_role("option", name=option, exact=True)
