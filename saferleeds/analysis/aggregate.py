@@ -48,32 +48,55 @@ def monthly(dataset: Dataset, indicator: str, level: str) -> pd.DataFrame:
     return dataset.memo(("monthly", indicator, level), lambda: _monthly(dataset, indicator, level))
 
 
+@dataclass(frozen=True)
+class _StoredRows:
+    """An indicator's stored rows as arrays, shared by every level they are summed to: each row's area (an
+    index into ``codes``), each code's level and canonical code, and the figures."""
+
+    area_index: np.ndarray
+    code_level: np.ndarray
+    canonical: pd.Series
+    columns: dict[str, np.ndarray]
+
+
+def _stored_rows(dataset: Dataset, indicator: str) -> _StoredRows:
+    def build() -> _StoredRows:
+        rows, geography = dataset.rows(indicator), dataset.geography
+        area_index, codes = pd.factorize(rows["area_code"])
+        found = [geography.recognise(code) or (None, None) for code in codes]
+        columns = {
+            "period": rows["period"].to_numpy(),
+            "value": rows["value"].to_numpy(),
+            "denominator": rows["denominator"].to_numpy(),
+            "status_rank": dataset.catalogue.statuses.ranks(rows["status"]).to_numpy(),
+        }
+        return _StoredRows(
+            area_index,
+            np.array([f[0] for f in found], dtype=object),
+            pd.Series([f[1] for f in found], dtype=object),
+            columns,
+        )
+
+    return dataset.memo(("stored_rows", indicator), build)
+
+
 def _monthly(dataset: Dataset, indicator: str, level: str) -> pd.DataFrame:
-    rows = dataset.rows(indicator)
-    if rows.empty:
+    if dataset.rows(indicator).empty:
         return _empty_monthly()
     geography, levels, statuses = dataset.geography, dataset.catalogue.levels, dataset.catalogue.statuses
-    area_index, codes = pd.factorize(rows["area_code"])
-    found = [geography.recognise(code) or (None, None) for code in codes]
-    code_level = np.array([f[0] for f in found], dtype=object)
-    canonical = pd.Series([f[1] for f in found], dtype=object)
-    targets = geography.level_areas(level)["code"].to_numpy()
-    position = pd.Series(np.arange(len(targets)), index=targets)
-    columns = {
-        "period": rows["period"].to_numpy(),
-        "value": rows["value"].to_numpy(),
-        "denominator": rows["denominator"].to_numpy(),
-        "status_rank": statuses.ranks(rows["status"]).to_numpy(),
-    }
+    stored = _stored_rows(dataset, indicator)
+    code_level, canonical = stored.code_level, stored.canonical
+    targets = geography.level_areas(level)["code"]
+    position = pd.Series(np.arange(len(targets)), index=targets.to_numpy())
     pieces = []
     for source_level in levels.ids:
         parents = geography.whole_parents(source_level, level) if (code_level == source_level).any() else None
         if parents is None or parents.empty:
             continue
         target_of_code = canonical.where(code_level == source_level).map(parents).map(position)
-        row_target = target_of_code.fillna(-1).to_numpy(dtype=np.int64)[area_index]
+        row_target = target_of_code.fillna(-1).to_numpy(dtype=np.int64)[stored.area_index]
         keep = row_target >= 0
-        frame = pd.DataFrame({"target": row_target[keep], **{k: v[keep] for k, v in columns.items()}})
+        frame = pd.DataFrame({"target": row_target[keep], **{k: v[keep] for k, v in stored.columns.items()}})
         grouped = _sum_by_area_month(frame)
         pieces.append(grouped.assign(rank=levels.rank(source_level)))
     if not pieces:
@@ -83,10 +106,10 @@ def _monthly(dataset: Dataset, indicator: str, level: str) -> pd.DataFrame:
         combined = combined.sort_values(["target", "period", "status_rank", "rank"], kind="stable")
         combined = combined.drop_duplicates(["target", "period"], keep="first")
     combined = combined.sort_values(["target", "period"], kind="stable").reset_index(drop=True)
-    combined.insert(0, "area_code", targets[combined.pop("target").to_numpy()])
-    combined["status"] = np.asarray(statuses.ids, dtype=object)[
-        np.minimum(combined.pop("status_rank").to_numpy(), len(statuses.ids) - 1)
-    ]
+    # Taken from string arrays: building the columns from Python strings costs more than the sums.
+    combined.insert(0, "area_code", pd.array(targets, dtype="str").take(combined.pop("target").to_numpy()))
+    status_ids = pd.array(list(statuses.ids), dtype="str")
+    combined["status"] = status_ids.take(np.minimum(combined.pop("status_rank").to_numpy(), len(status_ids) - 1))
     combined["modelled"] = combined["status"] == MODELLED
     return combined.drop(columns="rank")
 

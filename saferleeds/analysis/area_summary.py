@@ -65,7 +65,28 @@ def comparison_method(dataset: Dataset, indicator_id: str, level: str, period: P
 
 def _parts(dataset: Dataset, indicator_id: str, level: str, period: Period, measure: str):
     key = ("summary", indicator_id, level, period, measure)
-    return dataset.memo(key, lambda: _summarise(dataset, indicator_id, level, period, measure))
+    return dataset.memo(key, lambda: _measured(dataset, indicator_id, level, period, measure))
+
+
+def _compared(dataset: Dataset, indicator_id: str, level: str, period: Period):
+    """The columns that do not depend on the measure (counts, status, change, verdict), worked out once
+    for the count and the rate, with ``population`` and ``value`` left for ``_measured`` to fill in."""
+    key = ("summary_compared", indicator_id, level, period)
+    return dataset.memo(key, lambda: _summarise(dataset, indicator_id, level, period))
+
+
+def _measured(dataset: Dataset, indicator_id: str, level: str, period: Period, measure: str):
+    compared, method = _compared(dataset, indicator_id, level, period)
+    indicator, catalogue = dataset.catalogue.indicator(indicator_id), dataset.catalogue
+    frame = compared.copy()
+    frame["population"] = rate_population(dataset.geography, level, measure, catalogue.rates).reindex(frame.index)
+    frame["value"] = _values(indicator, frame, measure)
+    frame["rank"] = frame["value"].where(~frame["suppressed"]).rank(ascending=False, method="min")
+    frame["display"] = [
+        _display(v, s, indicator, measure, catalogue) for v, s in zip(frame["value"], frame["disclosure"], strict=True)
+    ]
+    frame.columns = pd.Index(list(frame.columns))
+    return frame.reset_index().rename(columns={"index": "code"}), method
 
 
 def _published(
@@ -85,11 +106,13 @@ def _published(
     return shown.astype(float), state.astype(object)
 
 
-def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, measure: str):
+def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period):
     indicator = dataset.catalogue.indicator(indicator_id)
     catalogue = dataset.catalogue
-    areas = dataset.geography.level_areas(level)[["code", "name", "population"]].set_index("code")
-    areas["population"] = rate_population(dataset.geography, level, measure, catalogue.rates).reindex(areas.index)
+    areas = dataset.geography.level_areas(level)[["code", "name"]].set_index("code")
+    areas["population"] = np.nan
+    # Plain column labels: adding a column to a frame labelled by Arrow strings rebuilds the labels each time.
+    areas.columns = areas.columns.astype(object)
     current = level_totals(dataset, indicator_id, level, period).reindex(areas.index)
     previous = level_totals(dataset, indicator_id, level, period.comparison()).reindex(areas.index)
     frame = areas.copy()
@@ -102,15 +125,11 @@ def _summarise(dataset: Dataset, indicator_id: str, level: str, period: Period, 
     _add_status(frame, current, previous, catalogue.statuses.strongest)
     frame["suppressed"] = frame["disclosure"].isin([HIDDEN, WITHHELD])
     frame["change_withheld"] = frame["suppressed"] | frame["previous_disclosure"].isin([HIDDEN, WITHHELD])
-    frame["value"] = _values(indicator, frame, measure)
+    frame["value"] = np.nan
     add_change(frame, dataset, indicator, level, period)
     inputs = funnel_inputs(dataset, indicator, level, period)
     method = add_funnel(frame, dataset, indicator, level, inputs)
-    frame["rank"] = frame["value"].where(~frame["suppressed"]).rank(ascending=False, method="min")
-    frame["display"] = [
-        _display(v, s, indicator, measure, catalogue) for v, s in zip(frame["value"], frame["disclosure"], strict=True)
-    ]
-    return frame.reset_index().rename(columns={"index": "code"}), method
+    return frame, method
 
 
 def _values(indicator, frame: pd.DataFrame, measure: str) -> list[float]:

@@ -25,7 +25,7 @@ from saferleeds.core.geography import CITY_CODE, CITY_NAME, slugify
 from saferleeds.core.periods import Period, month_ranges
 from saferleeds.core.text import join_words
 from saferleeds.core.vocabulary import MODELLED, RECORDED
-from saferleeds.present.export import drawing, pdf, powerpoint, render, tables
+from saferleeds.present.export import drawing, pdf, render, tables
 from saferleeds.present.export.contents import FORMATS, BoardPack, PackRequest, Picture, Progress, Section
 from saferleeds.present.export.findings import ATTENTION_TITLE, findings_notes, findings_table
 from saferleeds.present.export.print_map import OS_ATTRIBUTION, pack_map_model, print_map
@@ -423,8 +423,14 @@ def assemble(
     )
 
 
+def _powerpoint_file(pack: BoardPack) -> bytes:
+    from saferleeds.present.export.powerpoint import powerpoint_file  # python-pptx loads only for a deck
+
+    return powerpoint_file(pack)
+
+
 WRITERS: dict[str, Callable[[BoardPack], bytes]] = {
-    "pptx": powerpoint.powerpoint_file,
+    "pptx": _powerpoint_file,
     "pdf": pdf.pdf_file,
     "xlsx": lambda pack: tables.workbook_bytes(pack.tables, pack.notes, title=pack.title),
     "csv": lambda pack: tables.csv_zip_bytes(pack.tables, readme="\n".join(pack.notes["Definitions"]) + "\n"),

@@ -18,10 +18,6 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from saferleeds.analysis.aggregate import area_monthly
 from saferleeds.analysis.area_summary import CHANGE_WITHHELD, summarise
@@ -65,7 +61,10 @@ KEPT_WHEN_SUPPRESSED = frozenset(
 CHANGE_COLUMNS = ("change", "p_value", "change_direction", "change_words", "judgement")
 SHEET_NAME_LIMIT = 31
 SHEET_NAME_BANNED = re.compile(r"[\[\]:*?/\\]")
-HEADER_FILL = PatternFill("solid", fgColor="F3F2F1")
+HEADER_FILL = "F3F2F1"
+# The control characters a workbook cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, kept here so a page
+# that only writes CSV never loads openpyxl).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 # --------------------------------------------------------------------------- spreadsheet safety
@@ -288,10 +287,13 @@ def _write_cell(sheet, row: int, column: int, value: object):
 
 
 def _write_table(sheet, frame: pd.DataFrame) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     for number, column in enumerate(frame.columns, start=1):
         cell = _write_cell(sheet, 1, number, str(column))
         cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     formats = [_number_format(str(c)) for c in frame.columns]
     for row_number, values in enumerate(frame.itertuples(index=False, name=None), start=2):
@@ -311,6 +313,8 @@ def workbook_bytes(
     tables: dict[str, pd.DataFrame], notes: dict[str, Sequence[str]] | None = None, title: str = ""
 ) -> bytes:
     """An Excel workbook with one sheet per table (named by its key); ``notes`` add lines below a table."""
+    from openpyxl import Workbook  # loaded when a workbook is asked for: most exports never need it
+
     book = Workbook()
     book.remove(book.active)
     book.properties.title = clean_text(title)[:255]
