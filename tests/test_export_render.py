@@ -6,10 +6,13 @@ import io
 import struct
 
 import altair as alt
+import numpy as np
 import pytest
+import typst
+import vl_convert
 from PIL import Image
 
-from saferleeds.present.export import render
+from saferleeds.present.export import drawing, render
 
 
 def small_chart() -> alt.Chart:
@@ -68,19 +71,39 @@ def test_a_chart_sized_to_its_container_gets_a_paper_size():
     assert render.png_size(render.png(spec, scale=1))[0] >= render.PAPER_SIZE[0]
 
 
-def test_a_png_made_from_the_svg_matches_one_drawn_directly():
+def pixels(png: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(png)) as image:
+        return np.asarray(image.convert("RGB"), dtype=float)
+
+
+def test_a_png_made_from_the_svg_matches_vl_converts_own_drawing():
     chart = small_chart()
     svg = render.svg(chart)
-    assert render.svg_size(svg) == pytest.approx(render.png_size(render.png(chart, scale=1)), abs=1)
     from_svg = render.png_from_svg(svg, 2)
-    assert render.png_size(from_svg) == render.png_size(render.png(chart, scale=2))
+    direct = vl_convert.vegalite_to_png(render.spec(chart), scale=1.0, ppi=144, **render.options())
+    assert render.png_size(from_svg) == render.png_size(direct)
+    assert drawing.svg_size(svg) == pytest.approx(render.png_size(render.png(chart, scale=1)), abs=1)
+    difference = np.abs(pixels(from_svg) - pixels(direct))
+    assert difference.mean() < 2 and (difference.max(axis=2) > 64).mean() < 0.01  # the same lines and words
     with Image.open(io.BytesIO(from_svg)) as image:
         assert image.info["dpi"] == pytest.approx((144, 144), abs=1)
 
 
+def test_a_png_is_still_made_when_typst_cannot_draw_the_svg(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise typst.TypstError("failed to parse SVG")
+
+    svg = render.svg(small_chart())
+    expected = render.png_from_svg(svg, 1)
+    monkeypatch.setattr(drawing.typst, "compile", refuse)
+    fallback = render.png_from_svg(svg, 1)
+    assert render.png_size(fallback) == render.png_size(expected)
+    assert np.abs(pixels(fallback) - pixels(expected)).mean() < 2
+
+
 def test_svg_size_refuses_what_is_not_an_svg():
     with pytest.raises(ValueError):
-        render.svg_size(b"<html></html>")
+        drawing.svg_size(b"<html></html>")
 
 
 def page_spec() -> dict:

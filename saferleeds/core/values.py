@@ -41,7 +41,7 @@ def empty_values() -> pd.DataFrame:
 
 def normalise(frame: pd.DataFrame) -> pd.DataFrame:
     """Give a values frame the canonical column order and types."""
-    out = frame.loc[:, list(COLUMNS)].copy()
+    out = frame.loc[:, list(COLUMNS)]  # copy-on-write: changing ``out`` never changes ``frame``
     for column in ("indicator", "area_code", "status", "source"):
         out[column] = out[column].astype("str")
     out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ms]")
@@ -66,7 +66,7 @@ def read_values(path: str | Path) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in table.column_names]
     if missing:
         raise DataError(Problem(file_label(path), f"the values table lacks column(s) {', '.join(missing)}"))
-    frame = table.select(list(COLUMNS)).to_pandas()
+    frame = table.select(list(COLUMNS)).to_pandas(date_as_object=False)  # months as datetimes, not objects
     return normalise(frame)
 
 

@@ -152,7 +152,7 @@ def modelled_words(dataset: Dataset, indicator_id: str, window: Period) -> str:
 def draw_picture(spec: dict, drawn: drawing.Drawn) -> Picture:
     """A chart drawn once, as SVG (with its slide PNG when one was made)."""
     svg, png = drawn
-    width, height = render.svg_size(svg)
+    width, height = drawing.svg_size(svg)
     return Picture(svg, str(spec.get("description", "")), spec, width, height, slide_png=png)
 
 

@@ -6,18 +6,27 @@ worker processes instead, the pictures take the other core while the pack's figu
 The workers are started once and kept, so their drawing engines are warm for the next pack; if a worker
 cannot be started or dies, the picture is drawn here instead, so a pack never fails for want of one.
 
-A worker imports this module and vl-convert only (nothing that loads data or charts), so it starts fast.
+A worker imports this module, vl-convert and Typst only (nothing that loads data or charts), so it
+starts fast.
+
+PNGs are made from the SVG by Typst, which keeps its fonts in memory: vl-convert's own rasteriser opens
+and maps the font file again for every glyph, which takes two to three times as long on a machine where
+system calls are dear. If Typst cannot draw a picture, vl-convert does.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import re
+import struct
 import threading
+import zlib
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
+import typst
 import vl_convert
 
 PICTURE_FORMATS = ("pptx", "pdf")  # the pack formats whose pages carry pictures
@@ -27,6 +36,12 @@ WARM_SPEC = {"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": 
 POOL_FAILURES = (BrokenProcessPool, RuntimeError, OSError)
 
 Drawn = tuple[bytes, bytes | None]  # the SVG, and the PNG when one was asked for
+SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+METRES_PER_INCH = 0.0254
+# One page the size of the picture, the picture filling it; the SVG arrives as an input, never as code.
+PNG_PAGE = """#set page(width: {width}pt, height: {height}pt, margin: 0pt, fill: white)
+#image(bytes(sys.inputs.at("svg")), format: "svg", width: 100%, height: 100%)"""
 
 
 @dataclass(frozen=True)
@@ -38,11 +53,41 @@ class Job:
     png_ppi: float | None = None
 
 
+def svg_size(svg: bytes) -> tuple[float, float]:
+    """Width and height of an SVG drawn by Vega, in points, read from its opening tag."""
+    found = SVG_SIZE.search(svg[:2000])
+    if found is None:
+        raise ValueError("not an SVG drawn by Vega")
+    return float(found.group(1)), float(found.group(2))
+
+
+def _with_density(png: bytes, ppi: float) -> bytes:
+    """The PNG with its pixel density recorded (a pHYs chunk after the header), so it prints at its size."""
+    if png[:8] != PNG_SIGNATURE or b"pHYs" in png[:64]:
+        return png
+    per_metre = round(ppi / METRES_PER_INCH)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+    header_end = 8 + 8 + 13 + 4  # signature, then IHDR's length, type, 13 bytes and checksum
+    return png[:header_end] + chunk + png[header_end:]
+
+
+def png_from_svg(svg: bytes, ppi: float) -> bytes:
+    """A PNG of an SVG drawn by Vega, at ``ppi`` pixels per inch of its size in points, density recorded."""
+    width, height = svg_size(svg)
+    page = PNG_PAGE.format(width=width, height=height).encode("utf-8")
+    try:
+        png = typst.compile(page, format="png", ppi=ppi, sys_inputs={"svg": svg.decode("utf-8")})
+    except (typst.TypstError, RuntimeError, ValueError):
+        LOGGER.warning("Typst could not draw a picture; vl-convert draws it instead", exc_info=True)
+        return vl_convert.svg_to_png(svg.decode("utf-8"), scale=1.0, ppi=ppi)
+    return _with_density(png if isinstance(png, bytes) else png[0], ppi)
+
+
 def draw(job: Job) -> Drawn:
     """The picture's SVG and, when asked for, the PNG made from that SVG (no second run of Vega)."""
-    svg = vl_convert.vegalite_to_svg(job.spec, **job.options)
-    png = vl_convert.svg_to_png(svg, scale=1.0, ppi=job.png_ppi) if job.png_ppi else None
-    return svg.encode("utf-8"), png
+    svg = vl_convert.vegalite_to_svg(job.spec, **job.options).encode("utf-8")
+    return svg, png_from_svg(svg, job.png_ppi) if job.png_ppi else None
 
 
 _pool: ProcessPoolExecutor | None = None
@@ -75,7 +120,7 @@ def warm() -> None:
         return
     try:
         for _ in range(WORKERS):
-            pool.submit(draw, Job(WARM_SPEC, {"allowed_base_urls": []}))  # any options start the engine
+            pool.submit(draw, Job(WARM_SPEC, {"allowed_base_urls": []}, png_ppi=72.0))  # starts both engines
     except POOL_FAILURES:
         _forget(pool)
 

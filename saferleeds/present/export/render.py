@@ -7,7 +7,6 @@ pack draws each chart once, as SVG (kept as vector in the PDF), and makes its sl
 
 from __future__ import annotations
 
-import re
 import textwrap
 import threading
 
@@ -146,8 +145,7 @@ def options() -> dict:
 
 def png(chart: alt.TopLevelMixin | dict, scale: float = PRINT_SCALE) -> bytes:
     """A PNG of the chart at ``scale`` times its layout size, its pixel density recorded to match."""
-    # vl-convert sizes the image by ppi / 72 (and by scale on top), so the density alone sets both.
-    return vl_convert.vegalite_to_png(spec(chart), scale=1.0, ppi=BASE_PPI * scale, **options())
+    return png_from_svg(svg(chart), scale)
 
 
 def svg(chart: alt.TopLevelMixin | dict) -> bytes:
@@ -168,19 +166,9 @@ def start_engine() -> None:
 
 
 def png_from_svg(svg: bytes, scale: float = PRINT_SCALE) -> bytes:
-    """A PNG of an SVG drawn by ``svg`` (no second run of Vega), its pixel density recorded to match."""
-    return vl_convert.svg_to_png(svg.decode("utf-8"), scale=1.0, ppi=BASE_PPI * scale)
-
-
-SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
-
-
-def svg_size(svg: bytes) -> tuple[float, float]:
-    """Width and height of an SVG drawn by Vega, in points, read from its opening tag."""
-    found = SVG_SIZE.search(svg[:2000])
-    if found is None:
-        raise ValueError("not an SVG drawn by Vega")
-    return float(found.group(1)), float(found.group(2))
+    """A PNG of an SVG drawn by ``svg`` (no second run of Vega), at ``scale`` times its layout size."""
+    # The density alone sets the size: a picture of W points is W * ppi / 72 pixels wide.
+    return drawing.png_from_svg(svg, BASE_PPI * scale)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
