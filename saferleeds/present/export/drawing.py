@@ -78,7 +78,7 @@ def png_from_svg(svg: bytes, ppi: float) -> bytes:
     page = PNG_PAGE.format(width=width, height=height).encode("utf-8")
     try:
         png = typst.compile(page, format="png", ppi=ppi, sys_inputs={"svg": svg.decode("utf-8")})
-    except (typst.TypstError, RuntimeError, ValueError):
+    except (RuntimeError, ValueError):  # typst.TypstError is a RuntimeError
         LOGGER.warning("Typst could not draw a picture; vl-convert draws it instead", exc_info=True)
         return vl_convert.svg_to_png(svg.decode("utf-8"), scale=1.0, ppi=ppi)
     return _with_density(png if isinstance(png, bytes) else png[0], ppi)
