@@ -8,6 +8,7 @@ import signal
 import pytest
 
 from saferleeds.present.export import board_pack, drawing, render
+from saferleeds.present.export.print_map import pack_map_model, print_map
 from saferleeds.present.export.print_trend import print_trend_chart
 from tests.packs import ARMLEY, PERIOD
 
@@ -25,6 +26,33 @@ def test_a_worker_draws_what_this_process_draws(dataset):
     assert svg == render.svg(job.spec)
     assert render.png_size(png) == render.png_size(render.png_from_svg(svg, render.SLIDE_SCALE))
     assert b"Recorded crime" in svg or b"recorded crime" in svg.lower()
+
+
+def test_a_worker_measures_text_as_this_process_does(dataset):
+    """Workers measure text with vl-convert's own copy of the font, this process with the system's: every
+    label, legend and title must land in the same place."""
+    model = pack_map_model(dataset, "total_crime", "ward", PERIOD, "count")
+    for chart in (print_map(dataset, model, ARMLEY), print_trend_chart(dataset, "drugs", ARMLEY, PERIOD)):
+        job = drawing.Job(render.spec(chart), render.options())
+        svg, _ = drawing.Drawing(job).result()
+        assert svg == render.svg(job.spec)
+        assert svg.count(b"<text") > 5
+
+
+@pytest.mark.parametrize("before", [None, "/etc/fonts/fonts.conf"])
+def test_the_system_fonts_are_hidden_only_while_asked(monkeypatch, before):
+    if before is None:
+        monkeypatch.delenv(drawing.FONT_CONFIGURATION, raising=False)
+    else:
+        monkeypatch.setenv(drawing.FONT_CONFIGURATION, before)
+    with drawing._system_fonts_hidden():
+        configuration = os.environ[drawing.FONT_CONFIGURATION]
+        with open(configuration, encoding="utf-8") as file:
+            text = file.read()
+        folder = text.split("<dir>")[1].split("</dir>")[0]
+        assert os.path.isdir(folder) and not os.listdir(folder)  # one folder, holding no fonts
+    assert os.environ.get(drawing.FONT_CONFIGURATION) == before
+    assert not os.path.exists(configuration)
 
 
 def test_without_a_png_asked_for_only_the_svg_is_made(dataset):

@@ -27,22 +27,23 @@ def month_matrix(dataset: Dataset, indicator_id: str) -> MonthMatrix:
     """The indicator's monthly matrix (remembered per dataset)."""
 
     def build() -> MonthMatrix:
-        pieces = []
-        for level in dataset.catalogue.levels.ids:
-            series = monthly(dataset, indicator_id, level)
-            if not series.empty:
-                wide = series.pivot_table(index="area_code", columns="period", values="value", aggfunc="sum")
-                pieces.append((level, wide))
-        months = pd.DatetimeIndex(sorted(set().union(*(set(w.columns) for _, w in pieces)))) if pieces else None
-        if months is None:
+        frames = [(lv, monthly(dataset, indicator_id, lv)) for lv in dataset.catalogue.levels.ids]
+        frames = [(lv, frame) for lv, frame in frames if not frame.empty]
+        if not frames:
             return MonthMatrix(np.array([]), np.array([]), pd.DatetimeIndex([]), np.zeros((0, 0)))
-        frames = [w.reindex(columns=months) for _, w in pieces]
-        return MonthMatrix(
-            np.concatenate([np.full(len(w), level) for level, w in pieces]),
-            np.concatenate([w.index.astype(str).to_numpy() for _, w in pieces]),
-            months,
-            np.vstack([f.to_numpy(dtype=float) for f in frames]),
-        )
+        months = pd.DatetimeIndex(np.unique(np.concatenate([f["period"].to_numpy() for _, f in frames])))
+        levels, codes, blocks = [], [], []
+        for level, frame in frames:
+            rows, areas = pd.factorize(frame["area_code"], sort=True)
+            block = np.full((len(areas), len(months)), np.nan)
+            columns = months.get_indexer(frame["period"])
+            # Each area and month appears once in a monthly frame; add.at keeps a sum should one repeat.
+            block[rows, columns] = 0.0
+            np.add.at(block, (rows, columns), frame["value"].to_numpy(dtype=float))
+            levels.append(np.full(len(areas), level))
+            codes.append(np.asarray(areas, dtype=object))
+            blocks.append(block)
+        return MonthMatrix(np.concatenate(levels), np.concatenate(codes), months, np.vstack(blocks))
 
     return dataset.memo(("disclosure_months", indicator_id), build)
 

@@ -245,11 +245,14 @@ def board_pack_command(arguments: argparse.Namespace) -> int:
     from saferleeds.present.export import drawing
 
     fmt = _pack_format(arguments)
-    if fmt in drawing.PICTURE_FORMATS:
-        drawing.warm()  # the drawing processes start while the data loads
-
     from saferleeds.core.values import write_atomic
     from saferleeds.present.export import board_pack
+
+    if fmt in drawing.PICTURE_FORMATS:
+        # One drawing process, started once the libraries are loaded (it would slow their loading) and
+        # ready by the first picture; this process works out every figure meanwhile.
+        drawing.use_workers(1)
+        drawing.warm()
 
     loaded = dataset.load_dataset(dataset_paths(arguments.home))
     levels = [lv for lv in loaded.catalogue.level_ids if lv != "city"]

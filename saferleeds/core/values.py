@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from saferleeds.core.errors import DataError, Problem, file_label
@@ -54,11 +55,23 @@ def sort_values(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["indicator", "period", "area_code"], kind="stable").reset_index(drop=True)
 
 
+def _read_table(path: Path) -> pa.Table:
+    """The file's table, its text columns read as dictionaries and then spelled out: a million rows of a
+    few dozen distinct codes decode several times faster that way than string by string."""
+    schema = pq.read_schema(path)
+    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    table = pq.read_table(path, read_dictionary=text)
+    for name in text:
+        index = table.schema.get_field_index(name)
+        table = table.set_column(index, name, pc.cast(table.column(index), schema.field(name).type))
+    return table
+
+
 def read_values(path: str | Path) -> pd.DataFrame:
     """Read the values table; a missing, truncated or foreign file raises DataError naming it."""
     path = Path(path)
     try:
-        table = pq.read_table(path)
+        table = _read_table(path)
     except FileNotFoundError as exc:
         raise DataError(Problem(file_label(path), "the values table is missing")) from exc
     except (pa.ArrowInvalid, OSError) as exc:
