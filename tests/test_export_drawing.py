@@ -55,6 +55,17 @@ def test_the_system_fonts_are_hidden_only_while_asked(monkeypatch, before):
     assert not os.path.exists(configuration)
 
 
+def test_a_worker_starts_even_where_no_configuration_can_be_written(monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only temporary folder")
+
+    monkeypatch.setattr(drawing.tempfile, "TemporaryDirectory", refuse)
+    before = os.environ.get(drawing.FONT_CONFIGURATION)
+    drawing.start_worker()
+    assert "system's fonts" in caplog.text
+    assert os.environ.get(drawing.FONT_CONFIGURATION) == before
+
+
 def test_without_a_png_asked_for_only_the_svg_is_made(dataset):
     svg, png = drawing.Drawing(trend_job(dataset, slides=False)).result()
     assert svg.startswith(b"<svg") and png is None

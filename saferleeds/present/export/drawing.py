@@ -137,8 +137,11 @@ def _system_fonts_hidden() -> Iterator[None]:
 def start_worker() -> None:
     """A drawing process's start: Typst's fonts found, then vl-convert started with its own in-memory font."""
     _fonts()
-    with _system_fonts_hidden():
-        vl_convert.vegalite_to_svg(WARM_SPEC)
+    try:
+        with _system_fonts_hidden():
+            vl_convert.vegalite_to_svg(WARM_SPEC)
+    except OSError:  # nowhere to write the configuration: the system's fonts serve, more slowly
+        LOGGER.warning("vl-convert starts with the system's fonts; pictures take longer to draw")
 
 
 _pool: ProcessPoolExecutor | None = None
