@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from xml.etree import ElementTree
 
 import pytest
 
@@ -40,17 +41,17 @@ def test_a_worker_measures_text_as_this_process_does(dataset):
 
 
 @pytest.mark.parametrize("before", [None, "/etc/fonts/fonts.conf"])
-def test_the_system_fonts_are_hidden_only_while_asked(monkeypatch, before):
+def test_the_system_fonts_are_hidden_only_while_asked(monkeypatch, tmp_path, before):
+    monkeypatch.setattr(drawing.tempfile, "tempdir", str(tmp_path / "a & <b>"))
+    os.mkdir(tmp_path / "a & <b>")
     if before is None:
         monkeypatch.delenv(drawing.FONT_CONFIGURATION, raising=False)
     else:
         monkeypatch.setenv(drawing.FONT_CONFIGURATION, before)
     with drawing._system_fonts_hidden():
         configuration = os.environ[drawing.FONT_CONFIGURATION]
-        with open(configuration, encoding="utf-8") as file:
-            text = file.read()
-        folder = text.split("<dir>")[1].split("</dir>")[0]
-        assert os.path.isdir(folder) and not os.listdir(folder)  # one folder, holding no fonts
+        folders = [d.text for d in ElementTree.parse(configuration).getroot().iter("dir")]
+        assert len(folders) == 1 and os.path.isdir(folders[0]) and not os.listdir(folders[0])  # holding no fonts
     assert os.environ.get(drawing.FONT_CONFIGURATION) == before
     assert not os.path.exists(configuration)
 

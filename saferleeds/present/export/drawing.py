@@ -37,6 +37,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 import typst
 import vl_convert
@@ -123,7 +124,7 @@ def _system_fonts_hidden() -> Iterator[None]:
         empty = os.path.join(folder, "none")
         os.mkdir(empty)
         with open(configuration, "w", encoding="utf-8") as file:
-            file.write(f"<?xml version='1.0'?>\n<fontconfig><dir>{empty}</dir></fontconfig>\n")
+            file.write(f"<?xml version='1.0'?>\n<fontconfig><dir>{escape(empty)}</dir></fontconfig>\n")
         os.environ[FONT_CONFIGURATION] = configuration
         try:
             yield
