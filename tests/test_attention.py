@@ -7,12 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as sps
 
 from saferleeds.analysis.aggregate import latest_period
 from saferleeds.analysis.attention import (
     adjusted_p_values,
     attention_findings,
     funnel_p_value,
+    funnel_p_values,
     scope,
     spc_p_value,
     summary_words,
@@ -65,6 +67,25 @@ def test_funnel_p_values_match_worked_examples():
     assert funnel_p_value(12, 20, 0.3, "proportion") == pytest.approx(0.0103, abs=2e-4)
     assert funnel_p_value(20, 1000, 0.02, "rate") == pytest.approx(1.0)
     assert np.isnan(funnel_p_value(np.nan, 1000, 0.02, "rate"))
+
+
+def exact_two_sided(count: float, base: float, target: float, kind: str) -> float:
+    if not (np.isfinite(count) and base > 0):
+        return float("nan")
+    model = sps.binom(int(base), target) if kind == "proportion" else sps.poisson(target * base)
+    return min(1.0, 2 * min(model.cdf(count), model.sf(count - 1)))
+
+
+def test_many_funnel_p_values_at_once_are_each_areas_own():
+    counts = np.array([30, 12, 0, np.nan, 7, 3])
+    bases = np.array([1000, 20, 50, 100, 0, 40])
+    targets = np.array([0.02, 0.3, 0.01, 0.02, 0.1, 0.05])
+    for kind in ("rate", "proportion"):
+        together = funnel_p_values(counts, bases, targets, kind)
+        one_by_one = [exact_two_sided(c, b, t, kind) for c, b, t in zip(counts, bases, targets, strict=True)]
+        np.testing.assert_allclose(together, one_by_one, rtol=1e-12)
+    assert np.isnan(together[3]) and np.isnan(together[4])  # no count; no one to count
+    assert funnel_p_value(12, 20, 0.3, "proportion") == pytest.approx(0.0103, abs=2e-4)
 
 
 def test_control_chart_rules_carry_their_false_alarm_probabilities():

@@ -112,13 +112,21 @@ def funnel_p_value(count: float, base: float, target: float, kind: str) -> float
     """Two-sided exact p-value of an area's count against the Leeds figure: Poisson with mean target x base
     for rates, binomial with probability target for proportions (the model behind the funnel limits,
     Spiegelhalter 2005)."""
-    if not (np.isfinite(count) and np.isfinite(base) and base > 0 and np.isfinite(target)):
-        return float("nan")
+    return float(funnel_p_values(np.array([count]), np.array([base]), np.array([target]), kind)[0])
+
+
+def funnel_p_values(counts: np.ndarray, bases: np.ndarray, targets: np.ndarray, kind: str) -> np.ndarray:
+    """``funnel_p_value`` of many areas at once (NaN where the count, base or target is unknown)."""
+    counts, bases, targets = (np.asarray(a, dtype=float) for a in (counts, bases, targets))
+    known = np.isfinite(counts) & np.isfinite(bases) & (bases > 0) & np.isfinite(targets)
+    count, base, target = counts[known], bases[known], targets[known]
     if kind == "proportion":
         low, high = sps.binom.cdf(count, base, target), sps.binom.sf(count - 1, base, target)
     else:
         low, high = sps.poisson.cdf(count, target * base), sps.poisson.sf(count - 1, target * base)
-    return float(min(1.0, 2 * min(low, high)))
+    p_values = np.full(counts.shape, np.nan)
+    p_values[known] = np.minimum(1.0, 2 * np.minimum(low, high))
+    return p_values
 
 
 def spc_p_value(signal: str, run_length: int, trend_length: int) -> float:
@@ -200,7 +208,8 @@ def change_findings(
     table = table[table["code"].isin(codes) & table["p_value"].notna()]
     weakest = _weakest(dataset, indicator.id, level, Period(period.comparison().start, period.end))
     found = []
-    for row in table.itertuples(index=False):
+    columns = ["code", "change_direction", "change_words", "judgement", "p_value"]
+    for row in table[columns].itertuples(index=False):
         listed = row.change_direction in ("up", "down")
         words = _judged(str(row.change_words), str(row.judgement))
         sentence = (
@@ -222,12 +231,6 @@ def change_findings(
     return found
 
 
-def _funnel_base(dataset: Dataset, indicator: Indicator, row) -> tuple[float, str]:
-    if indicator.is_ratio:
-        return float(row.denominator), "proportion"
-    return float(row.population), "rate"
-
-
 def funnel_findings(
     dataset: Dataset, indicator: Indicator, level: str, codes: tuple[str, ...], period: Period, measure: str
 ) -> list[Finding]:
@@ -243,8 +246,12 @@ def funnel_findings(
     outer = dataset.catalogue.thresholds.funnel_outer
     found = []
     unit = "%" if indicator.unit == "percent" else f" {indicator.rates.words}"
-    for row in table.itertuples(index=False):
-        base, kind = _funnel_base(dataset, indicator, row)
+    kind = "proportion" if indicator.is_ratio else "rate"
+    bases = table["denominator" if indicator.is_ratio else "population"].to_numpy(dtype=float)
+    targets = table["funnel_target"].to_numpy(dtype=float) / scale
+    p_values = funnel_p_values(table["count"].to_numpy(dtype=float), bases, targets, kind)
+    rows = table[["code", "count", "beyond_outer", "verdict", "funnel_target"]].itertuples(index=False)
+    for row, base, p_value in zip(rows, bases, p_values, strict=True):
         listed = bool(row.beyond_outer)
         sentence = ""
         if listed:
@@ -263,7 +270,7 @@ def funnel_findings(
                 link=_area_link("compare", indicator, level, str(row.code)),
                 indicator=indicator.id,
                 area_code=str(row.code),
-                p_value=funnel_p_value(float(row.count), base, float(row.funnel_target) / scale, kind),
+                p_value=float(p_value),
             )
         )
     return found
@@ -316,8 +323,9 @@ def hotspot_findings(
     chosen = now[now.index.isin(small_areas) & np.isfinite(now["z"])]
     found = []
     earlier = before["category"].to_dict()
-    for code, category, confidence, z in zip(
-        chosen.index, chosen["category"], chosen["confidence"], chosen["z"], strict=True
+    p_values = 2 * sps.norm.sf(np.abs(chosen["z"].to_numpy(dtype=float)))
+    for code, category, confidence, p_value in zip(
+        chosen.index, chosen["category"], chosen["confidence"], p_values, strict=True
     ):
         listed = category == "hot" and earlier.get(code) != "hot" and confidence >= top
         sentence = ""
@@ -336,7 +344,7 @@ def hotspot_findings(
                 link=_area_link("map", indicator, finest, str(code), map_hotspots=True),
                 indicator=indicator.id,
                 area_code=str(code),
-                p_value=float(2 * sps.norm.sf(abs(z))),
+                p_value=float(p_value),
             )
         )
     return found
