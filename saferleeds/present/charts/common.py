@@ -11,6 +11,11 @@ import altair as alt
 
 from saferleeds.core.catalogue import Palette
 
+# Altair checks every part of a chart against the Vega-Lite schema as it is made, which costs more than
+# making the chart. The charts are this package's own code and the tests check each whole spec against the
+# schema (``vega_lite_spec(validate=True)``), so the checks as they are made are switched off.
+alt.utils.schemapi.disable_debug_mode()
+
 NEUTRAL = "#4d4d4d"
 NOTE_COLOUR = "#505a5f"  # 7:1 on white, still over 4.5:1 on the shaded period
 CHART_TEXT = "#505a5f"
