@@ -116,13 +116,15 @@ def _filed_states(
     finite = np.isfinite(values)
     sums = np.concatenate([[0.0], np.cumsum(np.where(finite, values, 0.0))])
     seen = np.concatenate([[0], np.cumsum(finite)])
+    first_months = months - pd.DateOffset(months=window - 1)
     ends = data.months.searchsorted(months, side="right")
-    starts = data.months.searchsorted(months - pd.DateOffset(months=window - 1), side="left")
+    starts = data.months.searchsorted(first_months, side="left")
     counts, present = sums[ends] - sums[starts], seen[ends] > seen[starts]
+    hidden = rule.hides(counts).to_numpy()
     decisions = ledger(dataset, indicator_id)
     known = ~present
     for i in np.flatnonzero(present):
-        withheld = decisions.get(Period(months[i] - pd.DateOffset(months=window - 1), months[i]))
+        withheld = decisions.get(Period(first_months[i], months[i]))
         if withheld is None:
             continue
         known[i] = True
@@ -130,7 +132,7 @@ def _filed_states(
             state[i] = WITHHELD
         elif level not in rule.levels:
             state[i], shown[i] = EXACT, counts[i]
-        elif bool(rule.hides([counts[i]]).iloc[0]):
+        elif hidden[i]:
             state[i] = HIDDEN
         else:
             state[i], shown[i] = ROUNDED, float(rounded(counts[i], rule.round_to))
