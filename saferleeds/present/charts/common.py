@@ -29,6 +29,12 @@ MONTH_AXIS = alt.Axis(format="%b %Y", labelOverlap="greedy", labelSeparation=6, 
 LEGEND: dict[str, Any] = {"orient": "bottom", "direction": "vertical", "labelLimit": 260, "titleLimit": 260}
 
 
+def when(channel: type[Any], test: Any, then: Any, otherwise: Any) -> Any:
+    """``alt.condition(test, then, otherwise)`` made as the channel's own class (``alt.SizeValue``,
+    ``alt.FillValue``...): given a plain condition, Altair searches its whole schema for the class on every use."""
+    return channel(**alt.condition(test, then, otherwise))
+
+
 def area_colour_scale(areas: list[str], palette: Palette, reference: str = "Leeds") -> alt.Scale:
     """One colour per area in the order given; Leeds, the reference, always has the reference colour."""
     others = iter(palette.areas * 2)

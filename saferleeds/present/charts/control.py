@@ -7,7 +7,7 @@ import pandas as pd
 
 from saferleeds.core.catalogue import Palette
 from saferleeds.core.vocabulary import RECORDED
-from saferleeds.present.charts.common import LEGEND, MONTH_AXIS, NEUTRAL, finish_chart, number_format
+from saferleeds.present.charts.common import LEGEND, MONTH_AXIS, NEUTRAL, finish_chart, number_format, when
 from saferleeds.present.charts.status_lines import dashed_by_status, status_segments
 from saferleeds.present.charts.time_series import notes_layers
 
@@ -65,7 +65,7 @@ def control_chart(
         .encode(
             x=x,
             y=alt.Y("value:Q"),
-            detail="name:N",
+            detail=alt.Detail("name:N"),
             color=alt.Color(
                 "line:N",
                 title="Control chart",
@@ -94,7 +94,7 @@ def control_chart(
         .encode(
             x=x,
             y=y,
-            fill=alt.condition(alt.datum.status == RECORDED, alt.value(NEUTRAL), alt.value("white")),
+            fill=when(alt.FillValue, alt.datum.status == RECORDED, alt.value(NEUTRAL), alt.value("white")),
             tooltip=tooltip,
         )
     )

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from saferleeds.core.catalogue import Palette
-from saferleeds.present.charts.common import LEGEND, NEUTRAL, finish_chart
+from saferleeds.present.charts.common import LEGEND, NEUTRAL, finish_chart, when
 
 VERDICT_SHAPES = {
     "Significantly above": "triangle-up",
@@ -115,8 +115,8 @@ def funnel_chart(
                 scale=alt.Scale(domain=["Recorded", MODELLED_POINTS], range=[NEUTRAL, "white"]),
                 legend=alt.Legend(**LEGEND, symbolStrokeColor=NEUTRAL, symbolStrokeWidth=1.5, symbolOpacity=1),
             ),
-            strokeWidth=alt.condition(pick, alt.value(3.5), alt.value(1.8)),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+            strokeWidth=when(alt.StrokeWidthValue, pick, alt.value(3.5), alt.value(1.8)),
+            opacity=when(alt.OpacityValue, pick, alt.value(1.0), alt.value(0.45)),
             tooltip=[
                 alt.Tooltip("name:N", title="Area"),
                 alt.Tooltip("display:N", title=y_title),

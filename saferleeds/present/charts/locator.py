@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from saferleeds.present.charts.common import BACKGROUND_AREA, HIGHLIGHT, finish_chart
+from saferleeds.present.charts.common import BACKGROUND_AREA, HIGHLIGHT, finish_chart, when
 from saferleeds.present.maps.shapes import vega_geometry
 
 
@@ -30,7 +30,7 @@ def locator_map(
         alt.Chart(alt.Data(values=areas))
         .mark_geoshape(stroke="white", strokeWidth=0.7)
         .encode(
-            color=alt.condition(alt.datum.code == highlight, alt.value(HIGHLIGHT), alt.value(BACKGROUND_AREA)),
+            color=when(alt.ColorValue, alt.datum.code == highlight, alt.value(HIGHLIGHT), alt.value(BACKGROUND_AREA)),
             tooltip=[alt.Tooltip("name:N", title="Area")],
         )
         .project(projection)

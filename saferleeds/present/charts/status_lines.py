@@ -68,7 +68,7 @@ def dashed_by_status(
     """Lines broken where the status changes: solid where recorded, dashed where estimated or modelled."""
     legend = alt.Legend(**LEGEND) if keyed else None
     dash = alt.StrokeDash("Data:N", title="Data", scale=status_dash_scale(statuses, vocabulary), legend=legend)
-    encoding = {"x": x, "y": y, "strokeDash": dash, "detail": "segment:N"}
+    encoding = {"x": x, "y": y, "strokeDash": dash, "detail": alt.Detail("segment:N")}
     if colour is not None:
         encoding["color"] = colour
     return alt.Chart(segments).mark_line(strokeWidth=width, **mark).encode(**encoding)

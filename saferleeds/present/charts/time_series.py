@@ -18,6 +18,7 @@ from saferleeds.present.charts.common import (
     area_colour_scale,
     finish_chart,
     number_format,
+    when,
 )
 from saferleeds.present.charts.status_lines import (
     dashed_by_status,
@@ -43,7 +44,7 @@ def notes_layers(notes: pd.DataFrame | None, x: alt.X | None = None) -> list[alt
     labels = (
         alt.Chart(data)
         .mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=11, fontWeight="bold", color=NOTE_COLOUR)
-        .encode(x=x, y=alt.value(0), text="number_text:N", tooltip=tooltip)
+        .encode(x=x, y=alt.YValue(0), text=alt.Text("number_text:N"), tooltip=tooltip)
     )
     return [rules, labels]
 
@@ -55,7 +56,11 @@ def _period_shade(period: Period | None) -> list[alt.Chart]:
     return [
         alt.Chart(data)
         .mark_rect(color=PERIOD_SHADE, opacity=0.08)
-        .encode(x="start:T", x2="end:T", tooltip=[alt.Tooltip("start:T", title="Chosen period from", format="%B %Y")])
+        .encode(
+            x=alt.X("start:T"),
+            x2=alt.X2("end:T"),
+            tooltip=[alt.Tooltip("start:T", title="Chosen period from", format="%B %Y")],
+        )
     ]
 
 
@@ -65,7 +70,7 @@ def _end_labels(points: pd.DataFrame, group: str, order: str, x: alt.X, y: alt.Y
     return (
         alt.Chart(last.assign(label=last[group].astype(str)))
         .mark_text(align="right", baseline="bottom", dx=-4, dy=-6, fontSize=11, fontWeight="bold", color=CHART_TEXT)
-        .encode(x=x, y=y, text="label:N")
+        .encode(x=x, y=y, text=alt.Text("label:N"))
     )
 
 
@@ -106,9 +111,11 @@ def time_series_chart(
         .encode(
             x=x,
             y=y,
-            size=alt.condition(alt.datum.status == RECORDED, alt.value(40), alt.value(14)),
+            size=when(alt.SizeValue, alt.datum.status == RECORDED, alt.value(40), alt.value(14)),
             color=alt.Color("area:N", scale=scale, legend=None),
-            fill=alt.condition(alt.datum.status == RECORDED, alt.Color("area:N", scale=scale), alt.value("white")),
+            fill=when(
+                alt.FillValue, alt.datum.status == RECORDED, alt.Color("area:N", scale=scale), alt.value("white")
+            ),
             tooltip=tooltip,
         )
     )
@@ -182,7 +189,8 @@ def year_on_year_chart(
             x=x,
             y=y,
             color=alt.Color("area:O", scale=alt.Scale(domain=years, range=shades), legend=None),
-            fill=alt.condition(
+            fill=when(
+                alt.FillValue,
                 alt.datum.status == RECORDED,
                 alt.Color("area:O", scale=alt.Scale(domain=years, range=shades)),
                 alt.value("white"),
@@ -239,12 +247,18 @@ def seasonality_chart(
             tooltip=tooltip,
         )
     )
-    ranges = alt.Chart(frame).mark_rule(color=NEUTRAL).encode(x=x, y="lowest:Q", y2="highest:Q", tooltip=tooltip)
+    ranges = (
+        alt.Chart(frame)
+        .mark_rule(color=NEUTRAL)
+        .encode(x=x, y=alt.Y("lowest:Q"), y2=alt.Y2("highest:Q"), tooltip=tooltip)
+    )
     average = frame["average"].mean() if len(frame) else 0.0
     mean_rule = (
         alt.Chart(pd.DataFrame({"average": [average], "line": ["Average month"]}))
         .mark_rule(color="#d4351c", strokeWidth=1.5)
-        .encode(y="average:Q", tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("average:Q", format=fmt)])
+        .encode(
+            y=alt.Y("average:Q"), tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("average:Q", format=fmt)]
+        )
     )
     return finish_chart(alt.layer(bars, ranges, mean_rule), title, description, height)
 
