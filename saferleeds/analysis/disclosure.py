@@ -81,24 +81,20 @@ def area_states(
     month, or the rolling 12). Non-sensitive indicators and Leeds are exact; at the protected levels a
     period that is not the rule's length is withheld without working anything out."""
     rule = dataset.catalogue.disclosure
-    frame = pd.DataFrame({"shown": np.nan, "state": EXACT}, index=months)
-    frame["state"] = frame["state"].astype(object)
     sensitive = dataset.catalogue.indicator(indicator_id).sensitive
     if not sensitive or level == dataset.catalogue.levels.city:
-        frame["state"] = EXACT
-        return frame.assign(shown=np.nan)
+        return pd.DataFrame({"shown": np.nan, "state": EXACT}, index=months)
     if level in rule.levels and window != rule.period_months:
-        return frame.assign(state=WITHHELD)
+        return pd.DataFrame({"shown": np.nan, "state": WITHHELD}, index=months)
     shown, state, known = _filed_states(dataset, indicator_id, level, code, months, window)
-    frame["shown"], frame["state"] = shown, state
-    for month in months[~known]:
-        period = Period(month - pd.DateOffset(months=window - 1), month)
+    for i in np.flatnonzero(~known):
+        period = Period(months[i] - pd.DateOffset(months=window - 1), months[i])
         found = protection(dataset, indicator_id, period, save=False)
         area = found.area(level, code) if found is not None else None
         if area is not None:
-            frame.loc[month, ["shown", "state"]] = list(area)
+            shown[i], state[i] = area
     ledger(dataset, indicator_id).save()
-    return frame
+    return pd.DataFrame({"shown": shown, "state": state}, index=months)
 
 
 def _filed_states(

@@ -9,6 +9,7 @@ concern, and the sentences under the charts are ``trend_notes``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,6 +98,11 @@ def shown_window(months: pd.DatetimeIndex, period: Period, span: str) -> Period:
 
 
 def _empty_series() -> pd.DataFrame:
+    return _no_months().copy()
+
+
+@functools.cache
+def _no_months() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "area_code": pd.Series(dtype="str"),
@@ -141,13 +147,12 @@ def _area_series(
 ) -> pd.DataFrame:
     indicator = dataset.catalogue.indicator(indicator_id)
     statuses = dataset.catalogue.statuses
-    rows = monthly(dataset, indicator_id, level)
-    rows = rows[rows["area_code"] == code]
+    rows = _area_rows(dataset, indicator_id, level, code)
     if rows.empty:
         return _empty_series()
     months = pd.date_range(rows["period"].min(), rows["period"].max(), freq="MS").astype("datetime64[ms]")
     frame = rows.set_index("period").reindex(months)
-    present = frame["value"].notna()
+    present = frame["value"].notna().to_numpy()
     population = rate_population(dataset.geography, level, measure, indicator.rates).get(code, np.nan)
 
     def shown(values: pd.Series, denominators: pd.Series) -> np.ndarray:
@@ -157,30 +162,44 @@ def _area_series(
         )
 
     ranks = frame["status"].map(statuses.rank)
-    result = pd.DataFrame(index=months)
-    result["value"] = frame["value"]
-    result["shown"] = shown(frame["value"], frame["denominator"])
-    result["status"] = frame["status"].fillna(statuses.strongest)
-    monthly_guard = area_states(dataset, indicator_id, level, code, months[present.to_numpy()])
-    result["suppressed"] = monthly_guard["state"].reindex(months).isin([HIDDEN, WITHHELD]).to_numpy()
+    monthly_guard = area_states(dataset, indicator_id, level, code, months[present])
+    suppressed = monthly_guard["state"].reindex(months).isin([HIDDEN, WITHHELD]).to_numpy()
+    columns: dict[str, object] = {
+        "value": frame["value"].to_numpy(),
+        "shown": np.where(suppressed, np.nan, shown(frame["value"], frame["denominator"])),
+        "status": frame["status"].fillna(statuses.strongest),
+        "suppressed": suppressed,
+    }
     if rolling:
         rolling_value = frame["value"].rolling(ROLLING_MONTHS, min_periods=ROLLING_MONTHS).sum()
         rolling_denominator = frame["denominator"].rolling(ROLLING_MONTHS, min_periods=ROLLING_MONTHS).sum()
         ended = months[rolling_value.notna().to_numpy()]
         rolling_guard = area_states(dataset, indicator_id, level, code, ended, ROLLING_MONTHS)
         published = _published(rolling_value, rolling_guard.reindex(months))
-        result["rolling"] = shown(published / ROLLING_MONTHS, rolling_denominator / ROLLING_MONTHS)
-        result["rolling_status"] = _weakest_over(ranks, ROLLING_MONTHS, statuses)
-    result.loc[result["suppressed"].to_numpy(), "shown"] = np.nan
-    result["year_ago"] = result["shown"].shift(12)
-    result["year_on_year"] = _year_on_year(result["shown"], result["year_ago"], effective_measure(indicator, measure))
-    year_ago_rank = ranks.shift(12)
-    both = pd.concat([ranks, year_ago_rank], axis=1).max(axis=1)
-    result["year_on_year_status"] = [statuses.ids[int(r)] if pd.notna(r) else statuses.strongest for r in both]
-    result = result[present.to_numpy()]
+        columns["rolling"] = shown(published / ROLLING_MONTHS, rolling_denominator / ROLLING_MONTHS)
+        columns["rolling_status"] = _weakest_over(ranks, ROLLING_MONTHS, statuses)
+    current = pd.Series(columns["shown"], index=months)
+    year_ago = current.shift(12)
+    columns["year_ago"] = year_ago.to_numpy()
+    columns["year_on_year"] = _year_on_year(current, year_ago, effective_measure(indicator, measure)).to_numpy()
+    both = np.fmax(ranks.to_numpy(dtype=float), ranks.shift(12).to_numpy(dtype=float))
+    columns["year_on_year_status"] = [statuses.ids[int(r)] if r == r else statuses.strongest for r in both]
+    result = pd.DataFrame(columns, index=months)[present]
     result.insert(0, "area", dataset.geography.name(code))
     result.insert(0, "area_code", code)
     return result.rename_axis("period").reset_index()
+
+
+def _area_rows(dataset: Dataset, indicator_id: str, level: str, code: str) -> pd.DataFrame:
+    """The area's rows of ``monthly``, found through an index of the level's areas built once."""
+
+    def build() -> dict[str, np.ndarray]:
+        codes = monthly(dataset, indicator_id, level)["area_code"].to_numpy()
+        return {str(area): rows for area, rows in pd.Series(np.arange(len(codes))).groupby(codes).groups.items()}
+
+    rows = dataset.memo(("monthly_rows_by_area", indicator_id, level), build).get(code)
+    everything = monthly(dataset, indicator_id, level)
+    return everything.iloc[rows] if rows is not None else everything.iloc[:0]
 
 
 def _published(values: pd.Series, guard: pd.DataFrame) -> pd.Series:
