@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -226,49 +227,62 @@ def build_profile(
 
 
 def _build(dataset: Dataset, level: str, code: str, period: Period, measure: str, indicator_id: str) -> Profile:
+    """The profile: what is the same whichever indicator is chosen is remembered apart, so choosing another
+    indicator works out only its trend and the members' table."""
+    key = ("profile_area", code, period, measure)
+    area = dataset.memo(key, lambda: _area_part(dataset, level, code, period, measure))
+    trend_indicator, trend_note = _trend_indicator(dataset, level, indicator_id)
+    window = Period(max(period.end - pd.DateOffset(months=TREND_MONTHS - 1), dataset.months[0]), period.end)
+    trend_measure = "rate"
+    members_level = dataset.catalogue.level(level).profile_members
+    members = member_codes(dataset.geography, level, code)
+    return Profile(
+        **area,
+        trend_indicator=trend_indicator,
+        trend_note=trend_note,
+        trend=trends.series_for(dataset, trend_indicator.id, _with_leeds(code), trend_measure, window),
+        trend_unit=measure_label(trend_indicator, trend_measure),
+        trend_notes=notes_for(dataset.annotations, trend_indicator.id, window),
+        trend_window=window,
+        members=member_table(dataset, members_level, members, trend_indicator, period, code)
+        if members
+        else _no_members(),
+    )
+
+
+def _with_leeds(code: str) -> list[str]:
+    return [code] if code == CITY_CODE else [code, CITY_CODE]
+
+
+def _area_part(dataset: Dataset, level: str, code: str, period: Period, measure: str) -> dict[str, Any]:
+    """The fields of the area's profile that do not depend on the chosen indicator."""
     geography = dataset.geography
     name = geography.name(code)
     facts = facts_for_area(dataset, code, period)
     key_figures = [_key_figure(dataset, i, code, period, measure) for i in _key_indicators(dataset, level)]
-    trend_indicator, trend_note = _trend_indicator(dataset, level, indicator_id)
-    window = Period(max(period.end - pd.DateOffset(months=TREND_MONTHS - 1), dataset.months[0]), period.end)
-    trend_measure = "rate"
-    codes = [code] if code == CITY_CODE else [code, CITY_CODE]
-    trend = trends.series_for(dataset, trend_indicator.id, codes, trend_measure, window)
-    members_level = dataset.catalogue.level(level).profile_members
-    members = member_codes(geography, level, code)
-    level_label = dataset.catalogue.level(level).label
     is_city = level == dataset.catalogue.levels.city
-    return Profile(
-        code=code,
-        name=name,
-        level=level,
-        level_label=level_label,
-        slug=geography.slug(code),
-        population=float(geography.population(level).get(code, float("nan"))),
-        period=period,
-        note="",
-        summary=write_summary(name, period.label(), facts, compared_with_leeds=not is_city),
-        key_figures=key_figures,
-        key_table=key_table(key_figures, name, dataset.catalogue, is_city=is_city),
-        increases=biggest_changes(facts, "up"),
-        decreases=biggest_changes(facts, "down"),
-        trend_indicator=trend_indicator,
-        trend_note=trend_note,
-        trend=trend,
-        trend_unit=measure_label(trend_indicator, trend_measure),
-        trend_notes=notes_for(dataset.annotations, trend_indicator.id, window),
-        trend_window=window,
-        palette=dataset.catalogue.palette,
-        catalogue=dataset.catalogue,
-        key_trends={f.indicator.id: _recent(dataset, f.indicator.id, codes, period) for f in key_figures},
-        members=member_table(dataset, members_level, members, trend_indicator, period, code)
-        if members
-        else _no_members(),
-        members_title=_members_title(dataset, level, name),
-        member_links=[_member_link(dataset, level, code, m) for m in members],
-        related=related_areas(dataset, level, code),
-    )
+    codes = _with_leeds(code)
+    return {
+        "code": code,
+        "name": name,
+        "level": level,
+        "level_label": dataset.catalogue.level(level).label,
+        "slug": geography.slug(code),
+        "population": float(geography.population(level).get(code, float("nan"))),
+        "period": period,
+        "note": "",
+        "summary": write_summary(name, period.label(), facts, compared_with_leeds=not is_city),
+        "key_figures": key_figures,
+        "key_table": key_table(key_figures, name, dataset.catalogue, is_city=is_city),
+        "increases": biggest_changes(facts, "up"),
+        "decreases": biggest_changes(facts, "down"),
+        "palette": dataset.catalogue.palette,
+        "catalogue": dataset.catalogue,
+        "key_trends": {f.indicator.id: _recent(dataset, f.indicator.id, codes, period) for f in key_figures},
+        "members_title": _members_title(dataset, level, name),
+        "member_links": [_member_link(dataset, level, code, m) for m in member_codes(geography, level, code)],
+        "related": related_areas(dataset, level, code),
+    }
 
 
 def _recent(dataset: Dataset, indicator_id: str, codes: list[str], period: Period) -> pd.DataFrame:
