@@ -351,10 +351,11 @@ def memory_line(baseline: Load, load: Load) -> str:
     if not load.memory_after:
         return "  memory: not measured (the server is not on this machine)"
     growth = (sum(load.memory_after) - sum(load.memory_before)) / 1024
-    per_process = ", ".join(f"{kb / 1024:.0f}" for kb in load.memory_after)
+    before = ", ".join(f"{kb / 1024:.0f}" for kb in baseline.memory_after)
+    after = ", ".join(f"{kb / 1024:.0f}" for kb in load.memory_after)
     return (
-        f"  memory: {sum(baseline.memory_after) / 1024:.0f} MB after one session, {per_process} MB per process "
-        f"after {load.sessions} sessions (this run added {growth:.0f} MB, {growth / load.sessions:.1f} MB a session)"
+        f"  memory per process: {before} MB after one session, {after} MB after {load.sessions} sessions "
+        f"(this run added {growth:.0f} MB in all, {growth / load.sessions:.1f} MB a session)"
     )
 
 
