@@ -48,6 +48,17 @@ def monthly(dataset: Dataset, indicator: str, level: str) -> pd.DataFrame:
     return dataset.memo(("monthly", indicator, level), lambda: _monthly(dataset, indicator, level))
 
 
+def area_rows(dataset: Dataset, indicator: str, level: str, code: str) -> pd.DataFrame:
+    """One area's rows of ``monthly``, found through an index of the level's areas built once."""
+    everything = monthly(dataset, indicator, level)
+
+    def build() -> dict[str, np.ndarray]:
+        return {str(area): rows for area, rows in everything.groupby("area_code", sort=False).indices.items()}
+
+    rows = dataset.memo(("monthly_rows_by_area", indicator, level), build).get(code)
+    return everything.iloc[rows] if rows is not None else everything.iloc[:0]
+
+
 @dataclass(frozen=True)
 class _StoredRows:
     """An indicator's stored rows as arrays, shared by every level they are summed to: each row's area (an
@@ -229,8 +240,7 @@ def area_monthly(dataset: Dataset, indicator_id: str, code: str, measure: str = 
         return _empty_monthly().assign(shown=pd.Series(dtype=float), status=pd.Series(dtype="str"))
     level, canonical = found
     indicator = dataset.catalogue.indicator(indicator_id)
-    series = monthly(dataset, indicator_id, level)
-    series = series[series["area_code"] == canonical].copy()
+    series = area_rows(dataset, indicator_id, level, canonical).copy()
     population = rate_population(dataset.geography, level, measure, indicator.rates).get(canonical, np.nan)
     series["shown"] = [
         display_value(indicator, v, d, population, measure)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from saferleeds.analysis.aggregate import monthly
+from saferleeds.analysis.aggregate import area_rows
 from saferleeds.analysis.disclosure import EXACT, HIDDEN, WITHHELD, area_states
 from saferleeds.analysis.measures import display_value, effective_measure, format_value, measure_label, rate_population
 from saferleeds.analysis.trend_notes import disclosure_note, modelled_share, notes_for
@@ -147,7 +147,7 @@ def _area_series(
 ) -> pd.DataFrame:
     indicator = dataset.catalogue.indicator(indicator_id)
     statuses = dataset.catalogue.statuses
-    rows = _area_rows(dataset, indicator_id, level, code)
+    rows = area_rows(dataset, indicator_id, level, code)
     if rows.empty:
         return _empty_series()
     months = pd.date_range(rows["period"].min(), rows["period"].max(), freq="MS").astype("datetime64[ms]")
@@ -183,23 +183,11 @@ def _area_series(
     columns["year_ago"] = year_ago.to_numpy()
     columns["year_on_year"] = _year_on_year(current, year_ago, effective_measure(indicator, measure)).to_numpy()
     both = np.fmax(ranks.to_numpy(dtype=float), ranks.shift(12).to_numpy(dtype=float))
-    columns["year_on_year_status"] = [statuses.ids[int(r)] if r == r else statuses.strongest for r in both]
+    columns["year_on_year_status"] = [statuses.strongest if np.isnan(r) else statuses.ids[int(r)] for r in both]
     result = pd.DataFrame(columns, index=months)[present]
     result.insert(0, "area", dataset.geography.name(code))
     result.insert(0, "area_code", code)
     return result.rename_axis("period").reset_index()
-
-
-def _area_rows(dataset: Dataset, indicator_id: str, level: str, code: str) -> pd.DataFrame:
-    """The area's rows of ``monthly``, found through an index of the level's areas built once."""
-
-    def build() -> dict[str, np.ndarray]:
-        codes = monthly(dataset, indicator_id, level)["area_code"].to_numpy()
-        return {str(area): rows for area, rows in pd.Series(np.arange(len(codes))).groupby(codes).groups.items()}
-
-    rows = dataset.memo(("monthly_rows_by_area", indicator_id, level), build).get(code)
-    everything = monthly(dataset, indicator_id, level)
-    return everything.iloc[rows] if rows is not None else everything.iloc[:0]
 
 
 def _published(values: pd.Series, guard: pd.DataFrame) -> pd.Series:
