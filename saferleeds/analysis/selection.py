@@ -75,7 +75,14 @@ def default_selection(dataset: Dataset) -> Selection:
 def status_line(dataset: Dataset, selection: Selection) -> str:
     """One sentence saying what is shown, for when, and how it was made (recorded, estimated, modelled...),
     month by month, for the chosen area or Leeds; and, for all of Leeds, how far the chosen area type's
-    figures are weaker than Leeds's own."""
+    figures are weaker than Leeds's own. Remembered per indicator, area (or area type, for Leeds) and period:
+    the priority, theme and measure do not change it."""
+    level = None if selection.area else selection.level
+    key = ("status_line", selection.indicator, selection.area, level, selection.period)
+    return dataset.memo(key, lambda: _status_line(dataset, selection))
+
+
+def _status_line(dataset: Dataset, selection: Selection) -> str:
     indicator = dataset.catalogue.indicator(selection.indicator)
     levels = dataset.catalogue.levels
     code = selection.area or CITY_CODE
@@ -154,7 +161,7 @@ def _level_clause(dataset: Dataset, selection: Selection, city_months: pd.Series
 def _every_area(dataset: Dataset, selection: Selection, status: str) -> bool:
     series = monthly(dataset, selection.indicator, selection.level)
     series = series[selection.period.contains(series["period"]).to_numpy()]
-    return bool(series.groupby("area_code")["status"].agg(lambda s: (s == status).any()).all())
+    return bool((series["status"] == status).groupby(series["area_code"].to_numpy()).any().all())
 
 
 def month_options(dataset: Dataset) -> list[pd.Timestamp]:

@@ -31,7 +31,7 @@ def start_page(title: str, intro: str | None = None) -> tuple[Dataset, Selection
 
 def show_status_line(dataset: Dataset, selection: Selection) -> None:
     """Say which data is shown, its period and how it was made (recorded, estimated, modelled), with a link."""
-    text = dataset.memo(("status_line", selection), lambda: status_line(dataset, selection))
+    text = status_line(dataset, selection)
     columns = st.columns([5, 2], vertical_alignment="center")
     columns[0].markdown(
         f":material/info: {escape(text)}",
