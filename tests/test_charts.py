@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 
+import altair as alt
 import numpy as np
 import pandas as pd
+import pytest
 
 from saferleeds.core.catalogue import load_catalogue
 from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
 from saferleeds.core.periods import Period
 from saferleeds.present.charts.common import (
     CHART_TEXT,
+    MAX_ROWS,
     TITLE_TEXT,
     TITLE_WIDTH,
     area_colour_scale,
+    chart_values,
     quiet_decorations,
     vega_lite_spec,
 )
@@ -256,3 +260,47 @@ def test_each_line_is_named_at_its_end_so_colour_is_not_the_only_clue():
     rows = spec["datasets"][labels["data"]["name"]]
     assert sorted(row["label"] for row in rows) == ["Armley", "Leeds"]
     assert all(row["period"].startswith(str(months(3)[-1].date())) for row in rows)
+
+
+_MONTHS = pd.to_datetime(["2024-01-01", "2024-02-01", None])
+CHART_TABLES = {  # every kind of column a chart's table can have, and the awkward values of each
+    "floats, missing and infinite": pd.DataFrame({"y": [1.5, np.nan, np.inf], "z": [-np.inf, 0.0, -0.0]}),
+    "whole numbers and true/false": pd.DataFrame({"n": np.array([1, 2, 3], dtype=np.int64), "b": [True, False, True]}),
+    "small numbers": pd.DataFrame({"n": np.array([1, 2, 3], dtype=np.int8), "f": np.array([0.5, 1, 2], "float32")}),
+    "text with gaps": pd.DataFrame({"s": ["Armley", None, "Leeds & York"]}, dtype="string"),
+    "plain text column": pd.DataFrame({"s": pd.array(["a", None, "c"], dtype="str")}),
+    "objects": pd.DataFrame({"o": pd.Series(["a", None, 3], dtype=object)}),
+    "arrays in objects": pd.DataFrame({"o": pd.Series([np.array([1, 2]), None, "x"], dtype=object)}),
+    "months in milliseconds": pd.DataFrame({"period": _MONTHS.astype("datetime64[ms]")}),
+    "months in nanoseconds": pd.DataFrame({"period": _MONTHS.astype("datetime64[ns]")}),
+    "times of day": pd.DataFrame({"t": pd.to_datetime(["2024-01-01 10:30:15.250", "2024-01-02 00:00:00.000"])}),
+    "categories": pd.DataFrame({"c": pd.Categorical(["a", None, "a"])}),
+    "nullable numbers": pd.DataFrame({"n": pd.array([1, None, 3], dtype="Int64")}),
+    "time zones": pd.DataFrame({"t": pd.to_datetime(["2024-01-01", None]).tz_localize("UTC")}),
+    "no rows": pd.DataFrame({"y": pd.Series([], dtype=float), "s": pd.Series([], dtype="string")}),
+    "an index that is not a range": pd.DataFrame({"y": [1.0, 2.0]}, index=[10, 3]),
+}
+
+
+@pytest.mark.parametrize("name", CHART_TABLES)
+def test_chart_rows_are_those_altairs_own_conversion_makes(name):
+    table = CHART_TABLES[name]
+    expected = alt.default_data_transformer(table)
+    made = chart_values(table)
+    assert made == expected
+    assert json.dumps(made, allow_nan=False) == json.dumps(expected, allow_nan=False)
+    assert [type(v) for row in made["values"] for v in row.values()] == [
+        type(v) for row in expected["values"] for v in row.values()
+    ]
+
+
+def test_a_chart_of_too_many_rows_is_refused_as_altair_refuses_it():
+    with pytest.raises(alt.MaxRowsError):
+        chart_values(pd.DataFrame({"y": np.arange(MAX_ROWS + 1, dtype=float)}))
+    assert len(chart_values(pd.DataFrame({"y": np.arange(MAX_ROWS, dtype=float)}))["values"]) == MAX_ROWS
+
+
+def test_charts_use_the_faster_conversion():
+    assert alt.data_transformers.active == "saferleeds"
+    spec = alt.Chart(pd.DataFrame({"y": [1.0, np.nan]})).mark_point().encode(y="y:Q").to_dict()
+    assert next(iter(spec["datasets"].values())) == [{"y": 1.0}, {"y": None}]

@@ -3,11 +3,16 @@ shared link, read the summary, then follow a ward link to that ward's profile.""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from saferleeds.present.charts.common import BACKGROUND_AREA, HIGHLIGHT
 from tests.browser.harness import new_tab, runs_again, wait_settled
+from tests.pictures import colour_counts, pixels
 
 pytestmark = pytest.mark.browser
+NEW_WORTLEY = "PN-NEW-WORTLEY"  # a priority neighbourhood: drawn over the wards, and circled
 
 
 def _main(page):
@@ -61,4 +66,39 @@ def test_a_profile_address_can_be_shared(browser, app_url):
     _close_any_dialog(page)
     _main(page).get_by_role("heading", name="Armley", exact=True).wait_for()
     assert "place=armley" in page.url  # any code opens the profile; the address then names it plainly
+    page.context.close()
+
+
+def _painted(chart, colours: list[str], timeout: float = 60) -> dict[str, int]:
+    """The chart's pixels of each colour, once the first of them shows (Vega draws after the page settles)."""
+    deadline = time.monotonic() + timeout
+    counts = colour_counts(chart.screenshot(), colours)
+    while not counts[colours[0]] and time.monotonic() < deadline:
+        counts = colour_counts(chart.screenshot(), colours)
+    return counts
+
+
+def _reddish(png: bytes) -> int:
+    """Pixels near the marker's red, anti-aliased edges included (the circle is a thin line)."""
+    image = pixels(png).astype(int)
+    return int(((image[..., 0] > 170) & (image[..., 1] < 110) & (image[..., 2] < 100)).sum())
+
+
+@pytest.mark.parametrize(
+    ("place", "smallest_share", "circled"),
+    [("armley", 0.004, False), ("E02002330", 0.001, False), ("E01011264", 0.0, False), (NEW_WORTLEY, 0.0, True)],
+)
+def test_the_locator_map_shows_the_area_picked_out_among_the_others(browser, app_url, place, smallest_share, circled):
+    page = new_tab(browser, viewport={"width": 1280, "height": 900})
+    page.goto(f"{app_url}/profiles?place={place}")
+    wait_settled(page)
+    _close_any_dialog(page)
+    chart = _main(page).locator('[data-testid="stVegaLiteChart"]', has=page.locator("g.mark-shape")).first
+    chart.scroll_into_view_if_needed()
+    counts = _painted(chart, [HIGHLIGHT, BACKGROUND_AREA])
+    drawn = counts[HIGHLIGHT] + counts[BACKGROUND_AREA]
+    assert counts[BACKGROUND_AREA] > 5_000, "the rest of Leeds is drawn"
+    assert counts[HIGHLIGHT] > 0 and counts[HIGHLIGHT] >= smallest_share * drawn, "the area is picked out"
+    assert counts[HIGHLIGHT] < 0.25 * drawn, "only the area is picked out"
+    assert (_reddish(chart.screenshot()) > 30) is circled, "an area too small to see at city scale is circled"
     page.context.close()

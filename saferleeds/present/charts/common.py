@@ -8,6 +8,9 @@ import textwrap
 from typing import Any
 
 import altair as alt
+import numpy as np
+import pandas as pd
+from altair.utils.data import limit_rows
 
 from saferleeds.core.catalogue import Palette
 
@@ -15,6 +18,7 @@ from saferleeds.core.catalogue import Palette
 # making the chart. The charts are this package's own code and the tests check each whole spec against the
 # schema (``vega_lite_spec(validate=True)``), so the checks as they are made are switched off.
 alt.utils.schemapi.disable_debug_mode()
+MAX_ROWS = 5000  # rows a chart may carry, as Altair's own conversion allows
 
 NEUTRAL = "#4d4d4d"
 NOTE_COLOUR = "#505a5f"  # 7:1 on white, still over 4.5:1 on the shaded period
@@ -49,12 +53,66 @@ def title_lines(text: str, width: int = TITLE_WIDTH) -> str | list[str]:
 
 
 def finish_chart(chart: Any, title: str, description: str, height: int, subtitle: str = "") -> Any:
+    """The chart, just made, given its title (and subtitle), description, height and how it fills the width."""
     heading = alt.Title(title_lines(title), anchor="start")
     if subtitle:
         heading = alt.Title(title_lines(title), subtitle=title_lines(subtitle, SUBTITLE_WIDTH), anchor="start")
     # fit-x: the chart fills the width it is given; its height is the plot's, and legends go below it.
     autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
-    return chart.properties(title=heading, description=description, height=height, autosize=autosize)
+    # Set on the chart itself, which every caller has just made: ``chart.properties(...)`` would check each
+    # value against the schema (see above) and copy the chart, and copying a layered chart copies every
+    # layer twice over.
+    chart.title, chart.description, chart.height, chart.autosize = heading, description, height, autosize
+    return chart
+
+
+def chart_values(data: Any) -> dict[str, list[dict[str, Any]]]:
+    """A chart's table as the rows Vega-Lite reads: what Altair's own conversion makes, column by column.
+
+    Altair converts a table by copying it and rewriting each column as Python objects; for the plain
+    columns this package's charts use (numbers, true/false, text, months) the same rows come from each
+    column's values at once. Anything else (categories, nullable numbers, nested values) goes to
+    Altair's conversion as before.
+    """
+    if not isinstance(data, pd.DataFrame) or hasattr(data, "__geo_interface__") or not _plain_columns(data):
+        return alt.default_data_transformer(data)
+    limit_rows(data, max_rows=MAX_ROWS)
+    names = list(data.columns)
+    columns = [_column_values(data.iloc[:, i]) for i in range(len(names))]
+    return {"values": [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]}
+
+
+def _plain_columns(data: pd.DataFrame) -> bool:
+    if isinstance(data.columns, pd.MultiIndex) or isinstance(data.index, pd.MultiIndex):
+        return False
+    if not all(isinstance(name, str) for name in data.columns) or data.columns.has_duplicates:
+        return False
+    return all(_plain_dtype(dtype) for dtype in data.dtypes)
+
+
+def _plain_dtype(dtype: Any) -> bool:
+    if isinstance(dtype, pd.StringDtype) or str(dtype) in ("str", "string"):
+        return True
+    if not isinstance(dtype, np.dtype):
+        return False
+    return dtype.kind in "biufM" or dtype == np.dtype(object)
+
+
+def _column_values(column: pd.Series) -> list[Any]:
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        values = column.to_numpy()
+        good = np.isfinite(values)
+        return [v if ok else None for v, ok in zip(values.tolist(), good.tolist(), strict=True)]
+    if isinstance(dtype, np.dtype) and dtype.kind in "biu":
+        return column.to_numpy().tolist()
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        return ["" if pd.isna(t) else t.isoformat() for t in column]
+    values = column.astype(object)
+    return [
+        None if missing else (v.tolist() if isinstance(v, np.ndarray) else v)
+        for v, missing in zip(values.tolist(), values.isna().tolist(), strict=True)
+    ]
 
 
 def vega_lite_spec(chart: alt.TopLevelMixin, validate: bool = False) -> dict:
@@ -119,3 +177,7 @@ def _is_empty(data: dict | None, datasets: dict) -> bool:
 
 def number_format(unit_kind: str) -> str:
     return ",.0f" if unit_kind == "count" else ",.1f"
+
+
+alt.data_transformers.register("saferleeds", chart_values)
+alt.data_transformers.enable("saferleeds")

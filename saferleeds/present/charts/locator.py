@@ -27,7 +27,7 @@ def locator_map(
     projection = "mercator"
     areas = [{**area, "geometry": vega_geometry(area["geometry"])} for area in areas]
     base = (
-        alt.Chart(alt.Data(values=areas))
+        alt.Chart(_inline(areas))
         .mark_geoshape(stroke="white", strokeWidth=0.7)
         .encode(
             color=when(alt.ColorValue, alt.datum.code == highlight, alt.value(HIGHLIGHT), alt.value(BACKGROUND_AREA)),
@@ -38,7 +38,7 @@ def locator_map(
     layers = [base]
     if outline:
         layers.append(
-            alt.Chart(alt.Data(values=[{**o, "geometry": vega_geometry(o["geometry"])} for o in outline]))
+            alt.Chart(_inline([{**o, "geometry": vega_geometry(o["geometry"])} for o in outline]))
             .mark_geoshape(color=HIGHLIGHT, stroke="#0b0c0c", strokeWidth=0.8)
             .encode(tooltip=[alt.Tooltip("name:N", title="Area")])
             .project(projection)
@@ -52,4 +52,12 @@ def locator_map(
             .project(projection)
         )
     chart = alt.layer(*layers)
-    return finish_chart(chart, title, description, height).configure_view(strokeWidth=0)
+    chart.config = alt.Config(view=alt.ViewConfig(strokeWidth=0))  # as .configure_view(), without a copy
+    return finish_chart(chart, title, description, height)
+
+
+def _inline(features: list[dict]) -> dict:
+    """Features as a chart's data, given as a plain mapping: Altair walks every coordinate of an ``alt.Data``
+    (a check of each number costs more than the rest of the chart), but moves a mapping's values to the
+    spec's named datasets as they are."""
+    return {"values": features}
