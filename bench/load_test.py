@@ -13,7 +13,9 @@ connection), the time from a filter change to the page's last message (median an
 happen but are not timed), the server processes' processor time per rerun, and their resident memory before
 and after, so growth per session can be judged against the size of one loaded dataset (cached data is
 shared, not copied per session). Every figure is printed beside its baseline: the same interaction with a
-single session, on the same address, in the same run.
+single session, on the same address, in the same run. Measuring starts once the processes are quiet: after
+the first session loads the data, a process prepares what pages ask for first, as a server does long before a
+meeting starts.
 
 The sessions send what a browser sends and receive everything it would receive, charts and map data
 included; they do not draw it. Drawing happens on each user's own device, so twenty browsers drawing on
@@ -62,6 +64,8 @@ PAGES = [entry.address for entry in REGISTRY if entry.slug not in NOT_BROWSED]  
 RUN_TIMEOUT = 120.0  # seconds a run may take before the session counts it as an error
 BASELINE_SECONDS = 20.0
 WARM_UP_SECONDS = 5.0
+SETTLE_LIMIT = 180.0  # seconds to wait for the processes to finish preparing before measuring anyway
+QUIET_CPU = 0.05  # processor seconds a second below which a process counts as quiet
 
 
 class LoadError(Exception):
@@ -386,9 +390,24 @@ def measure(target: Target, options: argparse.Namespace) -> tuple[Load, list[Loa
     first page loads the dataset, which is neither a rerun's cost nor a session's memory.
     """
     run(target.base, max(1, len(target.pids)), WARM_UP_SECONDS)
+    settle(target)
     baseline = measure_load(target, 1, options.baseline_seconds, 0.0)
     runs = [(sessions, pause) for pause in options.pause for sessions in options.sessions]
     return baseline, [measure_load(target, sessions, options.seconds, pause) for sessions, pause in runs]
+
+
+def settle(target: Target) -> None:
+    """Wait until the processes are quiet: once a process has loaded the data it prepares, in the background,
+    what pages ask for first, as a server does long before a meeting starts."""
+    if not target.pids:
+        return
+    started = time.monotonic()
+    while time.monotonic() - started < SETTLE_LIMIT:
+        before = target.cpu()
+        time.sleep(1.0)
+        if target.cpu() - before < QUIET_CPU * len(target.pids):
+            break
+    print(f"  {target.name}: the processes were quiet {time.monotonic() - started:.0f} s after the warm-up")
 
 
 def summary(results: list[tuple[Target, Load, list[Load]]]) -> None:

@@ -26,6 +26,10 @@ from saferleeds.ui.data import WORD_JOINER
 from saferleeds.ui.registry import PAGES
 from saferleeds.ui.shell import PAGE_FAILED
 
+# Results are worked out when a test asks for them, not by a background thread competing with every test
+# (and with every server a test starts, which inherits this); tests/test_preparation.py turns it on.
+os.environ.setdefault(ui_data.PREPARE_VARIABLE, "off")
+
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).parent / "data"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

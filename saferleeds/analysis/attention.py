@@ -18,7 +18,9 @@ p-value. Findings resting on modelled months are held back unless asked for.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -380,6 +382,23 @@ def candidates(
     (remembered per dataset version). Tests that cannot become a finding have an empty ``kind``."""
     key = ("attention", area, level, period, measure, priority, theme)
     return dataset.memo(key, lambda: _candidates(dataset, area, level, period, measure, priority, theme))
+
+
+def preparation_steps(
+    dataset: Dataset,
+    area: str | None,
+    level: str,
+    period: Period,
+    measure: str,
+    priority: str | None = None,
+    theme: str | None = None,
+) -> list[Callable[[], object]]:
+    """``candidates`` in small steps: each indicator's tests, then the adjusted list."""
+    indicators = [i for chosen in tile_indicators(dataset, priority, theme).values() for i in chosen]
+    steps: list[Callable[[], object]] = [
+        partial(_tests, dataset, indicator, area, level, period, measure) for indicator in indicators
+    ]
+    return [*steps, partial(candidates, dataset, area, level, period, measure, priority, theme)]
 
 
 def _candidates(

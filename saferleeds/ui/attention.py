@@ -1,8 +1,9 @@
 """Drawing what needs the board's attention: a panel on the Overview and the page of its own.
 
 Finding it tests every indicator in every area of the chosen level, so the first time a selection is
-asked for, the work is done in the background while the rest of the page draws; the panel says it is
-working and looks again every moment until the findings are ready.
+asked for, the work is done in the background once the page is drawn, one indicator at a time whenever
+no page is being drawn; the panel says it is working and looks again every moment until the findings are
+ready.
 """
 
 from __future__ import annotations
@@ -13,18 +14,20 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
 
-from saferleeds.analysis.attention import KIND_LABELS, Attention, Finding, candidates, summary_words
+from saferleeds.analysis.attention import KIND_LABELS, Attention, Finding, candidates, preparation_steps, summary_words
 from saferleeds.analysis.attention import what_needs_attention as find
+from saferleeds.analysis.preparation import prepare
 from saferleeds.analysis.selection import Selection
 from saferleeds.core.dataset import Dataset
 from saferleeds.present.export.findings import findings_table
-from saferleeds.ui.data import escape
+from saferleeds.ui.data import escape, page_running
 from saferleeds.ui.downloads import table_download
 from saferleeds.ui.filters import ALL
 from saferleeds.ui.navigation import request_page
 from saferleeds.ui.registry import page
 
 MODELLED_KEY = "attention_modelled"
+PATIENCE = 1.0  # seconds a step of the work waits for no page to be running before it runs anyway
 POLL_SECONDS = 2.5  # between polls the page is still for longer than a browser needs to call it drawn
 REMEMBERED = 64
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attention")
@@ -48,11 +51,18 @@ def _work(dataset: Dataset, selection: Selection) -> Future:
         _ASKED.pop(key, None)
         future = _PENDING.get(key)
         if future is None:
-            future = _WORKER.submit(candidates, dataset, *_arguments(selection))
+            future = _WORKER.submit(_find_between_pages, dataset, selection)
             _PENDING[key] = future
             while len(_PENDING) > REMEMBERED:
                 _PENDING.popitem(last=False)
         return future
+
+
+def _find_between_pages(dataset: Dataset, selection: Selection) -> list[Finding]:
+    """The findings, worked out one indicator at a time while no page is being drawn in this process, so the
+    people changing filters are not slowed by it (each step waits at most PATIENCE for a quiet moment)."""
+    prepare(preparation_steps(dataset, *_arguments(selection)), busy=page_running, patience=PATIENCE)
+    return candidates(dataset, *_arguments(selection))
 
 
 def _started(dataset: Dataset, selection: Selection) -> Future | None:

@@ -7,19 +7,27 @@ so new data applied through any one of them is loaded once by each, without a re
 from __future__ import annotations
 
 import gc
+import os
 import re
+import threading
 import time
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from streamlit.logger import get_logger
 
+from saferleeds.analysis.preparation import preparation_steps, prepare
 from saferleeds.core.dataset import Dataset, load_dataset
 from saferleeds.core.errors import DataError
 from saferleeds.core.paths import DatasetPaths, dataset_paths, dataset_version
 from saferleeds.ingest.store import applying, recover
 
 APPLY_WAIT = 30.0  # seconds a page waits for an apply in progress before reading what is there
+PREPARE_VARIABLE = "SAFERLEEDS_PREPARE"  # "off" leaves every result to be worked out when first asked for
+PREPARE_THREAD = "saferleeds-prepare"
+SCRIPT_THREAD = "ScriptRunner.scriptThread"  # the thread Streamlit draws each page run in
+_PREPARING: dict[Path, str] = {}  # dataset folder: the version being prepared
 LOGGER = get_logger(__name__)
 
 
@@ -30,7 +38,45 @@ def _load(root: str, version: str) -> Dataset:
     dataset = load_dataset(dataset_paths(root))
     freeze_what_is_loaded()
     LOGGER.info("Loaded dataset version %s from %s", version, root)
+    if preparing_enabled():
+        start_preparing(dataset)
     return dataset
+
+
+def preparing_enabled() -> bool:
+    return os.environ.get(PREPARE_VARIABLE, "on").strip().lower() not in ("0", "off", "false", "no")
+
+
+def page_running() -> bool:
+    """Whether any session's page is being drawn in this process now."""
+    return any(thread.name == SCRIPT_THREAD and thread.is_alive() for thread in threading.enumerate())
+
+
+def start_preparing(dataset: Dataset) -> threading.Thread:
+    """Work out what pages ask for first (``saferleeds.analysis.preparation``) in a background thread,
+    step by step while no page is being drawn; it stops when another dataset version is loaded."""
+    _PREPARING[dataset.paths.root] = dataset.version
+
+    def stopped() -> bool:
+        return _PREPARING.get(dataset.paths.root) != dataset.version
+
+    def run() -> None:
+        try:
+            prepared = prepare(preparation_steps(dataset), busy=page_running, stopped=stopped)
+        except Exception:  # a page that asks for the same result shows the problem where it belongs
+            LOGGER.exception("Preparing dataset version %s stopped", dataset.version)
+            return
+        LOGGER.info(
+            "Prepared %d results for dataset version %s in %.1f s%s",
+            prepared.steps,
+            dataset.version,
+            prepared.seconds,
+            "" if prepared.finished else " (stopped: newer data loaded)",
+        )
+
+    thread = threading.Thread(target=run, name=PREPARE_THREAD, daemon=True)
+    thread.start()
+    return thread
 
 
 def freeze_what_is_loaded() -> None:
