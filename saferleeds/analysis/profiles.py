@@ -7,6 +7,7 @@ the other areas it is part of or overlaps, and the shapes for a locator map.
 
 from __future__ import annotations
 
+import math
 import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,11 +163,9 @@ def option_label(geography: Geography, level_labels: dict[str, str], code: str) 
 
 def overlap_share(geography: Geography, code: str, other: str) -> float:
     """Share of this area's residents who also live in the other area (0 to 1)."""
-    mine = set(geography.members(code, geography.levels.finest))
-    theirs = set(geography.members(other, geography.levels.finest))
-    population = geography.lsoa["population"]
-    total = population.loc[list(mine)].sum()
-    return float(population.loc[list(mine & theirs)].sum() / total) if total else 0.0
+    mine, theirs = geography.residents_by_lsoa(code), geography.residents_by_lsoa(other)
+    total = math.fsum(mine.values())
+    return math.fsum(people for lsoa, people in mine.items() if lsoa in theirs) / total if total else 0.0
 
 
 def _relation(geography: Geography, code: str, other: str) -> str:

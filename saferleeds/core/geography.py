@@ -207,6 +207,16 @@ class Geography:
             return sorted(mapping.index[mapping == canonical], key=self.name)
         return []
 
+    def residents_by_lsoa(self, code: str) -> dict[str, float]:
+        """Residents of each LSOA inside an area (worked out once per area)."""
+
+        def build() -> dict[str, float]:
+            population = self.lsoa["population"]
+            members = self.members(code, self.levels.finest)
+            return dict(zip(members, population.loc[members].to_numpy(dtype=float).tolist(), strict=True))
+
+        return self._derive(("residents_by_lsoa", code), build)
+
     def touching(self, code: str, level: str) -> list[str]:
         """Codes of ``level`` areas sharing at least one LSOA with the area, largest share first."""
         lsoas = self.lsoa.loc[self.members(code, self.levels.finest)]
