@@ -123,9 +123,14 @@ class Session:
         await self.websocket.send(message.SerializeToString())
         run = await asyncio.wait_for(self._receive_run(), RUN_TIMEOUT)
         if run.problems:
-            raise LoadError("; ".join(run.problems))
+            raise LoadError(f"{'; '.join(run.problems)} (at {self.address()})")
         self.last = run
         return run
+
+    def address(self) -> str:
+        """Where the session is, as a browser's address would say it: the page and its filters."""
+        path = next((p for p, page_hash in self.pages.items() if page_hash == self.page_hash), "")
+        return f"/{path}" + (f"?{self.query_string}" if self.query_string else "")
 
     async def _receive_run(self) -> Run:
         run = Run()
@@ -293,8 +298,12 @@ class Target:
 @contextmanager
 def one_process() -> Iterator[Target]:
     with streamlit_server() as base:
-        pid = server_pid(int(base.rsplit(":", 1)[1]))
-        yield Target("one process", base, [pid] if pid else [])
+        port = int(base.rsplit(":", 1)[1])
+        pid = server_pid(port)
+        try:
+            yield Target("one process", base, [pid] if pid else [])
+        finally:
+            report_failures([Path(os.environ.get("TMPDIR", "/tmp")) / f"streamlit-{port}.log"])
 
 
 @contextmanager
@@ -309,6 +318,17 @@ def deployment(workers: int) -> Iterator[Target]:
             yield Target(name, state["url"], [int(pid) for pid in state["workers"].values()])
         finally:
             stop(Path(folder))
+            report_failures(sorted((Path(folder) / "logs").glob("streamlit-*.log")))
+
+
+def report_failures(logs: list[Path]) -> None:
+    """Print what the servers logged of any page that failed, before their logs are gone."""
+    for log in logs:
+        lines = log.read_text(errors="replace").splitlines()
+        starts = [i for i, line in enumerate(lines) if line.startswith("Traceback")]
+        for first in starts[:3]:
+            end = next((i for i in range(first + 1, len(lines)) if lines[i] and not lines[i][0].isspace()), first)
+            print(f"  {log.name}:\n    " + "\n    ".join(lines[max(0, first - 1) : end + 1]))
 
 
 # --------------------------------------------------------------------------- measuring and reporting

@@ -10,7 +10,18 @@ import pytest
 from streamlit.proto.Delta_pb2 import Delta
 from websockets.asyncio.client import connect
 
-from bench.load_test import Run, Session, Target, measure_load, p95, processes_behind, read_delta, run, websocket_url
+from bench.load_test import (
+    Run,
+    Session,
+    Target,
+    measure_load,
+    p95,
+    processes_behind,
+    read_delta,
+    report_failures,
+    run,
+    websocket_url,
+)
 from saferleeds.ui.shell import PAGE_FAILED
 from tests.browser.harness import streamlit_server
 
@@ -98,3 +109,18 @@ def test_the_processes_behind_an_address_are_found_and_measured(server):
 )
 def test_p95(timings, expected):
     assert p95([float(t) for t in timings]) == pytest.approx(expected)
+
+
+def test_what_a_server_logged_of_a_failed_page_is_printed(tmp_path, capsys):
+    log = tmp_path / "streamlit-8501.log"
+    log.write_text(
+        "2026-12-03 10:00:00 INFO Loaded dataset\n"
+        "2026-12-03 10:00:01 ERROR The page failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "pages/profiles.py", line 3, in <module>\n'
+        "KeyError: 'E01999999'\n"
+        "2026-12-03 10:00:02 INFO next\n"
+    )
+    report_failures([log])
+    printed = capsys.readouterr().out
+    assert "The page failed" in printed and "KeyError: 'E01999999'" in printed and "next" not in printed
