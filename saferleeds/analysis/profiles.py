@@ -7,8 +7,8 @@ the other areas it is part of or overlaps, and the shapes for a locator map.
 
 from __future__ import annotations
 
-import math
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -116,7 +116,8 @@ class Geography:
             first_of_each = self.areas.drop_duplicates("code")
             pairs = [*zip(first_of_each["code"], first_of_each["name"], strict=True)]
             pairs += zip(self.lsoa.index, self.lsoa["lsoa_name"], strict=True)  # an LSOA's own name comes first
-            self._name_of.update((code, str(name)) for code, name in pairs)
+            # Made whole, then added in one step: another thread asking meanwhile never sees half of it.
+            self._name_of.update({code: str(name) for code, name in pairs})
         return self._name_of.get(code, str(code))
 
     def slug(self, code: str) -> str:
