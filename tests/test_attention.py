@@ -165,12 +165,12 @@ def test_choosing_a_priority_tests_nothing_again_and_adjusts_among_its_own_tests
     from saferleeds.analysis import attention, overview
 
     period = latest_period(dataset)
-    everything = attention.candidates(dataset, ARMLEY, "ward", period, "count")
+    everything = attention.candidates(dataset, attention.Question(ARMLEY, "ward", period, "count"))
     tested: list[str] = []
     original = attention.change_findings
     monkeypatch.setattr(attention, "change_findings", lambda d, i, *a: tested.append(i.id) or original(d, i, *a))
     priority = dataset.catalogue.priorities[0].id
-    chosen = attention.candidates(dataset, ARMLEY, "ward", period, "count", priority)
+    chosen = attention.candidates(dataset, attention.Question(ARMLEY, "ward", period, "count", priority))
     assert tested == [], "every indicator of the priority was tested already"
     ids = {i.id for column in overview.tile_indicators(dataset, priority, None).values() for i in column}
     assert {f.indicator for f in chosen} <= ids < {f.indicator for f in everything}

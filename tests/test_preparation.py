@@ -11,7 +11,7 @@ import pytest
 
 from saferleeds.analysis.aggregate import available_levels
 from saferleeds.analysis.area_summary import summarise
-from saferleeds.analysis.attention import candidates
+from saferleeds.analysis.attention import Question, candidates
 from saferleeds.analysis.measures import COUNT
 from saferleeds.analysis.overview import tile_indicators
 from saferleeds.analysis.preparation import preparation_steps, prepare
@@ -48,7 +48,7 @@ def test_what_the_first_pages_ask_for_is_already_worked_out(prepared):
                 for level in available_levels(prepared, indicator.id):  # the area types a page offers
                     summarise(prepared, indicator.id, level, period, measure)
         for level in levels:
-            candidates(prepared, None, level, period, COUNT)
+            candidates(prepared, Question(None, level, period, COUNT))
 
     assert _computed_while(prepared, ask) == []
 
@@ -59,7 +59,9 @@ def test_prepared_results_are_those_a_page_works_out_itself(prepared, dataset):
         for measure in measure_options(dataset.catalogue):
             expected = summarise(dataset, indicator, level, period, measure)
             assert summarise(prepared, indicator, level, period, measure).equals(expected)
-    assert candidates(prepared, None, "ward", period, COUNT) == candidates(dataset, None, "ward", period, COUNT)
+    assert candidates(prepared, Question(None, "ward", period, COUNT)) == candidates(
+        dataset, Question(None, "ward", period, COUNT)
+    )
 
 
 def test_no_step_starts_while_a_page_is_being_drawn():
@@ -145,7 +147,8 @@ def test_what_needs_attention_is_worked_out_between_pages_in_steps(dataset):
     from saferleeds.ui import attention as ui_attention
 
     selection = default_selection(dataset)
-    steps = ui_attention.preparation_steps(dataset, None, "ward", selection.period, COUNT, "victim", None)
+    question = Question(None, "ward", selection.period, COUNT, "victim")
+    steps = ui_attention.preparation_steps(dataset, question)
     assert len(steps) == 1 + sum(len(v) for v in tile_indicators(dataset, "victim", None).values())
     found = ui_attention._find_between_pages(dataset, replace(selection, level="ward", priority="victim"))
-    assert found == candidates(dataset, None, "ward", selection.period, COUNT, "victim", None)
+    assert found == candidates(dataset, question)

@@ -369,49 +369,40 @@ def _parent_name(dataset: Dataset, code: str, level: str) -> str:
     return f" (in {_place(dataset, parent)})" if isinstance(parent, str) else ""
 
 
-def candidates(
-    dataset: Dataset,
-    area: str | None,
-    level: str,
-    period: Period,
-    measure: str,
-    priority: str | None = None,
-    theme: str | None = None,
-) -> list[Finding]:
-    """Every test made for the area and period, with its Benjamini-Hochberg adjusted p-value and score
+@dataclass(frozen=True)
+class Question:
+    """What the attention list is asked for: the area (or Leeds when None), the area type, the period, the
+    measure, and the priority or theme whose tiles are tested (every tile when both are None)."""
+
+    area: str | None
+    level: str
+    period: Period
+    measure: str
+    priority: str | None = None
+    theme: str | None = None
+
+
+def candidates(dataset: Dataset, question: Question) -> list[Finding]:
+    """Every test made for the question, with its Benjamini-Hochberg adjusted p-value and score
     (remembered per dataset version). Tests that cannot become a finding have an empty ``kind``."""
-    key = ("attention", area, level, period, measure, priority, theme)
-    return dataset.memo(key, lambda: _candidates(dataset, area, level, period, measure, priority, theme))
+    return dataset.memo(("attention", question), lambda: _candidates(dataset, question))
 
 
-def preparation_steps(
-    dataset: Dataset,
-    area: str | None,
-    level: str,
-    period: Period,
-    measure: str,
-    priority: str | None = None,
-    theme: str | None = None,
-) -> list[Callable[[], object]]:
+def preparation_steps(dataset: Dataset, question: Question) -> list[Callable[[], object]]:
     """``candidates`` in small steps: each indicator's tests, then the adjusted list."""
-    indicators = [i for chosen in tile_indicators(dataset, priority, theme).values() for i in chosen]
     steps: list[Callable[[], object]] = [
-        partial(_tests, dataset, indicator, area, level, period, measure) for indicator in indicators
+        partial(_tests, dataset, indicator, question) for indicator in _tested(dataset, question)
     ]
-    return [*steps, partial(candidates, dataset, area, level, period, measure, priority, theme)]
+    return [*steps, partial(candidates, dataset, question)]
 
 
-def _candidates(
-    dataset: Dataset,
-    area: str | None,
-    level: str,
-    period: Period,
-    measure: str,
-    priority: str | None,
-    theme: str | None,
-) -> list[Finding]:
-    indicators = [i for chosen in tile_indicators(dataset, priority, theme).values() for i in chosen]
-    found = [f for indicator in indicators for f in _tests(dataset, indicator, area, level, period, measure)]
+def _tested(dataset: Dataset, question: Question) -> list[Indicator]:
+    chosen = tile_indicators(dataset, question.priority, question.theme).values()
+    return [indicator for column in chosen for indicator in column]
+
+
+def _candidates(dataset: Dataset, question: Question) -> list[Finding]:
+    found = [f for indicator in _tested(dataset, question) for f in _tests(dataset, indicator, question)]
     found = [f for f in found if math.isfinite(f.p_value)]
     adjusted = adjusted_p_values([f.p_value for f in found])
     return [
@@ -420,11 +411,10 @@ def _candidates(
     ]
 
 
-def _tests(
-    dataset: Dataset, indicator: Indicator, area: str | None, level: str, period: Period, measure: str
-) -> list[Finding]:
-    """Every test of one indicator for the area and period, before adjusting for the others (remembered,
-    so choosing another priority or focus theme tests only the indicators not tested yet)."""
+def _tests(dataset: Dataset, indicator: Indicator, question: Question) -> list[Finding]:
+    """Every test of one indicator for the area and period, before adjusting for the others (remembered
+    without the priority and theme, so choosing another tests only the indicators not tested yet)."""
+    area, level, period, measure = question.area, question.level, question.period, question.measure
 
     def run() -> list[Finding]:
         where = scope(dataset, area, level)
@@ -455,7 +445,7 @@ def what_needs_attention(
     A finding is listed when its test passes after Benjamini-Hochberg control at the catalogue's
     significance threshold; those resting on modelled months only when ``include_modelled``.
     """
-    tested = candidates(dataset, area, level, period, measure, priority, theme)
+    tested = candidates(dataset, Question(area, level, period, measure, priority, theme))
     alpha = dataset.catalogue.thresholds.significance
     passed = [f for f in tested if f.kind and f.adjusted_p_value < alpha]
     shown = passed if include_modelled else [f for f in passed if f.status != MODELLED]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from saferleeds.analysis.aggregate import monthly
 from saferleeds.analysis.area_summary import summarise
+from saferleeds.analysis.attention import Question
 from saferleeds.analysis.attention import preparation_steps as attention_steps
 from saferleeds.analysis.measures import COUNT
 from saferleeds.analysis.selection import default_selection, measure_options
@@ -48,7 +49,7 @@ def preparation_steps(dataset: Dataset) -> Iterator[Step]:
                 yield _summary_step(dataset, indicator.id, level, period, measure)
         if measure == COUNT:
             for level in levels:
-                yield from attention_steps(dataset, None, level, period, COUNT)
+                yield from attention_steps(dataset, Question(None, level, period, COUNT))
 
 
 def _summary_step(dataset: Dataset, indicator: str, level: str, period: Period, measure: str) -> Step:

@@ -14,7 +14,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
 
-from saferleeds.analysis.attention import KIND_LABELS, Attention, Finding, candidates, preparation_steps, summary_words
+from saferleeds.analysis.attention import (
+    KIND_LABELS,
+    Attention,
+    Finding,
+    Question,
+    candidates,
+    preparation_steps,
+    summary_words,
+)
 from saferleeds.analysis.attention import what_needs_attention as find
 from saferleeds.analysis.preparation import prepare
 from saferleeds.analysis.selection import Selection
@@ -36,12 +44,13 @@ _PENDING_LOCK = threading.Lock()
 _ASKED: dict[tuple, tuple[Dataset, Selection]] = {}
 
 
-def _arguments(selection: Selection) -> tuple:
-    return (selection.area, selection.level, selection.period, selection.measure, selection.priority, selection.theme)
+def _question(selection: Selection) -> Question:
+    s = selection
+    return Question(s.area, s.level, s.period, s.measure, s.priority, s.theme)
 
 
 def _key(dataset: Dataset, selection: Selection) -> tuple:
-    return (dataset.version, *_arguments(selection))
+    return (dataset.version, _question(selection))
 
 
 def _work(dataset: Dataset, selection: Selection) -> Future:
@@ -61,8 +70,9 @@ def _work(dataset: Dataset, selection: Selection) -> Future:
 def _find_between_pages(dataset: Dataset, selection: Selection) -> list[Finding]:
     """The findings, worked out one indicator at a time while no page is being drawn in this process, so the
     people changing filters are not slowed by it (each step waits at most PATIENCE for a quiet moment)."""
-    prepare(preparation_steps(dataset, *_arguments(selection)), busy=page_running, patience=PATIENCE)
-    return candidates(dataset, *_arguments(selection))
+    question = _question(selection)
+    prepare(preparation_steps(dataset, question), busy=page_running, patience=PATIENCE)
+    return candidates(dataset, question)
 
 
 def _started(dataset: Dataset, selection: Selection) -> Future | None:
