@@ -218,3 +218,15 @@ def test_notes_within_the_year_on_year_chart_are_kept_for_it(dataset):
     view = trends.trend_view(dataset, "total_crime", [ARMLEY], period, "count", "period")
     assert trends.year_span(period.end) == Period(pd.Timestamp("2021-01-01"), period.end)
     assert "Recorded police.uk data starts" in " ".join(view.year_notes["note"])
+
+
+def test_a_series_without_rolling_averages_gives_the_same_months_and_a_table_without_them(counting):
+    indicator = counting.catalogue.indicator("hate_incidents")
+    full = trends.series_for(counting, "hate_incidents", [ARMLEY, NEW_WORTLEY], "count")
+    lean = trends.series_for(counting, "hate_incidents", [ARMLEY, NEW_WORTLEY], "count", rolling=False)
+    assert "rolling" not in lean and "rolling_status" not in lean
+    pd.testing.assert_frame_equal(lean, full.drop(columns=["rolling", "rolling_status"]))
+    full_table = trend_numbers.trend_table(full, indicator, "count", counting.catalogue)
+    lean_table = trend_numbers.trend_table(lean, indicator, "count", counting.catalogue)
+    assert "12-month average" in full_table and "12-month average" not in lean_table
+    pd.testing.assert_frame_equal(lean_table, full_table.drop(columns=["12-month average"]))

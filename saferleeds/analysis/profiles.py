@@ -285,8 +285,9 @@ def _area_part(dataset: Dataset, level: str, code: str, period: Period, measure:
 
 
 def _recent(dataset: Dataset, indicator_id: str, codes: list[str], period: Period) -> pd.DataFrame:
+    """The last two years of monthly rates (no 12-month averages: the small charts do not draw them)."""
     window = Period(max(period.end - pd.DateOffset(months=KEY_TREND_MONTHS - 1), dataset.months[0]), period.end)
-    return trends.series_for(dataset, indicator_id, codes, "rate", window)
+    return trends.series_for(dataset, indicator_id, codes, "rate", window, rolling=False)
 
 
 def _key_indicators(dataset: Dataset, level: str) -> list[Indicator]:

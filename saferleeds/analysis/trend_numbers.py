@@ -12,7 +12,8 @@ from saferleeds.core.catalogue import Catalogue, Indicator
 
 
 def trend_table(series: pd.DataFrame, indicator: Indicator, measure: str, catalogue: Catalogue) -> pd.DataFrame:
-    """The charted numbers for people: area, month, value, 12-month average, a year earlier, change, status."""
+    """The charted numbers for people: area, month, value, 12-month average (when the series has one), a year
+    earlier, change, status."""
     unit = measure_label(indicator, measure)
     unit_kind = effective_measure(indicator, measure)
     hidden = catalogue.disclosure.shown_as
@@ -30,12 +31,16 @@ def trend_table(series: pd.DataFrame, indicator: Indicator, measure: str, catalo
             return f"{change:+.1f} points"
         return f"{change * 100:+.0f}%"
 
+    columns = {
+        "Area": series["area"].to_numpy(),
+        "Month": series["period"].dt.strftime("%b %Y").to_numpy(),
+        f"Value ({unit})": [text(v, s) for v, s in zip(series["shown"], series["suppressed"], strict=True)],
+    }
+    if "rolling" in series:
+        columns["12-month average"] = [text(v) for v in series["rolling"]]
     return pd.DataFrame(
         {
-            "Area": series["area"].to_numpy(),
-            "Month": series["period"].dt.strftime("%b %Y").to_numpy(),
-            f"Value ({unit})": [text(v, s) for v, s in zip(series["shown"], series["suppressed"], strict=True)],
-            "12-month average": [text(v) for v in series["rolling"]],
+            **columns,
             "Same month a year earlier": [text(v) for v in series["year_ago"]],
             "Change on a year earlier": [change_text(c) for c in series["year_on_year"]],
             "Data": [statuses.label(s) for s in series["status"]],

@@ -205,13 +205,18 @@ def _year_on_year(current: pd.Series, year_ago: pd.Series, unit: str) -> pd.Seri
 
 
 def series_for(
-    dataset: Dataset, indicator_id: str, codes: list[str], measure: str, window: Period | None = None
+    dataset: Dataset,
+    indicator_id: str,
+    codes: list[str],
+    measure: str,
+    window: Period | None = None,
+    rolling: bool = True,
 ) -> pd.DataFrame:
     """``area_series`` of several areas, stacked, optionally cut to a window; ``area`` labels are unique."""
     pieces = []
     level_labels = {lv.id: lv.label for lv in dataset.catalogue.levels}
     for code in codes:
-        frame = area_series(dataset, indicator_id, code, measure)
+        frame = area_series(dataset, indicator_id, code, measure, rolling)
         if window is not None:
             frame = frame[window.contains(frame["period"]).to_numpy()]
         if not frame.empty:
