@@ -83,6 +83,26 @@ def test_each_area_is_segmented_on_its_own():
     assert frame["bridge"].sum() == 1
 
 
+@pytest.mark.parametrize(
+    ("statuses", "bridges"),
+    [
+        # (month shown, status the copy takes) of each join, in order: a copy always joins the weaker piece
+        (["recorded", "provisional", "modelled", "recorded"], [(0, "provisional"), (1, "modelled"), (3, "modelled")]),
+        (["modelled", "recorded", "modelled"], [(1, "modelled"), (1, "modelled")]),
+        (["estimated", "estimated", "estimated"], []),
+    ],
+)
+def test_every_join_is_copied_into_its_weaker_piece(statuses, bridges):
+    frame = status_segments(_series(statuses), "area", PALETTE.statuses)
+    real, copies = frame[~frame["bridge"]], frame[frame["bridge"]]
+    assert list(real["segment"]) == list(pd.Series(statuses).ne(pd.Series(statuses).shift()).cumsum())
+    assert list(zip(copies["shown"], copies["status"], strict=True)) == bridges
+    for _, copy in copies.iterrows():  # the copy belongs to the piece of its status that it touches
+        piece = real[real["segment"] == copy["segment"]]
+        assert set(piece["status"]) == {copy["status"]}
+        assert abs(piece["shown"] - copy["shown"]).min() <= 1
+
+
 def test_trend_chart_dashes_modelled_values_and_says_so_in_its_legend():
     notes = pd.DataFrame({"number": [1], "date": [pd.Timestamp("2022-05-01")], "note": ["A note"], "label": ["1: x"]})
     chart = time_series_chart(

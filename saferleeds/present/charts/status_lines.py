@@ -24,21 +24,22 @@ def status_segments(
     tooltip and no point.
     """
     frame = frame.sort_values([group, order], kind="stable").reset_index(drop=True)
-    starts = frame[status] != frame.groupby(group, sort=False)[status].shift()
-    frame["segment"] = starts.cumsum().astype(int)
+    groups, statuses = frame[group].to_numpy(), frame[status].to_numpy()
+    first_of_group = np.r_[True, groups[1:] != groups[:-1]]
+    starts = first_of_group | np.r_[True, statuses[1:] != statuses[:-1]]
+    frame["segment"] = np.cumsum(starts)
     frame["bridge"] = False
-    rank = frame[status].map(vocabulary.rank)
-    first_of_group = ~frame[group].duplicated()
-    bridges = []
-    for i in np.flatnonzero(starts.to_numpy() & ~first_of_group.to_numpy()):
-        before, after = frame.iloc[i - 1], frame.iloc[i]
-        if rank.iloc[i] > rank.iloc[i - 1]:  # the later piece is weaker: it starts from the earlier point
-            bridges.append(before.copy().to_dict() | {"segment": after["segment"], status: after[status]})
-        else:  # the earlier piece is weaker: it runs on to the later point
-            bridges.append(after.copy().to_dict() | {"segment": before["segment"], status: before[status]})
-    if bridges:
-        extra = pd.DataFrame(bridges).assign(bridge=True)
-        frame = pd.concat([frame, extra.astype(frame.dtypes.to_dict())], ignore_index=True)
+    joins = np.flatnonzero(starts & ~first_of_group)
+    if len(joins):
+        rank = frame[status].map(vocabulary.rank).to_numpy(dtype=float)
+        later_is_weaker = rank[joins] > rank[joins - 1]
+        # The later piece is weaker: it starts from the earlier point; else the earlier runs on to the later.
+        copied = np.where(later_is_weaker, joins - 1, joins)
+        joined = np.where(later_is_weaker, joins, joins - 1)
+        extra = frame.iloc[copied].reset_index(drop=True)
+        for column in ("segment", status):
+            extra[column] = frame[column].iloc[joined].reset_index(drop=True)
+        frame = pd.concat([frame, extra.assign(bridge=True)], ignore_index=True)
     frame["Data"] = frame[status].map(vocabulary.label)
     return frame
 
