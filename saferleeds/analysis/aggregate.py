@@ -183,9 +183,9 @@ class _Columns:
             frame["period"].to_numpy().astype("datetime64[ms]"),
             frame["value"].to_numpy(dtype=float),
             frame["denominator"].to_numpy(dtype=float),
-            statuses.ranks(frame["status"]).to_numpy(),
-            frame["modelled"].to_numpy(dtype=float),
-            (frame["status"] == ESTIMATED).to_numpy(dtype=float),
+            statuses.ranks(frame["status"]).to_numpy().astype(np.int8),  # a few statuses: the smallest type
+            frame["modelled"].to_numpy(dtype=bool),
+            (frame["status"] == ESTIMATED).to_numpy(dtype=bool),
         )
 
     def totals(self, period: Period, statuses: Statuses) -> pd.DataFrame:
