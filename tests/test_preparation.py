@@ -15,10 +15,13 @@ from saferleeds.analysis.attention import Question, candidates
 from saferleeds.analysis.measures import COUNT
 from saferleeds.analysis.overview import tile_indicators
 from saferleeds.analysis.preparation import preparation_steps, prepare
+from saferleeds.analysis.profiles import build_profile, profile_levels
 from saferleeds.analysis.selection import default_selection, measure_options
 from saferleeds.core.dataset import Dataset, load_dataset
 from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
 from saferleeds.ui import data as ui_data
+
+ARMLEY = "E05011385"
 
 pytestmark = pytest.mark.slow  # every indicator and area type, on a fresh load of the dataset
 
@@ -49,8 +52,12 @@ def test_what_the_first_pages_ask_for_is_already_worked_out(prepared):
                     summarise(prepared, indicator.id, level, period, measure)
         for level in levels:
             candidates(prepared, Question(None, level, period, COUNT))
+        geography = prepared.geography
+        for code in [None, *(c for level in profile_levels(geography) for c in geography.level_areas(level)["code"])]:
+            build_profile(prepared, code, period, COUNT, indicator_id)
 
-    assert _computed_while(prepared, ask) == []
+    indicator_id = default_selection(prepared).indicator
+    assert _computed_while(prepared, ask) == [], "prepared, and nothing prepared was forgotten again"
 
 
 def test_prepared_results_are_those_a_page_works_out_itself(prepared, dataset):
@@ -62,6 +69,12 @@ def test_prepared_results_are_those_a_page_works_out_itself(prepared, dataset):
     assert candidates(prepared, Question(None, "ward", period, COUNT)) == candidates(
         dataset, Question(None, "ward", period, COUNT)
     )
+    indicator_id = default_selection(dataset).indicator
+    ready, worked_out = (build_profile(d, ARMLEY, period, COUNT, indicator_id) for d in (prepared, dataset))
+    assert ready is not None and worked_out is not None
+    assert ready.key_table.equals(worked_out.key_table) and ready.summary == worked_out.summary
+    for indicator, recent in ready.key_trends.items():
+        assert recent.equals(worked_out.key_trends[indicator])
 
 
 def test_no_step_starts_while_a_page_is_being_drawn():

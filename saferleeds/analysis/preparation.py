@@ -2,11 +2,11 @@
 
 The first person to ask for an area type's summary of an indicator, or for what needs attention across an
 area type, waits for it to be worked out (tens to hundreds of milliseconds each); everyone after them reads
-the remembered result. Preparing the default period's summaries of every indicator and area type, and what
-needs attention across each area type, in the quiet moments after the data loads means the first people
-in a meeting do not pay for them. Each step is small and runs only while ``busy`` says no page is being
-drawn, so preparing never holds up a person; results are remembered exactly as a page would remember
-them (``Dataset.memo``), so a page reads the same numbers either way.
+the remembered result. Preparing the default period's summaries of every indicator and area type, what
+needs attention across each area type, and every area's profile, in the quiet moments after the data
+loads means the first people in a meeting do not pay for them. Each step is small and runs only while
+``busy`` says no page is being drawn, so preparing never holds up a person; results are remembered
+exactly as a page would remember them (``Dataset.memo``), so a page reads the same numbers either way.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from saferleeds.analysis.aggregate import monthly
 from saferleeds.analysis.area_summary import summarise
 from saferleeds.analysis.attention import Question
 from saferleeds.analysis.attention import preparation_steps as attention_steps
 from saferleeds.analysis.measures import COUNT
+from saferleeds.analysis.profiles import build_profile, profile_levels
 from saferleeds.analysis.selection import default_selection, measure_options
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
@@ -39,7 +41,7 @@ class Prepared:
 
 def preparation_steps(dataset: Dataset) -> Iterator[Step]:
     """The steps, most asked-for first: the default period's summaries as counts, what needs attention
-    across each area type, then the summaries as each rate."""
+    across each area type, each area's profile (Leeds first), then the summaries as each rate."""
     selection = default_selection(dataset)
     period, levels = selection.period, dataset.catalogue.levels.ids
     rates = [measure for measure in measure_options(dataset.catalogue) if measure != COUNT]
@@ -50,6 +52,14 @@ def preparation_steps(dataset: Dataset) -> Iterator[Step]:
         if measure == COUNT:
             for level in levels:
                 yield from attention_steps(dataset, Question(None, level, period, COUNT))
+            yield from _profile_steps(dataset, period, selection.indicator)
+
+
+def _profile_steps(dataset: Dataset, period: Period, indicator: str) -> Iterator[Step]:
+    geography = dataset.geography
+    codes = [None, *(code for level in profile_levels(geography) for code in geography.level_areas(level)["code"])]
+    for code in codes:
+        yield partial(build_profile, dataset, code, period, COUNT, indicator)
 
 
 def _summary_step(dataset: Dataset, indicator: str, level: str, period: Period, measure: str) -> Step:
