@@ -53,21 +53,28 @@ def test_every_chart_the_pages_draw_passes_the_schema_check_it_skips(drawn_chart
         assert charts.vega_lite_spec(chart, validate=True) == charts.vega_lite_spec(chart)
 
 
-def test_chart_tables_reach_the_browser_as_the_bytes_streamlit_would_have_made(drawn_charts, dataset):
+def test_chart_tables_reach_the_browser_as_the_bytes_streamlit_would_have_made(drawn_charts):
     with_tables = [charts.vega_lite_spec(chart) for chart in drawn_charts]
     with_tables = [spec for spec in with_tables if spec.get("datasets")]
     assert with_tables
-    for number, spec in enumerate(with_tables):
+    for spec in with_tables:
         plain, converted = VegaLiteChart(), VegaLiteChart()
         _marshall_chart_data(plain, dict(spec))
-        sent = figures.sent_spec(dataset, ("test", number), spec)
+        remembered = figures.remember(spec)
         for name, rows in spec["datasets"].items():  # tables go as Arrow bytes; map shapes stay as they are
-            assert (
-                isinstance(sent["datasets"][name], bytes) if figures.is_table(rows) else sent["datasets"][name] is rows
-            )
-        _marshall_chart_data(converted, dict(sent))
+            sent = remembered.sent["datasets"][name]
+            assert isinstance(sent, bytes) if figures.is_table(rows) else sent is rows
+        _marshall_chart_data(converted, dict(remembered.sent))
         assert converted.SerializeToString() == plain.SerializeToString()
-        assert isinstance(next(iter(spec["datasets"].values())), list), "the remembered spec keeps its rows"
+
+
+def test_a_remembered_chart_gives_back_the_whole_spec_for_downloads(drawn_charts):
+    for chart in drawn_charts:
+        spec = charts.vega_lite_spec(chart)
+        remembered = figures.remember(spec)
+        assert remembered.spec() == spec
+        kept = [rows for rows in remembered.sent.get("datasets", {}).values() if figures.is_table(rows)]
+        assert kept == [], "no table is remembered as rows of Python objects"
 
 
 def test_geojson_stays_in_the_spec_as_streamlit_leaves_it():

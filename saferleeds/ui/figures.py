@@ -1,14 +1,19 @@
 """Drawing charts and tables the same way on every page: full width, a sentence saying what the chart
 shows, its notes, its numbers as a table, and its downloads.
 
-Building an Altair chart and turning it into a Vega-Lite spec takes tens of milliseconds, so a
-chart's spec is remembered with the dataset (keyed on what it shows) and drawn from there, with its
-tables already in the Arrow form Streamlit sends (it would otherwise convert them on every run).
+Building an Altair chart and turning it into a Vega-Lite spec takes tens of milliseconds, so a chart is
+remembered with the dataset (keyed on what it shows) and drawn from there, with its tables already in the
+Arrow form Streamlit sends (it would otherwise convert them on every run). The tables' rows are kept as
+compressed JSON, read back only to draw a download: as Python objects they take ten times the room, and
+a server remembers a great many charts.
 """
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 import altair as alt
@@ -23,22 +28,34 @@ from saferleeds.ui.data import escape
 from saferleeds.ui.downloads import Table, chart_downloads, numbers_table, table_download
 
 
-def chart_spec(dataset: Dataset, key: tuple, build: Callable[[], alt.TopLevelMixin]) -> dict:
-    """The chart's Vega-Lite spec, built once per dataset version and key, then shared read-only."""
-    return dataset.memo(("vega-lite", *key), lambda: vega_lite_spec(build()))
+@dataclass(frozen=True)
+class RememberedChart:
+    """A chart as remembered: its spec as it goes to the browser (each table of rows as Arrow bytes) and
+    those tables' rows as compressed JSON (empty when it has none)."""
+
+    sent: dict
+    rows: bytes
+
+    def spec(self) -> dict:
+        """The whole Vega-Lite spec, rows and all, as Altair made it."""
+        if not self.rows:
+            return self.sent
+        return {**self.sent, "datasets": {**self.sent["datasets"], **json.loads(zlib.decompress(self.rows))}}
 
 
-def sent_spec(dataset: Dataset, key: tuple, spec: dict) -> dict:
-    """The spec as it goes to the browser: each table of rows converted to Arrow once, not on every run."""
+def remembered_chart(dataset: Dataset, key: tuple, build: Callable[[], alt.TopLevelMixin]) -> RememberedChart:
+    """The chart, built once per dataset version and key, then shared read-only."""
+    return dataset.memo(("vega-lite", *key), lambda: remember(vega_lite_spec(build())))
 
-    def convert() -> dict:
-        tables = {
-            name: dataframe_util.convert_anything_to_arrow_bytes(rows) if is_table(rows) else rows
-            for name, rows in spec.get("datasets", {}).items()
-        }
-        return {**spec, "datasets": tables} if tables else spec
 
-    return dataset.memo(("vega-lite-sent", *key), convert)
+def remember(spec: dict) -> RememberedChart:
+    """The spec in the form it is remembered (GeoJSON shapes stay as they are, as Streamlit sends them)."""
+    tables = {name: rows for name, rows in spec.get("datasets", {}).items() if is_table(rows)}
+    if not tables:
+        return RememberedChart(spec, b"")
+    arrow = {name: dataframe_util.convert_anything_to_arrow_bytes(rows) for name, rows in tables.items()}
+    rows = zlib.compress(json.dumps(tables).encode(), 1)  # the fastest level: a tenth of the text's size
+    return RememberedChart({**spec, "datasets": {**spec["datasets"], **arrow}}, rows)
 
 
 def is_table(rows: object) -> bool:
@@ -67,13 +84,13 @@ def show_chart(
     from) and the description are written under downloaded pictures. Returns the chart's selection
     state when ``on_select`` is "rerun".
     """
-    spec = chart_spec(dataset, key, build)
-    event = st.vega_lite_chart(sent_spec(dataset, key, spec), width="stretch", key=widget_key, on_select=on_select)
-    describe(spec)
+    chart = remembered_chart(dataset, key, build)
+    event = st.vega_lite_chart(chart.sent, width="stretch", key=widget_key, on_select=on_select)
+    describe(chart.sent)
     show_notes(notes)
-    name = chart_title(spec) or slot
-    footer = " ".join(part for part in (source_line(source), spec.get("description", "")) if part)
-    chart_downloads(spec, name, key=f"{slot}-download", source=footer, numbers=numbers)
+    name = chart_title(chart.sent) or slot
+    footer = " ".join(part for part in (source_line(source), chart.sent.get("description", "")) if part)
+    chart_downloads(chart.spec, name, key=f"{slot}-download", source=footer, numbers=numbers)
     if numbers is not None:
         numbers_table(numbers, f"{slot}-numbers", name)
     return event
