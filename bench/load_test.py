@@ -47,7 +47,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 from deploy.control import start, stop  # noqa: E402
-from deploy.deployment import DEFAULT_STATE, Settings, running_state  # noqa: E402
+from deploy.deployment import DEFAULT_STATE, DeploymentError, Settings, running_state  # noqa: E402
 from saferleeds.ui.registry import PAGES as REGISTRY  # noqa: E402
 from saferleeds.ui.shell import PAGE_FAILED  # noqa: E402
 from tests.browser.harness import free_port, streamlit_server  # noqa: E402
@@ -499,10 +499,14 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)  # each figure shows as soon as it is measured
     options = arguments()
     results = []
-    for target in targets(options):
-        baseline, loads = measure(target, options)
-        report(target, baseline, loads)
-        results.append((target, baseline, loads))
+    try:
+        for target in targets(options):
+            baseline, loads = measure(target, options)
+            report(target, baseline, loads)
+            results.append((target, baseline, loads))
+    except DeploymentError as error:  # say what stopped it, after what was measured before it
+        summary(results)
+        sys.exit(f"The deployment could not be measured: {error}")
     summary(results)
 
 

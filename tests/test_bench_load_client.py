@@ -124,3 +124,18 @@ def test_what_a_server_logged_of_a_failed_page_is_printed(tmp_path, capsys):
     report_failures([log])
     printed = capsys.readouterr().out
     assert "The page failed" in printed and "KeyError: 'E01999999'" in printed and "next" not in printed
+
+
+def test_a_deployment_that_cannot_start_is_reported_in_words_not_a_traceback(monkeypatch, capsys):
+    from bench import load_test
+
+    def cannot_start(options):
+        raise load_test.DeploymentError("it did not start:\n  nginx was not found (nginx)")
+        yield  # a generator, as the real one is
+
+    monkeypatch.setattr(load_test, "targets", cannot_start)
+    monkeypatch.setattr("sys.argv", ["load_test.py", "--deployment"])
+    with pytest.raises(SystemExit) as stopped:
+        load_test.main()
+    assert "could not be measured" in str(stopped.value.code) and "nginx was not found" in str(stopped.value.code)
+    assert "Summary" in capsys.readouterr().out
