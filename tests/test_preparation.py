@@ -15,7 +15,7 @@ from saferleeds.analysis.attention import Question, candidates
 from saferleeds.analysis.measures import COUNT
 from saferleeds.analysis.overview import tile_indicators
 from saferleeds.analysis.preparation import preparation_steps, prepare
-from saferleeds.analysis.profiles import build_profile, profile_levels
+from saferleeds.analysis.profiles import build_profile, profile_options
 from saferleeds.analysis.selection import default_selection, measure_options
 from saferleeds.core.dataset import Dataset, load_dataset
 from saferleeds.core.paths import PROJECT_ROOT, dataset_paths
@@ -52,8 +52,7 @@ def test_what_the_first_pages_ask_for_is_already_worked_out(prepared):
                     summarise(prepared, indicator.id, level, period, measure)
         for level in levels:
             candidates(prepared, Question(None, level, period, COUNT))
-        geography = prepared.geography
-        for code in [None, *(c for level in profile_levels(geography) for c in geography.level_areas(level)["code"])]:
+        for code in [None, *profile_options(prepared.geography)]:
             build_profile(prepared, code, period, COUNT, indicator_id)
 
     indicator_id = default_selection(prepared).indicator

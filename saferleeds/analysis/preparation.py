@@ -21,7 +21,7 @@ from saferleeds.analysis.area_summary import summarise
 from saferleeds.analysis.attention import Question
 from saferleeds.analysis.attention import preparation_steps as attention_steps
 from saferleeds.analysis.measures import COUNT
-from saferleeds.analysis.profiles import build_profile, profile_levels
+from saferleeds.analysis.profiles import build_profile, profile_options
 from saferleeds.analysis.selection import default_selection, measure_options
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.periods import Period
@@ -56,9 +56,7 @@ def preparation_steps(dataset: Dataset) -> Iterator[Step]:
 
 
 def _profile_steps(dataset: Dataset, period: Period, indicator: str) -> Iterator[Step]:
-    geography = dataset.geography
-    codes = [None, *(code for level in profile_levels(geography) for code in geography.level_areas(level)["code"])]
-    for code in codes:
+    for code in [None, *profile_options(dataset.geography)]:
         yield partial(build_profile, dataset, code, period, COUNT, indicator)
 
 
