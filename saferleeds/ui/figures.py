@@ -4,8 +4,8 @@ shows, its notes, its numbers as a table, and its downloads.
 Building an Altair chart and turning it into a Vega-Lite spec takes tens of milliseconds, so a chart is
 remembered with the dataset (keyed on what it shows) and drawn from there, with its tables already in the
 Arrow form Streamlit sends (it would otherwise convert them on every run). The tables' rows are kept as
-compressed JSON, read back only to draw a download: as Python objects they take ten times the room, and
-a server remembers a great many charts.
+compressed JSON, read back only to draw a download: a server remembers a great many charts, and this
+halves what each one takes (a profile's small chart 53 → 27 KB, its trend chart 91 → 49 KB).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def remember(spec: dict) -> RememberedChart:
     if not tables:
         return RememberedChart(spec, b"")
     arrow = {name: dataframe_util.convert_anything_to_arrow_bytes(rows) for name, rows in tables.items()}
-    rows = zlib.compress(json.dumps(tables).encode(), 1)  # the fastest level: a tenth of the text's size
+    rows = zlib.compress(json.dumps(tables).encode(), 1)  # the fastest level: an eighth of the text
     return RememberedChart({**spec, "datasets": {**spec["datasets"], **arrow}}, rows)
 
 
