@@ -60,6 +60,26 @@ def test_a_filter_chosen_over_the_websocket_is_taken_up_and_kept_across_pages(se
     assert "Drug offences recorded for Armley" in trends
 
 
+async def back_to_an_area_type(base: str) -> list[str]:
+    """On the Map, choose a constituency, then Ward (the browser keeps sending the constituency's name for the
+    Area), then constituencies again: each run's status line."""
+    async with connect(websocket_url(base), subprotocols=["streamlit"], origin=base, max_size=None) as websocket:
+        user = Session(websocket)
+        await user.open("map")
+        steps = [("Area type", "Parliamentary constituency"), ("Area", "Leeds Central")]
+        steps += [("Area type", "Ward"), ("Area type", "Parliamentary constituency")]
+        runs = [await user.change_filter(label, option) for label, option in steps]
+        return [next(text for text in r.text if text.startswith(":material/info:")) for r in runs]
+
+
+def test_an_area_name_left_from_another_area_type_is_read_again_not_taken_for_a_code(server):
+    # Once failed with a KeyError drawing the map: the name was taken for one of the constituencies' codes.
+    lines = in_own_thread(asyncio.run, back_to_an_area_type(server))
+    assert "Leeds Central" in lines[1]
+    assert "Leeds Central" not in lines[2], "not a ward: Leeds as a whole"
+    assert "Leeds Central" in lines[3], "a constituency again, and the name the browser sent is one"
+
+
 def delta_with(kind: str, **fields) -> Delta:
     delta = Delta()
     element = getattr(delta.new_element, kind)

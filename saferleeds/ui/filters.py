@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -78,7 +80,7 @@ def _level_and_area(dataset: Dataset) -> tuple[str, str | None]:
         [ALL, *list(areas["code"])],
         key="area",
         bind="query-params",
-        format_func=lambda c: "All of Leeds" if c == ALL else names.get(c, c),
+        format_func=area_label(names, "All of Leeds"),
     )
     return level, (None if area == ALL else area)
 
@@ -138,6 +140,20 @@ def current_query(**overrides: str) -> list[tuple[str, str]]:
     return params
 
 
+def area_label(names: dict[str, str], everywhere: str) -> Callable[[str], str]:
+    """The words an area list shows for each code (``everywhere`` for ALL).
+
+    A value that is not a code of the list has no label: it raises, so Streamlit does not take a name left
+    in the widget from another area type (a link's ``area=Leeds Central`` once Ward was chosen) for one of
+    this list's codes. It then reads the name sent from the browser against this list, or starts again.
+    """
+
+    def label(code: str) -> str:
+        return everywhere if code == ALL else names[code]
+
+    return label
+
+
 def _choose_area(picker_key: str) -> None:
     st.session_state["area"] = st.session_state[picker_key]
 
@@ -152,7 +168,7 @@ def area_picker(label: str, key: str, names: dict[str, str], chosen: str | None,
         label,
         [ALL, *sorted(names, key=lambda code: names[code])],
         key=key,
-        format_func=lambda code: "None chosen" if code == ALL else names.get(code, code),
+        format_func=area_label(names, "None chosen"),
         on_change=_choose_area,
         args=(key,),
         help=help,
