@@ -10,6 +10,9 @@ progress instead of loading half of it.
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 import threading
 import tomllib
 
@@ -93,6 +96,43 @@ def test_streamlits_collection_after_every_run_is_off_and_the_loaded_data_is_fro
     tracked = {id(item) for item in gc.get_objects()}
     assert id(loaded.values) not in tracked and id(loaded.geography.areas) not in tracked
     ui_data._load.clear()
+
+
+ARENA_COUNT = """
+import ctypes, sys, threading
+from saferleeds.ui import data
+if sys.argv[1] == "limited":
+    assert data.limit_allocator_arenas()
+barrier = threading.Barrier(8)
+
+def allocate():
+    barrier.wait()  # all at once, so each would want a pool of its own
+    kept = [bytearray(200) for _ in range(20000)]
+    barrier.wait()
+
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+ctypes.CDLL("libc.so.6").malloc_stats()  # one "Arena N:" block per pool, on standard error
+"""
+
+
+@pytest.mark.parametrize(("mode", "most"), [("limited", ui_data.ALLOCATOR_ARENAS), ("default", None)])
+def test_the_allocator_keeps_two_memory_pools_for_the_page_threads(mode, most):
+    environment = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    done = subprocess.run(
+        [sys.executable, "-c", ARENA_COUNT, mode], cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    arenas = done.stderr.count("Arena ")
+    assert arenas <= most if most else arenas > ui_data.ALLOCATOR_ARENAS
+
+
+def test_an_operators_malloc_arena_max_is_left_alone(monkeypatch):
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert ui_data.limit_allocator_arenas() is False
 
 
 def test_area_names_and_lists_match_the_tables(dataset):

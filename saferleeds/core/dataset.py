@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 ANNOTATION_COLUMNS = ("date", "indicators", "note")
-MEMO_LIMIT = 4000  # derived results remembered per dataset version (what is prepared after loading takes 3,100)
+MEMO_LIMIT = 3600  # derived results remembered per dataset version (what is prepared after loading takes 3,136)
 
 
 @dataclass
