@@ -26,6 +26,7 @@ from saferleeds.present.charts.funnel import funnel_chart
 from saferleeds.present.charts.locator import locator_map
 from saferleeds.present.charts.status_lines import status_segments
 from saferleeds.present.charts.time_series import small_trend, sparkline_spec, time_series_chart, year_on_year_chart
+from saferleeds.present.maps.shapes import vega_features
 from tests.builders import months
 
 PALETTE = load_catalogue(dataset_paths(PROJECT_ROOT).catalogue).palette
@@ -179,7 +180,7 @@ def test_vega_lite_spec_stacks_legends_under_the_plot():
 
 def test_locator_map_picks_out_one_area_and_marks_a_small_one():
     square = {"type": "Polygon", "coordinates": [[[-1.6, 53.8], [-1.5, 53.8], [-1.5, 53.9], [-1.6, 53.8]]]}
-    areas = [{"type": "Feature", "code": c, "name": c, "geometry": square} for c in ("a", "b")]
+    areas = vega_features([{"type": "Feature", "code": c, "name": c, "geometry": square} for c in ("a", "b")])
     spec = locator_map(areas, "a", title="Where", description="Map", marker=(-1.55, 53.85)).to_dict()
     text = json.dumps(spec)
     assert "datum.code === 'a'" in text and '"geoshape"' in text and spec["description"] == "Map"

@@ -124,6 +124,25 @@ def test_locator_shapes_mark_a_neighbourhood_too_small_to_see(dataset):
     assert {"code", "name", "geometry"} <= set(wards[0])
 
 
+@pytest.mark.parametrize("level", ["msoa", "ward", "committee", "constituency"])
+def test_a_locator_maps_shapes_are_simplified_below_a_pixel_and_shared_by_every_map_of_the_level(dataset, level):
+    import shapely
+    import shapely.geometry
+
+    codes = list(dataset.geography.level_areas(level)["code"])
+    first, other = (profiles.locator_shapes(dataset, level, code)[0] for code in codes[:2])
+    assert first is other, "one list of shapes per level"
+    boundaries = dataset.boundaries(level).set_index("code")
+    assert [f["code"] for f in first] == list(boundaries.index)
+    for feature in first:
+        drawn = shapely.geometry.shape(feature["geometry"])
+        exact = boundaries.geometry[feature["code"]]
+        assert drawn.is_valid and not drawn.is_empty
+        assert drawn.symmetric_difference(exact).area < 0.05 * exact.area  # the smallest differ most
+        assert shapely.hausdorff_distance(drawn, exact) < 2 * profiles.LOCATOR_TOLERANCE  # under a pixel
+        assert shapely.get_num_coordinates(drawn) <= shapely.get_num_coordinates(exact)
+
+
 def test_profile_charts_describe_themselves(dataset):
     profile = profiles.build_profile(dataset, NEW_WORTLEY, latest_period(dataset), "count", "total_crime")
     assert "New Wortley" in views.profile_trend_chart(profile).to_dict()["description"]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import shapely
+import shapely.geometry
 
 from saferleeds.analysis import trends
 from saferleeds.analysis.aggregate import monthly
@@ -30,6 +32,8 @@ from saferleeds.core.text import sentence_case
 
 TREND_MONTHS = 36
 KEY_TREND_MONTHS = 24
+LOCATOR_TOLERANCE = 0.0003  # degrees (20 to 33 m): a locator map draws Leeds some 260 px tall, 110 m a pixel
+LOCATOR_GRID = 0.00001  # degrees (about 1 m) its coordinates are rounded to (a coarser grid drops thin parts)
 
 
 @dataclass(frozen=True)
@@ -405,10 +409,18 @@ def locator_shapes(dataset: Dataset, level: str, code: str) -> tuple[list[dict],
     return dataset.memo(("locator", level, code), lambda: _locator_shapes(dataset, level, code))
 
 
+def locator_features(dataset: Dataset, level: str) -> list[dict]:
+    """Every area of ``level`` as a GeoJSON feature (code, name, geometry) for locator maps, simplified to
+    well under a pixel of one; one list per level, shared by every locator map drawn on it (a map's spec
+    holds its shapes, and each copy of them took 2 MB)."""
+    return dataset.memo(("locator_features", level), lambda: _features(dataset.boundaries(level)), keep=True)
+
+
 def _features(frame) -> list[dict]:
+    shapes = shapely.set_precision(shapely.simplify(frame.geometry.to_numpy(), LOCATOR_TOLERANCE), LOCATOR_GRID)
     return [
-        {"type": "Feature", "code": code, "name": name, "geometry": geometry.__geo_interface__}
-        for code, name, geometry in zip(frame["code"], frame["name"], frame.geometry, strict=True)
+        {"type": "Feature", "code": code, "name": name, "geometry": shapely.geometry.mapping(shape)}
+        for code, name, shape in zip(frame["code"], frame["name"], shapes, strict=True)
     ]
 
 
@@ -422,7 +434,7 @@ def locator_background(geography: Geography, level: str) -> str:
 
 def _locator_shapes(dataset: Dataset, level: str, code: str) -> tuple[list[dict], list[dict] | None, tuple | None]:
     background_level = locator_background(dataset.geography, level)
-    background = _features(dataset.boundaries(background_level))
+    background = locator_features(dataset, background_level)
     if level in (background_level, dataset.catalogue.levels.city):
         return background, None, None
     own = dataset.boundaries(level)

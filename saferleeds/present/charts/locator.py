@@ -6,7 +6,6 @@ import altair as alt
 import pandas as pd
 
 from saferleeds.present.charts.common import BACKGROUND_AREA, HIGHLIGHT, finish_chart, when
-from saferleeds.present.maps.shapes import vega_geometry
 
 
 def locator_map(
@@ -19,13 +18,13 @@ def locator_map(
     marker: tuple[float, float] | None = None,
     height: int = 260,
 ) -> alt.LayerChart:
-    """A small map of Leeds with one area picked out; ``areas`` are GeoJSON features with code and name.
+    """A small map of Leeds with one area picked out; ``areas`` are GeoJSON features with code and name,
+    wound as Vega reads them (``vega_features``: done once by the caller, whose maps can then share them).
 
-    ``outline`` (the area's own shape, when it is not one of ``areas``) is drawn on top, and a
-    ``marker`` (longitude, latitude) circles an area too small to see at city scale.
+    ``outline`` (the area's own shape, when it is not one of ``areas``, wound the same way) is drawn on
+    top, and a ``marker`` (longitude, latitude) circles an area too small to see at city scale.
     """
     projection = "mercator"
-    areas = [{**area, "geometry": vega_geometry(area["geometry"])} for area in areas]
     base = (
         alt.Chart(_inline(areas))
         .mark_geoshape(stroke="white", strokeWidth=0.7)
@@ -38,7 +37,7 @@ def locator_map(
     layers = [base]
     if outline:
         layers.append(
-            alt.Chart(_inline([{**o, "geometry": vega_geometry(o["geometry"])} for o in outline]))
+            alt.Chart(_inline(outline))
             .mark_geoshape(color=HIGHLIGHT, stroke="#0b0c0c", strokeWidth=0.8)
             .encode(tooltip=[alt.Tooltip("name:N", title="Area")])
             .project(projection)

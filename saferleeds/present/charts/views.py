@@ -10,7 +10,7 @@ import altair as alt
 
 from saferleeds.analysis.compare import Comparison
 from saferleeds.analysis.measures import measure_label
-from saferleeds.analysis.profiles import Profile, locator_shapes
+from saferleeds.analysis.profiles import Profile, locator_background, locator_shapes
 from saferleeds.analysis.trends import TrendView
 from saferleeds.core.dataset import Dataset
 from saferleeds.core.text import join_words, sentence_case
@@ -18,6 +18,7 @@ from saferleeds.present.charts.control import control_chart
 from saferleeds.present.charts.funnel import funnel_chart
 from saferleeds.present.charts.locator import locator_map
 from saferleeds.present.charts.time_series import seasonality_chart, small_trend, time_series_chart, year_on_year_chart
+from saferleeds.present.maps.shapes import vega_features
 
 
 def trend_view_chart(view: TrendView, kind: str) -> alt.TopLevelMixin:
@@ -63,15 +64,17 @@ def profile_trend_chart(profile: Profile) -> alt.LayerChart:
 def profile_locator_chart(dataset: Dataset, profile: Profile) -> alt.LayerChart:
     """A small map of Leeds with the area picked out."""
     background, outline, marker = locator_shapes(dataset, profile.level, profile.code)
+    level = locator_background(dataset.geography, profile.level)
+    drawn = dataset.memo(("locator_vega_features", level), lambda: vega_features(background), keep=True)
     where = "Leeds and its community committee areas" if profile.is_city else f"{profile.name} within Leeds"
     return locator_map(
-        background,
+        drawn,
         profile.code,
         title=f"Where: {where}",
         description=f"Map of Leeds showing where {profile.name} is, shaded blue"
         + (", with a red circle around it" if marker else "")
         + ".",
-        outline=outline,
+        outline=vega_features(outline) if outline else None,
         marker=marker,
     )
 

@@ -57,6 +57,11 @@ def level_points(dataset: Dataset, level: str, hex_view: bool) -> dict[str, list
     return dataset.memo(("map_points", level, hex_view), build)
 
 
+def vega_features(features: list[dict]) -> list[dict]:
+    """GeoJSON features with every polygon wound as Vega reads them (``vega_geometry``)."""
+    return [{**feature, "geometry": vega_geometry(feature["geometry"])} for feature in features]
+
+
 def vega_geometry(geometry: dict) -> dict:
     """A GeoJSON polygon geometry with its rings wound as Vega's maps (d3-geo) read them.
 
