@@ -99,8 +99,8 @@ def limit_allocator_arenas(arenas: int = ALLOCATOR_ARENAS) -> bool:
 
     Streamlit draws every page run on a new thread, and glibc gives threads that allocate at once pools of
     their own (up to eight per core), each keeping memory that was freed for its own later use. Twenty
-    sessions back to back left one process 55 MB smaller with two pools than with the default, at the same
-    speed (``bench/load_test.py --sessions 20 --seconds 120 --pause 5 0``). Left alone where
+    sessions pausing, then twenty back to back, left one process 55 MB smaller with two pools than with the
+    default, at the same speed (``bench/load_test.py --sessions 20 --seconds 120 --pause 5 0``). Left alone where
     ``MALLOC_ARENA_MAX`` is set (the operator chose) or the C library is not glibc.
     """
     if os.environ.get("MALLOC_ARENA_MAX"):
